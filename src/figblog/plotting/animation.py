@@ -1,0 +1,90 @@
+"""Turning matplotlib figures into frames, and frames into small, reproducible GIFs.
+
+A GIF written here has one global palette shared by every frame, and each frame
+after the first stores only the rectangle of pixels that changed; pixels inside
+that rectangle that did not change are transparent, which LZW compresses well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["fig_to_image", "save_gif"]
+
+_TRANSPARENT = 255  # palette index kept free for "unchanged since the last frame"
+
+
+def fig_to_image(fig: Figure) -> Image.Image:
+    """Render ``fig`` and return it as an RGB image (its current size and dpi)."""
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())  # (H, W, 4)
+    return Image.fromarray(rgba[..., :3].copy(), "RGB")
+
+
+def _global_palette(frames: Sequence[Image.Image], colours: int) -> Image.Image:
+    """Quantise a sample of all frames together so every frame shares one palette."""
+    step = max(1, len(frames) // 12)
+    sample = list(frames[::step]) + [frames[-1]]
+    w = max(f.width for f in sample)
+    strip = Image.new("RGB", (w, sum(f.height for f in sample)))
+    y = 0
+    for f in sample:
+        strip.paste(f, (0, y))
+        y += f.height
+    return strip.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+
+
+def save_gif(
+    frames: Sequence[Image.Image | np.ndarray],
+    path: str | Path,
+    duration_ms: int | Sequence[int] = 120,
+    loop: int = 0,
+) -> Path:
+    """Write ``frames`` (RGB images or (H, W, 3) uint8 arrays) as an optimised GIF.
+
+    ``duration_ms`` is one delay for all frames or one per frame.
+    """
+    if not frames:
+        raise ValueError("save_gif needs at least one frame")
+    images = [f if isinstance(f, Image.Image) else Image.fromarray(np.asarray(f, np.uint8)) for f in frames]
+    images = [im.convert("RGB") for im in images]
+    size = images[0].size
+    if any(im.size != size for im in images):
+        raise ValueError("all frames of a GIF must have the same size")
+    pal = _global_palette(images, colours=255)
+    indexed = [np.asarray(im.quantize(palette=pal, dither=Image.Dither.NONE)) for im in images]
+    palette_bytes = pal.getpalette()[: 256 * 3]
+    palette_bytes += [0] * (256 * 3 - len(palette_bytes))
+
+    out: list[Image.Image] = []
+    previous: np.ndarray | None = None
+    for idx in indexed:  # idx: (H, W) palette indices
+        if previous is None:
+            frame = idx.copy()
+        else:
+            frame = np.where(idx == previous, _TRANSPARENT, idx).astype(np.uint8)
+        im = Image.fromarray(frame, "P")
+        im.putpalette(palette_bytes)
+        out.append(im)
+        previous = idx
+
+    path = Path(path)
+    out[0].save(
+        path,
+        save_all=True,
+        append_images=out[1:],
+        duration=duration_ms,
+        loop=loop,
+        disposal=1,  # keep the previous frame; the transparent pixels show it through
+        transparency=_TRANSPARENT,
+        optimize=False,
+    )
+    return path

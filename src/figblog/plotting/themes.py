@@ -1,0 +1,131 @@
+"""The two colour schemes of the site, as matplotlib styles and as a palette."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["THEMES", "Palette", "apply_theme", "current_theme", "palette", "save_png"]
+
+THEMES = ("light", "dark")
+_ENV = "FIGBLOG_THEME"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colours for one scheme; every figure takes its colours from here."""
+
+    name: str
+    background: str  # the page background of Material's scheme, so figures sit flush
+    foreground: str  # text, axes and ticks
+    muted: str  # secondary text, reference lines
+    grid: str
+    data: str  # measured points
+    accent: str  # the thing being explained: a guess, the current step
+    highlight: str  # the point of interest: the red dot of the source document
+    good: str  # a fit, a correct prediction
+    bad: str  # an error, a false positive
+    sequential: str  # colormap name for surfaces and heat maps
+    series: tuple[str, ...] = field(default_factory=tuple)
+
+
+_PALETTES = {
+    "light": Palette(
+        name="light",
+        background="#ffffff",
+        foreground="#1f2330",
+        muted="#6b7080",
+        grid="#e3e5ea",
+        data="#3b6fd4",
+        accent="#e07b00",
+        highlight="#d62728",
+        good="#2a9d5c",
+        bad="#c0392b",
+        sequential="viridis",
+        series=("#3b6fd4", "#e07b00", "#2a9d5c", "#9b4fc4", "#d62728", "#17a0b0"),
+    ),
+    "dark": Palette(
+        name="dark",
+        background="#1e2129",
+        foreground="#e2e4e9",
+        muted="#9aa0ad",
+        grid="#343946",
+        data="#7aa7ff",
+        accent="#ffa94d",
+        highlight="#ff5c5c",
+        good="#4cd98b",
+        bad="#ff6b5e",
+        sequential="magma",
+        series=("#7aa7ff", "#ffa94d", "#4cd98b", "#c792ea", "#ff5c5c", "#4fd1e0"),
+    ),
+}
+
+
+def current_theme() -> str:
+    """Return the scheme the engine asked for (``FIGBLOG_THEME``), ``light`` by default."""
+    theme = os.environ.get(_ENV, "light")
+    if theme not in THEMES:
+        raise ValueError(f"{_ENV}={theme!r} is not a theme; use one of {', '.join(THEMES)}")
+    return theme
+
+
+def palette(theme: str | None = None) -> Palette:
+    """Return the palette of ``theme``, or of the current theme."""
+    theme = theme or current_theme()
+    if theme not in _PALETTES:
+        raise ValueError(f"unknown theme {theme!r}; use one of {', '.join(THEMES)}")
+    return _PALETTES[theme]
+
+
+def apply_theme(theme: str | None = None) -> Palette:
+    """Set matplotlib's rcParams for ``theme`` (background, text, grid, colour cycle)."""
+    import matplotlib as mpl
+    from cycler import cycler
+
+    p = palette(theme)
+    mpl.rcParams.update(
+        {
+            "figure.facecolor": p.background,
+            "axes.facecolor": p.background,
+            "savefig.facecolor": p.background,
+            "axes.edgecolor": p.muted,
+            "axes.labelcolor": p.foreground,
+            "axes.titlecolor": p.foreground,
+            "text.color": p.foreground,
+            "xtick.color": p.foreground,
+            "ytick.color": p.foreground,
+            "xtick.labelcolor": p.foreground,
+            "ytick.labelcolor": p.foreground,
+            "grid.color": p.grid,
+            "axes.grid": True,
+            "axes.axisbelow": True,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.prop_cycle": cycler(color=list(p.series)),
+            "image.cmap": p.sequential,
+            "legend.facecolor": p.background,
+            "legend.edgecolor": p.grid,
+            "legend.labelcolor": p.foreground,
+            "legend.framealpha": 0.9,
+            "font.size": 11,
+            "axes.titlesize": 12,
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "path.simplify": True,
+            # No wall-clock dates or versions in the files: same inputs, same bytes.
+            "svg.hashsalt": "figblog",
+        }
+    )
+    return p
+
+
+def save_png(fig: Figure, path: str | Path, dpi: int = 100) -> Path:
+    """Save ``fig`` as a PNG with no metadata that changes between runs."""
+    path = Path(path)
+    fig.savefig(path, dpi=dpi, metadata={"Software": None}, facecolor=fig.get_facecolor())
+    return path

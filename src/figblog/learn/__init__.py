@@ -1,0 +1,1 @@
+"""Numerical code for the posts: regression, descent and a small CNN (numpy only)."""

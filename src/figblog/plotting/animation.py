@@ -54,7 +54,10 @@ def save_gif(
     """
     if not frames:
         raise ValueError("save_gif needs at least one frame")
-    images = [f if isinstance(f, Image.Image) else Image.fromarray(np.asarray(f, np.uint8)) for f in frames]
+    images = [
+        f if isinstance(f, Image.Image) else Image.fromarray(np.asarray(f, np.uint8))
+        for f in frames
+    ]
     images = [im.convert("RGB") for im in images]
     size = images[0].size
     if any(im.size != size for im in images):

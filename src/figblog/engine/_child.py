@@ -1,0 +1,113 @@
+"""Run one figure script inside the engine's subprocess.
+
+Usage: ``python -m figblog.engine._child SCRIPT REPORT_DIR``.
+
+Before anything else it installs an audit hook that records every file opened
+for reading (imports included), so the engine can key the cache on exactly
+what the script read. It then applies the theme, runs the script as
+``__main__`` in the current (fresh, empty) folder, and writes ``reads.json``
+and, on failure, ``error.json`` into REPORT_DIR.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+_READS: set[str] = set()
+_ROOT = os.environ.get("FIGBLOG_PROJECT_ROOT", "")
+# The virtualenv may live inside the project; what it holds is keyed by version instead.
+_PREFIXES = tuple({os.path.join(p, "") for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event != "open":
+        return
+    path, mode, flags = args
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, str):
+        return
+    if mode is not None and any(c in str(mode) for c in "wax+"):
+        return
+    if mode is None and isinstance(flags, int) and flags & _WRITE_FLAGS:
+        return
+    full = os.path.abspath(path)
+    if full.startswith(_ROOT) and not full.startswith(_PREFIXES):
+        _READS.add(full)
+
+
+def _source_of(path: str) -> str:
+    """Map a cached bytecode file back to the source it was compiled from."""
+    if path.endswith(".pyc") and "__pycache__" in path:
+        import importlib.util
+
+        try:
+            return importlib.util.source_from_cache(path)
+        except ValueError:
+            return path
+    return path
+
+
+def _report_error(report: str, script: str, exc: BaseException) -> None:
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    script_line = None
+    for fr in frames:
+        if os.path.abspath(fr.filename) == script:
+            script_line = fr.lineno
+    # Drop the frames of this runner and of runpy: the author wrote none of them.
+    user = [fr for fr in frames if "runpy" not in fr.filename and fr.filename != __file__]
+    text = "".join(traceback.format_list(user[-6:]))
+    text += "".join(traceback.format_exception_only(type(exc), exc))
+    data = {
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "script_line": script_line,
+        "traceback": text,
+    }
+    with open(os.path.join(report, "error.json"), "w") as fh:
+        json.dump(data, fh)
+
+
+def main() -> int:
+    """Run the script named on the command line; return the exit status."""
+    script, report = os.path.abspath(sys.argv[1]), sys.argv[2]
+    sys.addaudithook(_audit)
+    status = 0
+    try:
+        import runpy
+
+        sys.path.insert(0, os.path.dirname(script))
+        sys.argv = [script]
+        from figblog.plotting import apply_theme
+
+        apply_theme()
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            _report_error(report, script, exc)
+            status = 1
+    except BaseException as exc:  # noqa: BLE001 - everything a script raises is reported
+        _report_error(report, script, exc)
+        status = 1
+    reads = set(_READS)
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str):
+            full = os.path.abspath(path)
+            if full.startswith(_ROOT) and not full.startswith(_PREFIXES):
+                reads.add(full)
+    reads = sorted({_source_of(p) for p in reads})
+    with open(os.path.join(report, "reads.json"), "w") as fh:
+        json.dump(reads, fh)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

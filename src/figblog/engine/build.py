@@ -1,0 +1,233 @@
+"""Plan which scripts are stale, run them in parallel, and collect the results.
+
+This module knows nothing of MkDocs: it takes script names and returns, for
+each script and theme, a cache entry or an error that says what went wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from figblog.engine import _child
+from figblog.engine.cache import Cache, Entry
+from figblog.engine.hashing import FileHasher, hash_bytes
+from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
+from figblog.engine.runner import RunResult, run_script
+from figblog.plotting.themes import THEMES
+
+__all__ = ["ENGINE_VERSION", "Engine", "Outcome"]
+
+# Bump when the meaning of a cache entry changes (its layout, the child's contract).
+ENGINE_VERSION = "1"
+
+
+@dataclass
+class Outcome:
+    """What became of one script in one theme during a build."""
+
+    script: str  # relative to the figures folder
+    theme: str
+    status: str  # "cached", "ran" or "failed"
+    seconds: float = 0.0
+    entry: Entry | None = None
+    reason: str = ""  # why it ran (or why it is stale)
+    error: str = ""  # one paragraph: what failed, where, and the last frames
+
+
+@cache
+def _environment() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for dist in ("numpy", "matplotlib", "pillow"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = "absent"
+    child = hash_bytes(Path(_child.__file__).read_bytes())[:16]
+    versions["engine"] = f"{ENGINE_VERSION}-{child}"
+    return versions
+
+
+class Engine:
+    """Runs the figure scripts of one project through the cache."""
+
+    def __init__(
+        self,
+        root: Path,
+        figures_dir: Path,
+        cache_dir: Path,
+        jobs: int = 0,
+        timeout: float = 600.0,
+        themes: Iterable[str] = THEMES,
+        log: Callable[[str], None] = print,
+        on_output: Callable[[str, str, str], None] | None = None,
+    ) -> None:
+        self.root = root.resolve()
+        self.figures_dir = figures_dir.resolve()
+        self.cache = Cache(cache_dir.resolve())
+        self.jobs = jobs or os.cpu_count() or 1
+        self.timeout = timeout
+        self.themes = tuple(themes)
+        self.log = log
+        self.on_output = on_output
+        self.hasher = FileHasher(self.root)
+        self._log_lock = threading.Lock()
+
+    # -- planning ----------------------------------------------------------------
+
+    def script_path(self, script: str) -> Path:
+        """The file of ``script`` (a path relative to the figures folder)."""
+        return self.figures_dir / script
+
+    def script_rel(self, script: str) -> str:
+        """The script's path relative to the project root, as messages show it."""
+        return os.path.relpath(self.script_path(script), self.root)
+
+    def _base(self, script: str, theme: str) -> dict[str, str] | None:
+        try:
+            text = self.script_path(script).read_bytes()
+        except OSError:
+            return None
+        return {"script": hash_bytes(text), "theme": theme, **_environment()}
+
+    def _ident(self, script: str, theme: str) -> str:
+        return f"{self.script_rel(script)}|{theme}"
+
+    def status(self, script: str, theme: str) -> tuple[Entry | None, str]:
+        """The cached entry for ``script`` in ``theme`` if it is fresh, and why not."""
+        base = self._base(script, theme)
+        if base is None:
+            return None, "the script does not exist"
+        return self.cache.lookup(self._ident(script, theme), base, self.hasher)
+
+    def discover(self) -> list[str]:
+        """Every figure script in the figures folder (names starting with _ are helpers)."""
+        rels = (p.relative_to(self.figures_dir) for p in self.figures_dir.rglob("*.py"))
+        return sorted(
+            r.as_posix() for r in rels if not any(part.startswith(("_", ".")) for part in r.parts)
+        )
+
+    # -- building ----------------------------------------------------------------
+
+    def build(self, scripts: Iterable[str], force: bool = False) -> dict[tuple[str, str], Outcome]:
+        """Bring every (script, theme) up to date; return what became of each."""
+        outcomes: dict[tuple[str, str], Outcome] = {}
+        todo: list[tuple[str, str, dict[str, str], str]] = []
+        for script in dict.fromkeys(scripts):
+            for theme in self.themes:
+                base = self._base(script, theme)
+                if base is None:
+                    outcomes[script, theme] = Outcome(
+                        script,
+                        theme,
+                        "failed",
+                        error=f"figure script {self.script_rel(script)} does not exist",
+                    )
+                    continue
+                entry, reason = (
+                    (None, "--force")
+                    if force
+                    else self.cache.lookup(self._ident(script, theme), base, self.hasher)
+                )
+                if entry is not None:
+                    outcomes[script, theme] = Outcome(script, theme, "cached", entry=entry)
+                    self._progress(outcomes[script, theme])
+                else:
+                    todo.append((script, theme, base, reason))
+        if todo:
+            with ThreadPoolExecutor(max_workers=min(self.jobs, len(todo))) as pool:
+                futures = {
+                    (s, t): pool.submit(self._run, s, t, base, reason)
+                    for s, t, base, reason in todo
+                }
+                for key, future in futures.items():
+                    outcomes[key] = future.result()
+        return outcomes
+
+    def _run(self, script: str, theme: str, base: dict[str, str], reason: str) -> Outcome:
+        workspace = self.cache.new_workspace()
+        rel = self.script_rel(script)
+
+        def relay(line: str) -> None:
+            if self.on_output:
+                self.on_output(rel, theme, line)
+
+        result = run_script(
+            self.script_path(script),
+            theme,
+            self.root,
+            workspace,
+            memo_dir=self.cache.root / "memo",
+            timeout=self.timeout,
+            on_line=relay,
+        )
+        outcome = Outcome(script, theme, "failed", seconds=result.seconds, reason=reason)
+        if not result.ok:
+            outcome.error = self._describe_failure(rel, result)
+        else:
+            try:
+                outputs = collect_outputs(workspace / "out")
+                if not outputs:
+                    raise OutputError(
+                        "the script wrote no files; save figures into the current folder, "
+                        "e.g. fig.savefig('plot.png')"
+                    )
+                for name in outputs:
+                    if name.lower().endswith(".png"):
+                        strip_png_metadata(workspace / "out" / name)
+                deps = {p: self.hasher(p) for p in self._project_deps(result.reads, workspace)}
+                outcome.entry = self.cache.store(
+                    self._ident(script, theme),
+                    base,
+                    deps,
+                    workspace,
+                    outputs,
+                    {"seconds": round(result.seconds, 3)},
+                )
+                outcome.status = "ran"
+            except OutputError as exc:
+                outcome.error = f"figure script {rel} [{theme}]: {exc}"
+        self._progress(outcome)
+        return outcome
+
+    def _project_deps(self, reads: list[str], workspace: Path) -> list[str]:
+        """Keep the project files a run read: not the cache, not its own outputs."""
+        deps = []
+        skip = (str(self.cache.root) + os.sep, str(workspace) + os.sep)
+        for path in reads:
+            full = os.path.abspath(path)
+            if full.startswith(skip) or not os.path.isfile(full):
+                continue
+            rel = os.path.relpath(full, self.root)
+            if rel.startswith(".." + os.sep) or rel.split(os.sep, 1)[0] in {".git", ".venv"}:
+                continue
+            deps.append(Path(rel).as_posix())
+        return sorted(set(deps))
+
+    def _describe_failure(self, rel: str, result: RunResult) -> str:
+        if result.timed_out:
+            return f"figure script {rel} {result.error_message}"
+        where = f" at line {result.script_line}" if result.script_line else ""
+        head = f"figure script {rel} failed{where}: {result.error_type}: {result.error_message}"
+        detail = result.traceback or result.output_tail
+        if detail:
+            head += "\n" + _indent(detail.rstrip())
+        return head
+
+    def _progress(self, outcome: Outcome) -> None:
+        rel = self.script_rel(outcome.script)
+        word = {"cached": "cached", "ran": "ran", "failed": "FAILED"}[outcome.status]
+        why = f" ({outcome.reason})" if outcome.status == "ran" and outcome.reason else ""
+        with self._log_lock:
+            self.log(f"{rel} [{outcome.theme}] {word} in {outcome.seconds:.2f} s{why}")
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())

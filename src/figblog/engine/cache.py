@@ -1,0 +1,212 @@
+"""A content-addressed store of script outputs, keyed by everything a run read.
+
+A script's key is only known after it ran, because only then do we know which
+files it read. So the store keeps two things:
+
+* ``entries/<kk>/<key>/``: the outputs of one successful run (``out/``) and its
+  manifest (the files it depended on, with their hashes).
+* ``index/<ident>.json``: for each script and theme, the dependency lists of its
+  recent runs. A lookup hashes the files on each list as they are now and asks
+  whether an entry with that key exists.
+
+Entries are built under ``tmp/`` and renamed into place, so a build killed at
+any moment leaves either a whole entry or none; an entry that cannot be read
+is a miss, never a crash. Concurrent builds may both run a script; the first
+rename wins and the second run's files are discarded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from figblog.engine.hashing import hash_text
+
+__all__ = ["Cache", "Entry"]
+
+_RECENT = 8  # dependency lists remembered per script and theme
+_STALE_TMP_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored run: its key, folder and manifest."""
+
+    key: str
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def out(self) -> Path:
+        """The folder holding the run's output files."""
+        return self.path / "out"
+
+    @property
+    def outputs(self) -> list[str]:
+        """Output file names, relative to :attr:`out`, sorted."""
+        return list(self.manifest["outputs"])
+
+
+def _key(base: Mapping[str, str], deps: Mapping[str, str]) -> str:
+    parts = [f"{k}={v}" for k, v in sorted(base.items())]
+    parts += [f"dep:{p}={h}" for p, h in sorted(deps.items())]
+    return hash_text(*parts)
+
+
+class Cache:
+    """The on-disk store under ``root`` (``.cache/figblog`` by default)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        for sub in ("entries", "index", "tmp"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        self._sweep_tmp()
+
+    # -- reading ---------------------------------------------------------------
+
+    def lookup(
+        self, ident: str, base: Mapping[str, str], hasher: Callable[[str], str]
+    ) -> tuple[Entry | None, str]:
+        """Find a stored run of ``ident`` whose inputs all hash as they do now.
+
+        Returns the entry (or None) and a short reason for a miss.
+        """
+        recent = self._read_index(ident)
+        for item in recent:
+            deps = {p: hasher(p) for p in item.get("deps", [])}
+            entry = self._load(_key(base, deps))
+            if entry is not None:
+                return entry, "cached"
+        if not recent:
+            return None, "never built"
+        return None, self._why_stale(recent[0].get("key", ""), base, hasher)
+
+    def _why_stale(self, key: str, base: Mapping[str, str], hasher: Callable[[str], str]) -> str:
+        last = self._load(key)
+        if last is None:
+            return "its last run is no longer in the cache"
+        old_base = last.manifest.get("base", {})
+        changed = [k for k in sorted(base) if old_base.get(k) != base[k]]
+        if changed:
+            return ", ".join(f"{k} changed" for k in changed)
+        deps = [p for p, h in sorted(last.manifest.get("deps", {}).items()) if hasher(p) != h]
+        if deps:
+            more = f" and {len(deps) - 3} more" if len(deps) > 3 else ""
+            return ", ".join(deps[:3]) + more + (" changed" if len(deps) == 1 else " changed")
+        return "inputs changed"
+
+    def _load(self, key: str) -> Entry | None:
+        if not key:
+            return None
+        path = self.root / "entries" / key[:2] / key
+        try:
+            manifest = json.loads((path / "manifest.json").read_text())
+            outputs = manifest["outputs"]
+            if not all((path / "out" / name).is_file() for name in outputs):
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return Entry(key, path, manifest)
+
+    def _index_path(self, ident: str) -> Path:
+        return self.root / "index" / (hash_text(ident)[:24] + ".json")
+
+    def _read_index(self, ident: str) -> list[dict[str, Any]]:
+        try:
+            data = json.loads(self._index_path(ident).read_text())
+            recent = data["recent"]
+            return [r for r in recent if isinstance(r, dict)] if isinstance(recent, list) else []
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
+
+    # -- writing ---------------------------------------------------------------
+
+    def new_workspace(self) -> Path:
+        """A fresh folder under ``tmp/``; a run writes its outputs into ``<it>/out``."""
+        path = self.root / "tmp" / f"{uuid.uuid4().hex}-{os.getpid()}"
+        (path / "out").mkdir(parents=True)
+        return path
+
+    def store(
+        self,
+        ident: str,
+        base: Mapping[str, str],
+        deps: Mapping[str, str],
+        workspace: Path,
+        outputs: list[str],
+        meta: Mapping[str, Any],
+    ) -> Entry:
+        """Move ``workspace`` (holding ``out/``) into place as the entry for these inputs."""
+        key = _key(base, deps)
+        manifest = {
+            "ident": ident,
+            "base": dict(base),
+            "deps": dict(sorted(deps.items())),
+            "outputs": sorted(outputs),
+            **meta,
+        }
+        _write_atomic(workspace / "manifest.json", json.dumps(manifest, indent=1))
+        final = self.root / "entries" / key[:2] / key
+        final.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(workspace, final)
+        except OSError:
+            # Another build stored the same inputs first (or a broken entry sits there).
+            if self._load(key) is None:
+                shutil.rmtree(final, ignore_errors=True)
+                os.rename(workspace, final)
+            else:
+                shutil.rmtree(workspace, ignore_errors=True)
+        self._remember(ident, key, sorted(deps))
+        entry = self._load(key)
+        if entry is None:  # pragma: no cover - only if someone deletes it under us
+            raise RuntimeError(f"cache entry {final} vanished right after it was written")
+        return entry
+
+    def _remember(self, ident: str, key: str, deps: list[str]) -> None:
+        with self._locked():
+            recent = [r for r in self._read_index(ident) if r.get("deps") != deps]
+            recent.insert(0, {"key": key, "deps": deps})
+            data = {"ident": ident, "recent": recent[:_RECENT]}
+            _write_atomic(self._index_path(ident), json.dumps(data, indent=1))
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with open(self.root / "index" / ".lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def clean(self) -> int:
+        """Remove every entry and index; return how many entries there were."""
+        count = sum(1 for _ in (self.root / "entries").glob("*/*"))
+        for sub in ("entries", "index", "tmp", "memo"):
+            shutil.rmtree(self.root / sub, ignore_errors=True)
+        for sub in ("entries", "index", "tmp"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        return count
+
+    def _sweep_tmp(self) -> None:
+        """Drop workspaces left by killed builds (old enough not to be in use)."""
+        now = time.time()
+        for path in (self.root / "tmp").iterdir():
+            with contextlib.suppress(OSError):
+                if now - path.stat().st_mtime > _STALE_TMP_SECONDS:
+                    shutil.rmtree(path, ignore_errors=True)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)

@@ -1,0 +1,53 @@
+"""Content hashes of files and text, stable across operating systems."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+__all__ = ["FileHasher", "hash_bytes", "hash_text"]
+
+MISSING = "missing"
+
+
+def hash_bytes(data: bytes) -> str:
+    """SHA-256 of ``data`` with CRLF normalised to LF when it looks like text."""
+    if b"\0" not in data[:8192]:
+        data = data.replace(b"\r\n", b"\n")
+    return hashlib.sha256(data).hexdigest()
+
+
+def hash_text(*parts: str) -> str:
+    """SHA-256 over several strings, unambiguously separated."""
+    h = hashlib.sha256()
+    for part in parts:
+        encoded = part.replace("\r\n", "\n").encode()
+        h.update(len(encoded).to_bytes(8, "little"))
+        h.update(encoded)
+    return h.hexdigest()
+
+
+class FileHasher:
+    """Hash files under a root, remembering each by (mtime, size) for one build."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._seen: dict[str, tuple[int, int, str]] = {}
+
+    def __call__(self, rel: str) -> str:
+        """Return the content hash of ``root/rel``, or ``"missing"``."""
+        path = self.root / rel
+        try:
+            st = os.stat(path)
+        except OSError:
+            return MISSING
+        known = self._seen.get(rel)
+        if known and known[0] == st.st_mtime_ns and known[1] == st.st_size:
+            return known[2]
+        try:
+            digest = hash_bytes(path.read_bytes())
+        except OSError:
+            return MISSING
+        self._seen[rel] = (st.st_mtime_ns, st.st_size, digest)
+        return digest

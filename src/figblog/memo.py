@@ -1,0 +1,183 @@
+"""An on-disk memo for expensive work inside figure scripts.
+
+The engine runs every figure script once per theme; training a network twice
+for two colour schemes would be waste. Decorate the expensive function::
+
+    from figblog.memo import memo
+
+    @memo
+    def train(config: Config) -> dict: ...
+
+The key covers the function's source, its arguments (pickled), the versions of
+Python and numpy, and the text of every project file whose code ran during the
+call (recorded with a profile hook) or that the call opened for reading. So a
+change to any code the computation runs invalidates it. joblib.Memory keys on
+the function's own code only, not on the code it calls, which is why this is
+our own; it reuses the figure engine's content-addressed store.
+
+Concurrent callers with the same key (the light and the dark run of a script)
+wait for the first one and then read its result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import functools
+import inspect
+import os
+import pickle
+import platform
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from importlib import metadata
+from pathlib import Path
+from types import FrameType
+from typing import Any, ParamSpec, TypeVar
+
+from figblog.engine.cache import Cache
+from figblog.engine.hashing import FileHasher, hash_bytes, hash_text
+
+__all__ = ["memo", "memo_dir", "project_root"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_recording: list[set[str]] = []  # stack of file sets being recorded, innermost last
+_hooked = False
+
+
+def project_root() -> Path:
+    """The project folder: ``FIGBLOG_PROJECT_ROOT``, else the nearest with a pyproject.toml."""
+    env = os.environ.get("FIGBLOG_PROJECT_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for folder in [Path.cwd(), *Path.cwd().parents, *here.parents]:
+        if (folder / "pyproject.toml").is_file() and (folder / "src" / "figblog").is_dir():
+            return folder
+    return Path.cwd()
+
+
+def memo_dir() -> Path:
+    """Where results are kept: ``FIGBLOG_MEMO_DIR`` (set by the engine) or the project cache."""
+    env = os.environ.get("FIGBLOG_MEMO_DIR")
+    return Path(env) if env else project_root() / ".cache" / "figblog" / "memo"
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "open" and _recording and isinstance(args[0], str):
+        mode = args[1]
+        if mode is None or not any(c in str(mode) for c in "wax+"):
+            _recording[-1].add(os.path.abspath(args[0]))
+
+
+def _profile(frame: FrameType, event: str, arg: object) -> None:
+    if event == "call" and _recording:
+        _recording[-1].add(frame.f_code.co_filename)
+
+
+@contextlib.contextmanager
+def _record() -> Iterator[set[str]]:
+    """Collect the files whose code runs, or which are opened, inside the block."""
+    global _hooked
+    if not _hooked:
+        sys.addaudithook(_audit)
+        _hooked = True
+    files: set[str] = set()
+    _recording.append(files)
+    previous = sys.getprofile()
+    sys.setprofile(_profile)
+    threading.setprofile(_profile)
+    try:
+        yield files
+    finally:
+        sys.setprofile(previous)
+        threading.setprofile(None)  # type: ignore[arg-type]
+        _recording.pop()
+        if _recording:
+            _recording[-1].update(files)
+
+
+def _project_files(files: set[str], root: Path) -> list[str]:
+    prefixes = tuple({os.path.join(p, "") for p in (sys.prefix, sys.base_prefix)})
+    keep = set()
+    for name in files:
+        full = os.path.abspath(name)
+        if full.startswith(prefixes) or not os.path.isfile(full):
+            continue
+        rel = os.path.relpath(full, root)
+        if rel.startswith("..") or rel.split(os.sep, 1)[0] in {".cache", ".git", ".venv"}:
+            continue
+        keep.add(Path(rel).as_posix())
+    return sorted(keep)
+
+
+def _function_code(func: Callable[..., Any]) -> str:
+    try:
+        return inspect.getsource(func)
+    except (OSError, TypeError):
+        return hash_bytes(func.__code__.co_code)
+
+
+@contextlib.contextmanager
+def _lock(folder: Path, name: str) -> Iterator[None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{name}.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _touch(root: Path, deps: list[str]) -> None:
+    """Read each dependency once, so a figure run that hits the memo still records them."""
+    for rel in deps:
+        with contextlib.suppress(OSError), open(root / rel, "rb") as fh:
+            fh.read(1)
+
+
+def memo(func: Callable[P, R]) -> Callable[P, R]:
+    """Memoise ``func`` on disk; see the module docstring for what the key covers."""
+    ident = f"memo:{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        root = project_root()
+        store = Cache(memo_dir())
+        hasher = FileHasher(root)
+        base = {
+            "code": hash_text(_function_code(func)),
+            "args": hash_bytes(pickle.dumps((args, sorted(kwargs.items())), protocol=4)),
+            "python": platform.python_version(),
+            "numpy": _version("numpy"),
+        }
+        with _lock(store.root / "locks", hash_text(ident, *sorted(base.values()))[:32]):
+            entry, _ = store.lookup(ident, base, hasher)
+            if entry is not None:
+                try:
+                    value = pickle.loads((entry.out / "value.pkl").read_bytes())
+                except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                    entry = None  # unreadable: compute again, never crash
+                else:
+                    _touch(root, list(entry.manifest.get("deps", {})))
+                    return value
+            with _record() as files:
+                value = func(*args, **kwargs)
+            workspace = store.new_workspace()
+            (workspace / "out" / "value.pkl").write_bytes(pickle.dumps(value, protocol=4))
+            deps = {p: hasher(p) for p in _project_files(files, root)}
+            store.store(ident, base, deps, workspace, ["value.pkl"], {"function": ident})
+            return value
+
+    return wrapper
+
+
+@functools.cache
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "absent"

@@ -1,0 +1,34 @@
+"""A small demonstration figure: a thousand seeded dice rolls and how their mean settles.
+
+Writes ``rolls.png`` (the running mean of the rolls against the number rolled)
+and ``rolls.md`` (a sentence with the final mean), to show both kinds of output.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+from figblog.plotting import apply_theme, save_png
+
+p = apply_theme()
+rng = np.random.default_rng(7)
+rolls = rng.integers(1, 7, size=1000)
+running = np.cumsum(rolls) / np.arange(1, rolls.size + 1)
+
+fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
+ax.plot(np.arange(1, rolls.size + 1), running, color=p.data, lw=1.8, label="running mean")
+ax.axhline(3.5, color=p.accent, ls="--", lw=1.2, label="expected value 3.5")
+ax.set_xscale("log")
+ax.set_ylim(1, 6)
+ax.set_xlabel("number of rolls")
+ax.set_ylabel("mean of the rolls so far")
+ax.legend(loc="upper right")
+save_png(fig, "rolls.png")
+
+with open("rolls.md", "w") as fh:
+    fh.write(
+        f"After {rolls.size} rolls the mean is **{running[-1]:.3f}**, "
+        f"{abs(running[-1] - 3.5):.3f} away from 3.5.\n"
+    )

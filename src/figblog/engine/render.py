@@ -1,0 +1,202 @@
+"""Turn figure references into Markdown: light and dark images, inserted text, error boxes.
+
+The output is Markdown for Material for MkDocs (attr_list, ``#only-light`` /
+``#only-dark`` images, pymdownx.details for the collapsed source). Nothing
+here imports MkDocs: the adapter hands over page paths and gets text back.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from pathlib import Path
+
+from PIL import Image
+
+from figblog.engine.build import Engine, Outcome
+from figblog.engine.refs import FigureRef, scan
+
+__all__ = ["Renderer"]
+
+_TEXT_OUTPUTS = (".md",)
+
+
+class Renderer:
+    """Knows the outcome of every script of one build and writes each reference out."""
+
+    def __init__(
+        self, engine: Engine, outcomes: dict[tuple[str, str], Outcome], prefix: str
+    ) -> None:
+        self.engine = engine
+        self.outcomes = outcomes
+        self.prefix = prefix.strip("/")
+        self.themes = engine.themes
+        self._sizes: dict[Path, tuple[int, int] | None] = {}
+
+    # -- where things go -------------------------------------------------------------
+
+    def _variant_uri(self, script: str, theme: str, output: str) -> str:
+        stem, dot, ext = output.rpartition(".")
+        name = f"{stem}.{theme}.{ext}" if dot else f"{output}.{theme}"
+        return f"{self.prefix}/{script.removesuffix('.py')}/{name}"
+
+    def _script_uri(self, script: str) -> str:
+        return f"{self.prefix}/{script}"
+
+    def published_files(self) -> dict[str, Path]:
+        """Site path -> file on disk, for every output of every script that succeeded."""
+        files: dict[str, Path] = {}
+        for (script, theme), outcome in sorted(self.outcomes.items()):
+            if outcome.entry is None:
+                continue
+            for name in outcome.entry.outputs:
+                if not name.endswith(_TEXT_OUTPUTS):
+                    files[self._variant_uri(script, theme, name)] = outcome.entry.out / name
+            files.setdefault(self._script_uri(script), self.engine.script_path(script))
+        return files
+
+    # -- checking --------------------------------------------------------------------
+
+    def _failure(self, script: str) -> str | None:
+        errors = [
+            self.outcomes[script, t].error for t in self.themes if (script, t) in self.outcomes
+        ]
+        errors = [e for e in dict.fromkeys(errors) if e]
+        return "\n".join(errors) if errors else None
+
+    def _output_of(self, ref: FigureRef) -> tuple[str | None, str | None]:
+        """The output a reference names (or the single one), or an error message."""
+        rel = self.engine.script_rel(ref.script)
+        names: list[str] | None = None
+        for theme in self.themes:
+            entry = self.outcomes[ref.script, theme].entry
+            assert entry is not None  # callers check _failure first
+            names = entry.outputs if names is None else [n for n in names if n in entry.outputs]
+        names = names or []
+        if ref.output is None:
+            if len(names) == 1:
+                return names[0], None
+            listed = ", ".join(names)
+            return None, (
+                f"figure script {rel} writes {len(names)} files ({listed}); name the one to "
+                f"show after '#', e.g. {self.engine.figures_dir.name}/{ref.script}#{names[0]}"
+            )
+        if ref.output not in names:
+            return None, (
+                f"figure script {rel} did not write '{ref.output}'; it wrote: "
+                + (", ".join(names) or "nothing")
+            )
+        return ref.output, None
+
+    def check(self, refs: list[FigureRef]) -> list[str]:
+        """Every problem with these references, each message naming the page and line."""
+        messages: list[str] = []
+        by_script: dict[str, list[FigureRef]] = defaultdict(list)
+        for ref in refs:
+            by_script[ref.script].append(ref)
+        for script, script_refs in by_script.items():
+            failure = self._failure(script)
+            if failure:
+                where = ", ".join(r.where for r in script_refs)
+                messages.append(f"{where}: {failure}")
+                continue
+            for ref in script_refs:
+                output, error = self._output_of(ref)
+                if error:
+                    messages.append(f"{ref.where}: {error}")
+                elif not ref.alt.strip() and not output.endswith(_TEXT_OUTPUTS):
+                    messages.append(
+                        f"{ref.where}: the figure from {self.engine.script_rel(script)} has no alt "
+                        "text; describe it for readers who cannot see it: ![What it shows](...)"
+                    )
+        return messages
+
+    # -- writing Markdown ------------------------------------------------------------
+
+    def render(self, markdown: str, page: str, page_uri: str, line_offset: int = 0) -> str:
+        """Return ``markdown`` with each reference replaced; ``page_uri`` is its src path."""
+        prefix = self.engine.figures_dir.name
+        refs, _ = scan(markdown, page, prefix)
+        if not refs:
+            return markdown
+        lines = markdown.split("\n")
+        blocks: dict[int, list[str]] = defaultdict(list)  # insert after line index
+        base = posixpath.dirname(page_uri)
+        for ref in sorted(refs, key=lambda r: (r.line, -r.start)):
+            i = ref.line - 1
+            failure = self._failure(ref.script)
+            output, error = (None, failure) if failure else self._output_of(ref)
+            if error or output is None:
+                where = f"{page}:{ref.line + line_offset}"
+                replacement = ""
+                blocks[_block_end(lines, i)].append(_error_box(ref, where, error or "", prefix))
+            elif output.endswith(_TEXT_OUTPUTS):
+                entry = self.outcomes[ref.script, self.themes[0]].entry
+                assert entry is not None
+                replacement = (entry.out / output).read_text().rstrip("\n")
+            else:
+                replacement = "".join(self._image(ref, t, output, base) for t in self.themes)
+                if ref.show_source:
+                    blocks[_block_end(lines, i)].append(self._source_block(ref, base, prefix))
+            line = lines[i]
+            lines[i] = line[: ref.start] + replacement + line[ref.end :]
+        for index in sorted(blocks, reverse=True):
+            lines[index + 1 : index + 1] = ["", *"\n\n".join(blocks[index]).split("\n"), ""]
+        return "\n".join(lines)
+
+    def _image(self, ref: FigureRef, theme: str, output: str, base: str) -> str:
+        entry = self.outcomes[ref.script, theme].entry
+        assert entry is not None
+        url = posixpath.relpath(self._variant_uri(ref.script, theme, output), base or ".")
+        attrs = ref.attrs
+        size = self._size(entry.out / output)
+        if size and "width=" not in attrs and "height=" not in attrs:
+            attrs += f' width="{size[0]}" height="{size[1]}"'
+        if "loading=" not in attrs:
+            attrs += ' loading="lazy"'
+        title = f' "{ref.title}"' if ref.title else ""
+        scheme = "#only-light" if theme == "light" else "#only-dark"
+        return f"![{ref.alt}]({url}{scheme}{title}){{ {attrs.strip()} }}"
+
+    def _size(self, path: Path) -> tuple[int, int] | None:
+        if path not in self._sizes:
+            try:
+                with Image.open(path) as im:
+                    self._sizes[path] = im.size
+            except OSError:
+                self._sizes[path] = None
+        return self._sizes[path]
+
+    def _source_block(self, ref: FigureRef, base: str, prefix: str) -> str:
+        script = self.engine.script_path(ref.script)
+        url = posixpath.relpath(self._script_uri(ref.script), base or ".")
+        code = script.read_text().rstrip("\n").replace("\t", "    ")
+        fence = "````" if "```" in code else "```"
+        body = "\n".join(("    " + line) if line else "" for line in code.split("\n"))
+        name = f"{prefix}/{ref.script}"
+        return (
+            f'??? example "How this figure is made: {name}"\n\n'
+            f"    [Download {script.name}]({url}){{ download }}\n\n"
+            f'    {fence}python title="{name}"\n{body}\n    {fence}'
+        )
+
+
+def _block_end(lines: list[str], i: int) -> int:
+    """Index of the last line of the block holding line ``i`` (caption blocks included)."""
+    depth = 0
+    j = i
+    while j + 1 < len(lines):
+        nxt = lines[j + 1].strip()
+        if not nxt and depth == 0:
+            break
+        if nxt.startswith("///") and nxt != "///":
+            depth += 1
+        elif nxt == "///":
+            depth = max(0, depth - 1)
+        j += 1
+    return j
+
+
+def _error_box(ref: FigureRef, where: str, error: str, prefix: str) -> str:
+    body = "\n".join("    " + line for line in f"{where}: {error}".split("\n"))
+    return f'!!! failure "Figure not made: {prefix}/{ref.script}"\n\n    ```text\n{body}\n    ```'

@@ -1,0 +1,130 @@
+"""The MkDocs adapter: options, events and serve watching. The engine does the work.
+
+Figures are made once per build, in ``on_files``, before any page renders:
+Material's blog plugin renders a post's Markdown again for the index, archive
+and category pages, so anything done during rendering would run several
+times. ``on_page_markdown`` only swaps each reference for image links to files
+already added to the build (or for an error box), which is cheap and safe to
+repeat; MkDocs then resolves those links relative to whichever page shows them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from figblog.engine.build import Engine
+from figblog.engine.refs import FigureRef, scan
+from figblog.engine.render import Renderer
+
+__all__ = ["FiguresConfig", "FiguresPlugin"]
+
+log = get_plugin_logger(__name__)
+
+
+class FiguresConfig(Config):
+    """Options of the ``figblog`` plugin in mkdocs.yml."""
+
+    enabled = c.Type(bool, default=True)
+    """Run figure scripts; when off, references are left as they are."""
+    figures_dir = c.Type(str, default="figures")
+    """Folder of figure scripts, relative to mkdocs.yml; references start with its name."""
+    cache_dir = c.Type(str, default=".cache/figblog")
+    """Where script outputs are cached, relative to mkdocs.yml."""
+    jobs = c.Type(int, default=0)
+    """How many scripts run at once; 0 means one per CPU."""
+    timeout = c.Type((int, float), default=600)
+    """Seconds a script may run before it is killed and reported as timed out."""
+    watch = c.ListOfItems(c.Type(str), default=["src"])
+    """Folders besides docs/ and figures/ that `mkdocs serve` watches (shared code, data)."""
+    site_prefix = c.Type(str, default="assets/figures")
+    """Where in the built site the figure files are published."""
+
+
+class FiguresPlugin(BasePlugin[FiguresConfig]):
+    """Run the figure scripts that pages reference and put their outputs on the pages."""
+
+    def __init__(self) -> None:
+        self.renderer: Renderer | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Check the options and make `mkdocs serve` watch the scripts and shared code."""
+        opts = self.config
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.root = root
+        self.figures_dir = root / opts.figures_dir
+        if opts.jobs < 0:
+            raise PluginError("figblog: 'jobs' must be 0 (one per CPU) or a positive number")
+        if opts.timeout <= 0:
+            raise PluginError("figblog: 'timeout' must be a positive number of seconds")
+        if opts.enabled and not self.figures_dir.is_dir():
+            raise PluginError(
+                f"figblog: the figures folder '{opts.figures_dir}' does not exist next to "
+                f"mkdocs.yml ({root}); create it or set 'figures_dir' to the right folder"
+            )
+        for folder in [opts.figures_dir, *opts.watch]:
+            path = str(root / folder)
+            if os.path.isdir(path) and path not in config.watch:
+                config.watch.append(path)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Find every reference, bring every referenced script up to date, add its files."""
+        if not self.config.enabled:
+            return files
+        prefix = Path(self.config.figures_dir).as_posix()
+        refs: list[FigureRef] = []
+        for f in files.documentation_pages():
+            page = self._page_label(f)
+            found, errors = scan(_source_text(f), page, prefix)
+            refs += found
+            for err in errors:
+                log.warning(str(err))
+        engine = Engine(
+            self.root,
+            self.figures_dir,
+            self.root / self.config.cache_dir,
+            jobs=self.config.jobs,
+            timeout=self.config.timeout,
+            log=lambda msg: log.info(msg),
+            on_output=lambda script, theme, line: log.info(f"{script} [{theme}] | {line}"),
+        )
+        outcomes = engine.build(r.script for r in refs)
+        self.renderer = Renderer(engine, outcomes, self.config.site_prefix)
+        for message in self.renderer.check(refs):
+            log.warning(message)
+        for src_uri, path in self.renderer.published_files().items():
+            files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Swap the page's references for figures, inserted text or error boxes."""
+        if self.renderer is None:
+            return markdown
+        label = self._page_label(page.file)
+        raw = _source_text(page.file)
+        offset = max(0, raw.count("\n") - markdown.count("\n"))  # lines of front matter
+        return self.renderer.render(markdown, label, page.file.src_uri, offset)
+
+    def _page_label(self, f: File) -> str:
+        """The page's path as an author finds it in their editor (relative to mkdocs.yml)."""
+        if f.abs_src_path:
+            return os.path.relpath(f.abs_src_path, self.root)
+        return f.src_uri
+
+
+def _source_text(f: File) -> str:
+    try:
+        return f.content_string
+    except (OSError, UnicodeDecodeError):
+        return ""

@@ -157,6 +157,16 @@ def test_analytic_swapped_reproduces_the_sheets_printed_rows():
     np.testing.assert_allclose(rows[:, COL["de_db"]], SHEET_ROWS[:, 6], atol=0.6)
 
 
+def test_balance_point_is_least_squares_for_exact_slopes_and_off_by_o_h_for_differences(twenty):
+    x, y = twenty
+    np.testing.assert_allclose(sgd.balance_point(x, y, "analytic"), [2.0, 30.0], atol=1e-9)
+    offsets = [np.subtract(sgd.balance_point(x, y, "finite", h), [2.0, 30.0]) for h in (1e-2, 1e-3)]
+    np.testing.assert_allclose(offsets[0] / offsets[1], 10.0, rtol=1e-9)
+    # a long descent with forward differences settles near that point, not at (2, 30)
+    run = sgd.descend(x, y, 5000, config=sgd.DescentConfig(learning_rate=3e-4))
+    np.testing.assert_allclose([run.m[-1], run.b[-1]], sgd.balance_point(x, y), atol=0.05)
+
+
 def test_bad_input_raises_value_error(twenty):
     x, y = twenty
     with pytest.raises(ValueError, match="same length"):
@@ -177,3 +187,5 @@ def test_bad_input_raises_value_error(twenty):
         sgd.DescentConfig(h=-0.01)
     with pytest.raises(ValueError, match="method"):
         sgd.point_gradient(1, 1, 7, 44, method="central")
+    with pytest.raises(ValueError, match="all x are equal"):
+        sgd.balance_point([3.0, 3.0], [1.0, 2.0])

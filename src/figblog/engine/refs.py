@@ -124,7 +124,9 @@ def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef]
     errors: list[RefError] = []
     fence: tuple[str, int] | None = None
     lead = prefix.rstrip("/") + "/"
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on \n alone, as Python-Markdown does: str.splitlines() also splits on
+    # form feeds and Unicode separators, which would shift every line number after them.
+    for number, line in enumerate(text.split("\n"), start=1):
         m = _FENCE.match(line)
         if fence is not None:
             if m and m["fence"][0] == fence[0] and len(m["fence"]) >= fence[1]:

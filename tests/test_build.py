@@ -1,0 +1,242 @@
+"""The engine end to end: real subprocesses, the real cache, no MkDocs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import COUNT, PLOT, Project
+from PIL import Image
+
+from figblog.engine.build import Engine
+
+
+def engine(project: Project, **kw: object) -> Engine:
+    return Engine(project.root, project.root / "figures", project.root / ".cache" / "figblog", **kw)
+
+
+def test_runs_once_per_theme_then_starts_no_process(project):
+    project.script("a.py", PLOT)
+    out = engine(project, jobs=2).build(["a.py", "a.py"])
+    assert {o.status for o in out.values()} == {"ran"} and len(out) == 2
+    assert sorted(project.runs()) == ["a.py:dark", "a.py:light"]
+    out = engine(project).build(["a.py"])
+    assert {o.status for o in out.values()} == {"cached"}
+    assert len(project.runs()) == 2  # no script ran again
+
+
+def test_theme_is_applied_in_the_child(project):
+    project.script("a.py", PLOT)
+    out = engine(project).build(["a.py"])
+    corners = {
+        t: Image.open(out["a.py", t].entry.out / "plot.png").convert("RGB").getpixel((0, 0))
+        for t in ("light", "dark")
+    }
+    assert corners["light"] == (255, 255, 255)
+    assert sum(corners["dark"]) < 150  # the dark scheme's background
+
+
+def test_editing_a_module_reruns_only_its_importers(project):
+    project.write("lib/shared.py", "VALUE = 1\n")
+    project.script("uses.py", PLOT + "import shared\nopen('v.txt', 'w').write(str(shared.VALUE))\n")
+    project.script("plain.py", PLOT)
+    engine(project).build(["uses.py", "plain.py"])
+    project.counter.unlink()
+    project.write("lib/shared.py", "VALUE = 2\n")
+    out = engine(project).build(["uses.py", "plain.py"])
+    assert sorted(project.runs()) == ["uses.py:dark", "uses.py:light"]
+    assert out["plain.py", "light"].status == "cached"
+    assert out["uses.py", "light"].reason == "lib/shared.py changed"
+    assert (out["uses.py", "light"].entry.out / "v.txt").read_text() == "2"
+
+
+def test_editing_a_data_file_reruns_only_its_readers(project):
+    project.write("data/points.csv", "1,2\n")
+    project.script(
+        "reads.py", COUNT + "open('n.txt', 'w').write(open('../../../../data/points.csv').read())\n"
+    )
+    project.script(
+        "reads.py",
+        COUNT
+        + """\
+import os
+root = os.environ["FIGBLOG_PROJECT_ROOT"]
+open("n.txt", "w").write(open(os.path.join(root, "data", "points.csv")).read())
+""",
+    )
+    project.script("other.py", PLOT)
+    engine(project).build(["reads.py", "other.py"])
+    project.counter.unlink()
+    project.write("data/points.csv", "3,4\n")
+    out = engine(project).build(["reads.py", "other.py"])
+    assert sorted(project.runs()) == ["reads.py:dark", "reads.py:light"]
+    assert (out["reads.py", "dark"].entry.out / "n.txt").read_text() == "3,4\n"
+
+
+def test_a_failing_script_reports_its_line_and_traceback(project):
+    project.script("bad.py", "x = 1\n\ndef f():\n    return 1 / 0\n\nf()\n")
+    out = engine(project).build(["bad.py"])
+    o = out["bad.py", "light"]
+    assert o.status == "failed"
+    # The line named is the innermost one in the script; the frames show how it got there.
+    assert o.error.startswith("figure script figures/bad.py failed at line 4: ZeroDivisionError")
+    assert 'bad.py", line 6, in <module>' in o.error and 'bad.py", line 4, in f' in o.error
+    assert "runpy" not in o.error and "_child" not in o.error
+    assert not list((project.root / ".cache" / "figblog" / "entries").glob("*/*"))  # nothing cached
+
+
+def test_timeout_kills_the_script_and_its_children(project):
+    pidfile = project.root / "child.pid"
+    project.script(
+        "slow.py",
+        f"""\
+import subprocess, time
+p = subprocess.Popen(["sleep", "300"])
+open({str(pidfile)!r}, "w").write(str(p.pid))
+time.sleep(300)
+""",
+    )
+    eng = Engine(
+        project.root,
+        project.root / "figures",
+        project.root / ".cache",
+        timeout=3,
+        themes=("light",),
+    )
+    out = eng.build(["slow.py"])
+    assert (
+        out["slow.py", "light"].error
+        == "figure script figures/slow.py timed out after 3 s and was killed"
+    )
+    pid = int(pidfile.read_text())
+    time.sleep(0.2)
+    assert not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    """True if ``pid`` runs; a zombie (killed, not yet reaped by init) does not count."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("x = 1\n", "the script wrote no files"),
+        (
+            "import os\nopen('a.png', 'w').write('x')\nos.symlink('/etc/passwd', 'leak.txt')\n",
+            "the script wrote a symbolic link 'leak.txt'",
+        ),
+        ("import sys\nsys.exit(3)\n", "failed at line 2: SystemExit: 3"),
+    ],
+)
+def test_bad_outputs_are_refused(project, body, message):
+    project.script("s.py", body)
+    out = engine(project, themes=("light",)).build(["s.py"])
+    assert out["s.py", "light"].status == "failed" and message in out["s.py", "light"].error
+
+
+def test_a_missing_script_is_an_error(project):
+    out = engine(project, themes=("light",)).build(["nope.py"])
+    assert out["nope.py", "light"].error == "figure script figures/nope.py does not exist"
+
+
+def test_scripts_run_in_parallel(project, tmp_path):
+    # Each script waits for the other's flag: only a parallel run can finish both.
+    for me, other in (("a", "b"), ("b", "a")):
+        project.script(
+            f"{me}.py",
+            f"""\
+import os, time
+open(os.path.join({str(tmp_path)!r}, "{me}.flag"), "w").close()
+deadline = time.time() + 20
+while not os.path.exists(os.path.join({str(tmp_path)!r}, "{other}.flag")):
+    if time.time() > deadline:
+        raise SystemExit("never saw the other script running")
+    time.sleep(0.05)
+open("done.txt", "w").write("ok")
+""",
+        )
+    out = engine(project, jobs=2, themes=("light",)).build(["a.py", "b.py"])
+    assert {o.status for o in out.values()} == {"ran"}
+
+
+def test_outputs_are_byte_identical_across_runs(project):
+    project.script(
+        "art.py",
+        """\
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from figblog.plotting import fig_to_image, save_gif, save_png
+fig, ax = plt.subplots(figsize=(2, 2))
+(line,) = ax.plot([0, 1], [0, 1])
+frames = []
+for k in range(4):
+    line.set_ydata([0, k])
+    frames.append(fig_to_image(fig))
+save_gif(frames, "anim.gif")
+fig.savefig("plain.png")
+save_png(fig, "saved.png")
+""",
+    )
+    first = engine(project).build(["art.py"])
+    blobs = {
+        (t, n): (first["art.py", t].entry.out / n).read_bytes()
+        for t in ("light", "dark")
+        for n in ("anim.gif", "plain.png", "saved.png")
+    }
+    second = engine(project).build(["art.py"], force=True)
+    for (t, n), data in blobs.items():
+        assert (second["art.py", t].entry.out / n).read_bytes() == data
+        if n.endswith(".png"):
+            assert b"tEXt" not in data and b"iTXt" not in data and b"tIME" not in data
+
+
+def test_kill_minus_9_mid_build_leaves_a_usable_cache(project):
+    project.script("slow.py", PLOT + "import time\ntime.sleep(1.5)\n")
+    project.script("quick.py", PLOT)
+    cmd = [sys.executable, "-m", "figblog.cli", "build", "--jobs", "1"]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=project.root,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 60
+    while len(project.runs()) < 2 and time.time() < deadline:
+        time.sleep(0.05)  # kill while the build is in the middle of its runs
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = project.cli("build")
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = engine(project).build(["slow.py", "quick.py"])
+    assert {o.status for o in out.values()} == {"cached"}
+    for o in out.values():
+        Image.open(o.entry.out / "plot.png").verify()
+
+
+def test_two_builds_at_once_do_not_corrupt_the_cache(project):
+    for name in ("a.py", "b.py", "c.py"):
+        project.script(name, PLOT)
+    cmd = [sys.executable, "-m", "figblog.cli", "build"]
+    procs = [
+        subprocess.Popen(cmd, cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(2)
+    ]
+    for p in procs:
+        assert p.wait(timeout=120) == 0, p.stdout.read().decode()
+    out = engine(project).build(["a.py", "b.py", "c.py"])
+    assert {o.status for o in out.values()} == {"cached"}
+    for o in out.values():
+        Image.open(o.entry.out / "plot.png").verify()

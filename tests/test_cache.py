@@ -1,0 +1,106 @@
+"""The content-addressed store: hits, misses with reasons, and surviving damage."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from figblog.engine.cache import Cache
+from figblog.engine.hashing import FileHasher, hash_bytes
+
+BASE = {"script": "s1", "theme": "light"}
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[Cache, Path]:
+    root = tmp_path / "proj"
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "mod.py").write_text("x = 1\n")
+    return Cache(tmp_path / "cache"), root
+
+
+def _store(cache: Cache, root: Path, payload: bytes = b"png") -> None:
+    ws = cache.new_workspace()
+    (ws / "out" / "a.png").write_bytes(payload)
+    hasher = FileHasher(root)
+    cache.store("fig.py|light", BASE, {"src/mod.py": hasher("src/mod.py")}, ws, ["a.png"], {})
+
+
+def test_hit_after_store_and_miss_naming_the_changed_file(setup):
+    cache, root = setup
+    assert cache.lookup("fig.py|light", BASE, FileHasher(root)) == (None, "never built")
+    _store(cache, root)
+    entry, reason = cache.lookup("fig.py|light", BASE, FileHasher(root))
+    assert reason == "cached" and (entry.out / "a.png").read_bytes() == b"png"
+    (root / "src" / "mod.py").write_text("x = 2\n")
+    entry, reason = cache.lookup("fig.py|light", BASE, FileHasher(root))
+    assert entry is None and reason == "src/mod.py changed"
+    assert (
+        cache.lookup("fig.py|light", {**BASE, "script": "s2"}, FileHasher(root))[1]
+        == "script changed"
+    )
+
+
+def test_reverting_a_change_hits_the_old_entry(setup):
+    cache, root = setup
+    _store(cache, root, b"one")
+    (root / "src" / "mod.py").write_text("x = 2\n")
+    _store(cache, root, b"two")
+    (root / "src" / "mod.py").write_text("x = 1\n")
+    entry, _ = cache.lookup("fig.py|light", BASE, FileHasher(root))
+    assert (entry.out / "a.png").read_bytes() == b"one"
+
+
+def test_crlf_and_lf_hash_the_same():
+    assert hash_bytes(b"a\r\nb\r\n") == hash_bytes(b"a\nb\n")
+    assert hash_bytes(b"\0\r\n") != hash_bytes(b"\0\n")  # binary files are left as they are
+
+
+@pytest.mark.parametrize("damage", ["manifest", "output", "index"])
+def test_an_unreadable_entry_is_a_miss_not_a_crash(setup, damage):
+    cache, root = setup
+    _store(cache, root)
+    entry, _ = cache.lookup("fig.py|light", BASE, FileHasher(root))
+    if damage == "manifest":
+        (entry.path / "manifest.json").write_text('{"outputs": [')
+    elif damage == "output":
+        (entry.out / "a.png").unlink()
+    else:
+        for index in (cache.root / "index").glob("*.json"):
+            index.write_bytes(b"\x00garbage")
+    assert cache.lookup("fig.py|light", BASE, FileHasher(root))[0] is None
+    _store(cache, root, b"again")  # and the next run repairs it
+    entry, _ = cache.lookup("fig.py|light", BASE, FileHasher(root))
+    # A broken entry is replaced; an intact one, merely unlisted, is kept as it was.
+    assert (entry.out / "a.png").read_bytes() == (b"png" if damage == "index" else b"again")
+
+
+def test_leftover_workspaces_are_ignored(setup):
+    cache, root = setup
+    ws = cache.new_workspace()  # as if a build was killed mid-run
+    (ws / "out" / "a.png").write_bytes(b"half")
+    assert cache.lookup("fig.py|light", BASE, FileHasher(root))[0] is None
+
+
+def _store_many(args: tuple[str, str, int]) -> None:
+    cache_dir, root, n = args
+    cache = Cache(Path(cache_dir))
+    for i in range(20):
+        ws = cache.new_workspace()
+        (ws / "out" / "a.png").write_bytes(b"same")
+        cache.store(f"fig{i % 3}.py|light", {**BASE, "i": str(i % 3)}, {}, ws, ["a.png"], {"n": n})
+
+
+def test_concurrent_writers_leave_a_consistent_store(setup):
+    cache, root = setup
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        pool.map(_store_many, [(str(cache.root), str(root), n) for n in range(4)])
+    for i in range(3):
+        entry, reason = cache.lookup(f"fig{i}.py|light", {**BASE, "i": str(i)}, FileHasher(root))
+        assert reason == "cached" and (entry.out / "a.png").read_bytes() == b"same"
+    for index in (cache.root / "index").glob("*.json"):
+        assert json.loads(index.read_text())["recent"]
+    assert list((cache.root / "tmp").iterdir()) == []

@@ -1,0 +1,104 @@
+"""The reference parser: what counts as a figure reference, and what is an error."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from figblog.engine.refs import FigureRef, RefError, scan
+
+
+def test_reference_with_output_attrs_and_caption():
+    text = "Intro\n\n![A plot](figures/loss_surface.py#loss-surface.png){ .show-source }\n"
+    refs, errors = scan(text, "post.md")
+    assert errors == []
+    (ref,) = refs
+    assert (ref.line, ref.script, ref.output, ref.alt) == (
+        3,
+        "loss_surface.py",
+        "loss-surface.png",
+        "A plot",
+    )
+    assert ref.show_source and ref.attrs == ""
+    assert text.splitlines()[2][ref.start : ref.end].endswith("{ .show-source }")
+
+
+def test_output_may_be_left_out_and_other_attrs_are_kept():
+    refs, _ = scan('![x](figures/sub/one.py "A title"){ width="300" }', "p.md")
+    assert refs[0].script == "sub/one.py" and refs[0].output is None
+    assert refs[0].title == "A title" and refs[0].attrs == 'width="300"' and not refs[0].show_source
+
+
+def test_references_in_code_are_ignored():
+    text = (
+        "```markdown\n![a](figures/a.py)\n```\n"
+        "~~~~\n![b](figures/b.py)\n~~~~\n"
+        "Use `![c](figures/c.py)` like this, or ``![d](figures/d.py)``.\n"
+        "![e](figures/e.py)\n"
+    )
+    refs, errors = scan(text, "p.md")
+    assert [r.script for r in refs] == ["e.py"] and errors == []
+
+
+def test_other_images_are_left_alone():
+    refs, errors = scan("![logo](img/logo.png) ![x](https://example.org/figures/a.py)", "p.md")
+    assert refs == [] and errors == []
+
+
+def test_several_references_on_one_line_keep_their_offsets():
+    line = "![a](figures/a.py#1.png)![b](figures/b.py#2.png)"
+    refs, _ = scan(line, "p.md")
+    assert [line[r.start : r.end] for r in refs] == [
+        "![a](figures/a.py#1.png)",
+        "![b](figures/b.py#2.png)",
+    ]
+
+
+def test_badly_formed_references_name_page_and_line():
+    text = "ok\n![a](figures/../secret.py)\n![b](figures/b.txt)\n![c](figures/c.py#)\n![d](figures/d.py#../x.png)"
+    refs, errors = scan(text, "docs/post.md")
+    assert refs == []
+    assert [e.line for e in errors] == [2, 3, 4, 5]
+    assert all(
+        str(e).startswith(f"docs/post.md:{e.line}: badly formed figure reference") for e in errors
+    )
+
+
+def test_custom_prefix():
+    refs, _ = scan("![a](plots/a.py) ![b](figures/b.py)", "p.md", prefix="plots")
+    assert [r.script for r in refs] == ["a.py"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("![](){}#`~.\n /_-abfgiprsuy0123456789")), max_size=300)
+)
+def test_fuzz_any_markdown_yields_refs_or_errors(text):
+    refs, errors = scan(text, "fuzz.md")
+    lines = text.split("\n")
+    for ref in refs:
+        assert isinstance(ref, FigureRef)
+        assert ref.script.endswith(".py") and ".." not in ref.script.split("/")
+        assert lines[ref.line - 1][ref.start : ref.end].startswith("![")
+    for err in errors:
+        assert isinstance(err, RefError) and 1 <= err.line <= len(lines)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_fuzz_arbitrary_unicode_never_crashes(text):
+    refs, errors = scan(text + "\n![x](figures/a.py#b.png)", "fuzz.md")
+    assert isinstance(refs, list) and isinstance(errors, list)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.from_regex(r"[a-z_][a-z0-9_]{0,8}(/[a-z_][a-z0-9_]{0,8}){0,2}\.py", fullmatch=True),
+    st.one_of(st.none(), st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,10}", fullmatch=True)),
+    st.text(alphabet=st.characters(blacklist_characters="[]\\\n\r"), max_size=30),
+)
+def test_fuzz_wellformed_references_round_trip(script, output, alt):
+    src = f"figures/{script}" + (f"#{output}" if output else "")
+    refs, errors = scan(f"before ![{alt}]({src}) after", "p.md")
+    assert errors == []
+    assert [(r.script, r.output, r.alt) for r in refs] == [(script, output, alt)]

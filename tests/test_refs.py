@@ -55,7 +55,10 @@ def test_several_references_on_one_line_keep_their_offsets():
 
 
 def test_badly_formed_references_name_page_and_line():
-    text = "ok\n![a](figures/../secret.py)\n![b](figures/b.txt)\n![c](figures/c.py#)\n![d](figures/d.py#../x.png)"
+    text = (
+        "ok\n![a](figures/../secret.py)\n![b](figures/b.txt)\n"
+        "![c](figures/c.py#)\n![d](figures/d.py#../x.png)"
+    )
     refs, errors = scan(text, "docs/post.md")
     assert refs == []
     assert [e.line for e in errors] == [2, 3, 4, 5]

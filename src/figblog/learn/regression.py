@@ -81,6 +81,14 @@ def _check_w(w: np.ndarray) -> np.ndarray:
     return w
 
 
+def _loss_and_gradient(w: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Return the MSE and its gradient for checked inputs: the forward maths beside the backward."""
+    residual = w[0] * x + w[1] - y  # (n,)
+    loss = residual @ residual / len(x)
+    grad = np.array([2.0 * (residual @ x), 2.0 * residual.sum()]) / len(x)  # (2,)
+    return float(loss), grad
+
+
 def predict(w: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Return the line's values ``w0 * x + w1`` at ``x`` (any shape)."""
     w = _check_w(w)
@@ -90,17 +98,13 @@ def predict(w: np.ndarray, x: np.ndarray) -> np.ndarray:
 def mse(w: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
     """Return the mean squared error of the line ``w = [slope, intercept]`` on points (x, y)."""
     x, y = _check_data(x, y)
-    w = _check_w(w)
-    residual = w[0] * x + w[1] - y  # (n,)
-    return float(np.mean(residual**2))
+    return _loss_and_gradient(_check_w(w), x, y)[0]
 
 
 def mse_gradient(w: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Return the gradient of :func:`mse` with respect to ``w``: ``[dL/dw0, dL/dw1]``."""
     x, y = _check_data(x, y)
-    w = _check_w(w)
-    residual = w[0] * x + w[1] - y  # (n,)
-    return np.array([2.0 * np.mean(residual * x), 2.0 * np.mean(residual)])
+    return _loss_and_gradient(_check_w(w), x, y)[1]
 
 
 def mse_grid(w0: np.ndarray, w1: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -144,13 +148,27 @@ def numerical_gradient(
 
 
 def gradient_descent(
-    x: np.ndarray, y: np.ndarray, w0: np.ndarray, learning_rate: float, steps: int
+    x: np.ndarray,
+    y: np.ndarray,
+    w0: np.ndarray,
+    learning_rate: float,
+    steps: int,
+    *,
+    x_scale: float = 1.0,
 ) -> DescentPath:
     """Fit a line to (x, y) by batch gradient descent and return every step.
 
     Each step uses all points: ``w <- w - learning_rate * grad L(w)``. ``w0`` is the starting
-    ``[slope, intercept]``. A learning rate too large for the data makes the loss grow without
-    bound; when it stops being a finite number, this raises ValueError.
+    ``[slope, intercept]``.
+
+    ``x_scale`` lets the descent see ``x / x_scale`` instead of ``x`` (say minutes as hours,
+    ``x_scale=60``). When ``x`` is large the slope's gradient dwarfs the intercept's, and a
+    learning rate small enough for one is far too small for the other; rescaling evens them
+    out. The learning rate then applies in the rescaled units, while ``w0`` and the returned
+    path stay in the units of ``x``: the lines, and their losses, are the same.
+
+    A learning rate too large for the data makes the loss grow without bound; when it stops
+    being a finite number, this raises ValueError.
     """
     x, y = _check_data(x, y)
     w = _check_w(w0).copy()
@@ -158,24 +176,25 @@ def gradient_descent(
         raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate}")
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
         raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    if not (np.isfinite(x_scale) and x_scale > 0):
+        raise ValueError(f"x_scale must be a positive finite number, got {x_scale}")
 
+    unit = np.array([x_scale, 1.0])  # slope per scaled x = slope per x * x_scale
+    x = x / x_scale
+    w = w * unit
     path = np.empty((steps + 1, 2))
     loss = np.empty(steps + 1)
-    n = len(x)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps + 1):
-            residual = w[0] * x + w[1] - y  # (n,)
             path[k] = w
-            loss[k] = residual @ residual / n
+            loss[k], grad = _loss_and_gradient(w, x, y)
             if not np.isfinite(loss[k]):
                 raise ValueError(
                     f"the descent diverged at step {k} with learning_rate={learning_rate}: "
                     "the loss is no longer finite; use a smaller learning rate"
                 )
-            if k < steps:
-                grad = np.array([2.0 * (residual @ x) / n, 2.0 * residual.sum() / n])
-                w = w - learning_rate * grad
-    return DescentPath(w=path, loss=loss, learning_rate=float(learning_rate))
+            w = w - learning_rate * grad
+    return DescentPath(w=path / unit, loss=loss, learning_rate=float(learning_rate))
 
 
 def least_squares(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -1,0 +1,23 @@
+"""Forty made-up runs: how long each took (minutes) against how far it went (km)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from figblog.data.running import running_data
+from figblog.plotting import apply_theme, save_png
+
+p = apply_theme()
+minutes, km = running_data(n=40, seed=2030)
+
+fig, ax = plt.subplots(figsize=(7, 4.2))
+ax.scatter(minutes, km, s=28, color=p.data, edgecolor=p.background, linewidth=0.6, zorder=3)
+ax.set_xlim(0, 105)
+ax.set_ylim(0, 20)
+ax.set_yticks(range(0, 21, 5))
+ax.set_xlabel("time running (min)")
+ax.set_ylabel("distance (km)")
+ax.set_title("Forty runs from a made-up training log")
+fig.tight_layout()
+save_png(fig, "running-data.png")

@@ -1,0 +1,222 @@
+"""The plugin inside real MkDocs builds: pages, blog views, errors, strict mode."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import PLOT, Project
+
+POST = """\
+# A post
+
+Some prose.
+
+![A small plot](figures/plot.py#plot.png){ .show-source }
+/// caption
+A caption.
+///
+
+The answer is ![](figures/answer.py#answer.md) today.
+"""
+
+NUMBERS = "open('answer.md', 'w').write('**42**\\n')\n"
+
+
+def _html(project: Project, page: str = "post/index.html") -> str:
+    return (project.root / "site" / page).read_text()
+
+
+def test_a_post_gets_both_variants_its_text_and_its_source(project):
+    project.script("plot.py", PLOT)
+    project.script("answer.py", NUMBERS)
+    project.write("docs/post.md", POST)
+    result = project.mkdocs()
+    assert result.returncode == 0, result.stderr
+    html = _html(project)
+    imgs = re.findall(r"<img [^>]*>", html)
+    assert len(imgs) == 2
+    assert 'src="../assets/figures/plot/plot.light.png#only-light"' in imgs[0]
+    assert 'src="../assets/figures/plot/plot.dark.png#only-dark"' in imgs[1]
+    assert all(
+        'alt="A small plot"' in i and 'width="200"' in i and 'height="150"' in i for i in imgs
+    )
+    assert "<figcaption>" in html and "A caption." in html
+    assert "The answer is <strong>42</strong> today." in html
+    assert "<details" in html and 'href="../assets/figures/plot.py"' in html
+    text = re.sub(r"<[^>]+>", "", html)  # the source is highlighted: compare it without tags
+    assert "ax.plot([0, 1, 2], [0, 1, 0])" in text and 'fig.savefig("plot.png")' in text
+    for rel in (
+        "assets/figures/plot/plot.light.png",
+        "assets/figures/plot/plot.dark.png",
+        "assets/figures/plot.py",
+    ):
+        assert (project.root / "site" / rel).is_file()
+    assert not (project.root / "site" / "assets/figures/answer/answer.light.md").exists()
+
+
+def test_prose_edits_and_warm_builds_start_no_script(project):
+    project.script("plot.py", PLOT)
+    project.script("answer.py", NUMBERS)
+    project.write("docs/post.md", POST)
+    assert project.mkdocs().returncode == 0
+    assert len(project.runs()) == 2  # plot.py in two themes (answer.py does not count runs)
+    project.write("docs/post.md", POST.replace("Some prose.", "Other prose, longer."))
+    result = project.mkdocs()
+    assert result.returncode == 0 and len(project.runs()) == 2
+    assert "Other prose, longer." in _html(project)
+
+
+BLOG_YML = """\
+site_name: blog test
+theme:
+  name: material
+  font: false
+plugins:
+  - figblog
+  - blog
+markdown_extensions:
+  - attr_list
+  - md_in_html
+  - pymdownx.blocks.caption
+"""
+
+BLOG_POST = """\
+---
+date: 2026-01-02
+categories:
+  - Things
+---
+
+# Post with a figure in its excerpt
+
+![An early plot](figures/plot.py)
+
+<!-- more -->
+
+More text.
+"""
+
+
+def test_excerpts_on_blog_views_resolve_and_scripts_run_once(project):
+    project.write("mkdocs.yml", BLOG_YML)
+    project.write("docs/index.md", "# Home\n")
+    project.write("docs/blog/index.md", "# Blog\n")
+    project.write("docs/blog/posts/one.md", BLOG_POST)
+    project.script("plot.py", PLOT)
+    result = project.mkdocs()
+    assert result.returncode == 0, result.stderr
+    assert sorted(project.runs()) == ["plot.py:dark", "plot.py:light"]
+    site = project.root / "site"
+    pages = [
+        "blog/index.html",
+        "blog/archive/2026/index.html",
+        "blog/category/things/index.html",
+        "blog/2026/01/02/post-with-a-figure-in-its-excerpt/index.html",
+    ]
+    for page in pages:
+        srcs = re.findall(
+            r'<img [^>]*src="([^"#]+)#only-(?:light|dark)"', (site / page).read_text()
+        )
+        assert len(srcs) == 2, page
+        for src in srcs:
+            target = ((site / page).parent / src).resolve()
+            assert target.is_file(), f"{page}: {src} does not resolve"
+
+
+def test_a_failing_script_fails_strict_builds_with_page_script_and_line(project):
+    project.write("docs/post.md", "# Post\n\n![A plot](figures/bad.py#x.png)\n")
+    project.script("bad.py", "import math\nvalue = math.sqrt(-1)\n")
+    result = project.mkdocs()
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "docs/post.md:3: figure script figures/bad.py failed at line 2: ValueError" in log
+    assert 'bad.py", line 2, in <module>' in log and "math.sqrt(-1)" in log
+    assert "Aborted with 1 warnings in strict mode" in log
+    assert "Traceback (most recent call last)" not in log  # our own code never crashes
+
+
+def test_without_strict_the_page_shows_an_error_box(project):
+    project.write("docs/post.md", "# Post\n\n![A plot](figures/bad.py#x.png)\n\nAfter.\n")
+    project.script("bad.py", "raise RuntimeError('no data')\n")
+    result = project.mkdocs(strict=False)
+    assert result.returncode == 0, result.stderr
+    html = _html(project)
+    assert 'class="admonition failure"' in html and "RuntimeError: no data" in html
+    assert "docs/post.md:3" in html and "<img" not in html and "After." in html
+
+
+@pytest.mark.parametrize(
+    ("post", "scripts", "message"),
+    [
+        (
+            "![A](figures/missing.py)",
+            {},
+            "docs/post.md:3: figure script figures/missing.py does not exist",
+        ),
+        (
+            "![A](figures/plot.py#other.png)",
+            {"plot.py": PLOT},
+            "docs/post.md:3: figure script figures/plot.py did not write 'other.png'; it wrote: plot.png",
+        ),
+        (
+            "![A](figures/two.py)",
+            {"two.py": PLOT + "fig.savefig('b.png')\n"},
+            "docs/post.md:3: figure script figures/two.py writes 2 files (b.png, plot.png); name the one",
+        ),
+        (
+            "![A](figures/empty.py)",
+            {"empty.py": "x = 1\n"},
+            "docs/post.md:3: figure script figures/empty.py [light]: the script wrote no files",
+        ),
+        (
+            "![A](figures/x.py#)",
+            {},
+            "docs/post.md:3: badly formed figure reference 'figures/x.py#'",
+        ),
+        (
+            "![](figures/plot.py)",
+            {"plot.py": PLOT},
+            "docs/post.md:3: the figure from figures/plot.py has no alt text",
+        ),
+    ],
+)
+def test_reference_errors_name_the_post_and_line(project, post, scripts, message):
+    for name, body in scripts.items():
+        project.script(name, body)
+    project.write("docs/post.md", f"# Post\n\n{post}\n")
+    result = project.mkdocs()
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_a_timeout_is_reported_as_such(project):
+    project.write(
+        "mkdocs.yml", (project.root / "mkdocs.yml").read_text().replace("timeout: 60", "timeout: 2")
+    )
+    project.script("slow.py", "import time\ntime.sleep(60)\n")
+    project.write("docs/post.md", "# Post\n\n![A](figures/slow.py)\n")
+    result = project.mkdocs()
+    assert result.returncode != 0
+    assert (
+        "docs/post.md:3: figure script figures/slow.py timed out after 2 s and was killed"
+        in result.stderr
+    )
+
+
+def test_a_missing_figures_folder_is_a_clear_config_error(project):
+    (project.root / "figures").rmdir()
+    project.write("docs/post.md", "# Post\n")
+    result = project.mkdocs()
+    assert result.returncode != 0
+    assert "figblog: the figures folder 'figures' does not exist" in result.stderr
+
+
+def test_front_matter_does_not_shift_line_numbers_in_error_boxes(project):
+    project.write("docs/post.md", "---\ntitle: T\n---\n\n# Post\n\n![A plot](figures/bad.py)\n")
+    project.script("bad.py", "raise KeyError('k')\n")
+    assert project.mkdocs(strict=False).returncode == 0
+    assert "docs/post.md:7: figure script figures/bad.py failed at line 1: KeyError" in _html(
+        project
+    )

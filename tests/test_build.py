@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import COUNT, PLOT, Project
 from PIL import Image
 
+from conftest import COUNT, PLOT, Project
 from figblog.engine.build import Engine
 
 

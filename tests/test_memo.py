@@ -1,0 +1,110 @@
+"""The on-disk memo: computes once, and again only when its code, callees or arguments change."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import Project, _env
+from figblog.engine.build import Engine
+
+WORK = """\
+import os
+from figblog.memo import memo
+import helper
+
+@memo
+def work(n):
+    with open(os.environ["FIGBLOG_TEST_COUNTER"], "a") as fh:
+        fh.write("computed\\n")
+    return helper.scale(n)
+"""
+
+
+@pytest.fixture
+def memo_project(project: Project) -> Project:
+    project.write("lib/work.py", WORK)
+    project.write("lib/helper.py", "def scale(n):\n    return n * 10\n")
+    return project
+
+
+def call(project: Project, arg: int = 3) -> str:
+    env = _env(project)
+    env["FIGBLOG_PROJECT_ROOT"] = str(project.root)
+    env["FIGBLOG_MEMO_DIR"] = str(project.root / ".cache" / "memo")
+    code = f"import work; print(work.work({arg}))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_second_call_reads_the_stored_result(memo_project):
+    assert call(memo_project) == "30" and call(memo_project) == "30"
+    assert memo_project.runs() == ["computed"]
+
+
+def test_a_change_to_code_the_call_ran_invalidates(memo_project):
+    call(memo_project)
+    memo_project.write("lib/helper.py", "def scale(n):\n    return n * 100\n")
+    assert call(memo_project) == "300"
+    assert memo_project.runs() == ["computed", "computed"]
+
+
+def test_a_change_to_the_function_or_its_arguments_invalidates(memo_project):
+    call(memo_project)
+    assert call(memo_project, 4) == "40"
+    memo_project.write("lib/work.py", WORK.replace("helper.scale(n)", "helper.scale(n) + 1"))
+    assert call(memo_project, 4) == "41"
+    assert len(memo_project.runs()) == 3
+
+
+def test_an_unrelated_change_does_not_invalidate(memo_project):
+    call(memo_project)
+    memo_project.write("lib/unrelated.py", "X = 1\n")
+    call(memo_project)
+    assert memo_project.runs() == ["computed"]
+
+
+def test_an_unreadable_result_is_computed_again(memo_project):
+    call(memo_project)
+    for value in (memo_project.root / ".cache" / "memo" / "entries").glob("*/*/out/value.pkl"):
+        value.write_bytes(b"not a pickle")
+    assert call(memo_project) == "30"
+    assert memo_project.runs() == ["computed", "computed"]
+
+
+def test_concurrent_callers_compute_once(memo_project):
+    memo_project.write(
+        "lib/helper.py", "import time\ndef scale(n):\n    time.sleep(1)\n    return n * 10\n"
+    )
+    env = _env(memo_project)
+    env["FIGBLOG_PROJECT_ROOT"] = str(memo_project.root)
+    env["FIGBLOG_MEMO_DIR"] = str(memo_project.root / ".cache" / "memo")
+    cmd = [sys.executable, "-c", "import work; print(work.work(3))"]
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    assert [p.communicate(timeout=60)[0].strip() for p in procs] == ["30"] * 3
+    assert memo_project.runs() == ["computed"]
+
+
+def test_figures_that_hit_the_memo_still_depend_on_its_code(memo_project):
+    memo_project.script("fig.py", "import work\nopen('v.txt', 'w').write(str(work.work(2)))\n")
+    engine = Engine(
+        memo_project.root,
+        memo_project.root / "figures",
+        memo_project.root / ".cache" / "figblog",
+        jobs=1,
+    )
+    out = engine.build(["fig.py"])
+    assert memo_project.runs() == ["computed"]  # light computed, dark read the memo
+    for theme in ("light", "dark"):
+        assert "lib/helper.py" in out["fig.py", theme].entry.manifest["deps"]
+    memo_project.write("lib/helper.py", "def scale(n):\n    return n * 7\n")
+    out = Engine(
+        memo_project.root, memo_project.root / "figures", memo_project.root / ".cache" / "figblog"
+    ).build(["fig.py"])
+    assert {o.status for o in out.values()} == {"ran"}
+    assert (out["fig.py", "dark"].entry.out / "v.txt").read_text() == "14"

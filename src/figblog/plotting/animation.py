@@ -68,26 +68,24 @@ def save_gif(
     palette_bytes += [0] * (256 * 3 - len(palette_bytes))
 
     out: list[Image.Image] = []
-    previous: np.ndarray | None = None
     for idx in indexed:  # idx: (H, W) palette indices
-        if previous is None:
-            frame = idx.copy()
-        else:
-            frame = np.where(idx == previous, _TRANSPARENT, idx).astype(np.uint8)
-        im = Image.fromarray(frame, "P")
+        im = Image.fromarray(idx, "P")
         im.putpalette(palette_bytes)
         out.append(im)
-        previous = idx
 
     path = Path(path)
+    # Pillow crops each frame to the box that changed and, with optimize and a
+    # transparency index, makes the unchanged pixels inside that box transparent.
+    # Passing the palette keeps it global: no frame carries a table of its own.
     out[0].save(
         path,
         save_all=True,
         append_images=out[1:],
         duration=duration_ms,
         loop=loop,
-        disposal=1,  # keep the previous frame; the transparent pixels show it through
+        disposal=1,  # keep the previous frame; transparent pixels show it through
         transparency=_TRANSPARENT,
-        optimize=False,
+        palette=bytes(palette_bytes),
+        optimize=True,
     )
     return path

@@ -1,0 +1,102 @@
+"""Themes and the GIF writer: one palette, only changed pixels, same bytes every time."""
+
+from __future__ import annotations
+
+import struct
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from PIL import Image
+
+from figblog.plotting import apply_theme, fig_to_image, palette, save_gif
+
+
+def _gif_frames(data: bytes) -> list[dict]:
+    """Parse a GIF's image descriptors: size of each frame and whether it has a local palette."""
+    assert data[:6] == b"GIF89a"
+    flags = data[10]
+    pos = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
+    frames = []
+    while pos < len(data):
+        kind = data[pos]
+        if kind == 0x3B:  # trailer
+            break
+        if kind == 0x21:  # extension: skip its sub-blocks
+            pos += 2
+            while data[pos]:
+                pos += data[pos] + 1
+            pos += 1
+            continue
+        assert kind == 0x2C
+        _, _, w, h, f = struct.unpack("<HHHHB", data[pos + 1 : pos + 10])
+        frames.append({"w": w, "h": h, "local_palette": bool(f & 0x80)})
+        pos += 10 + (3 * 2 ** ((f & 7) + 1) if f & 0x80 else 0) + 1  # + LZW min code size
+        while data[pos]:
+            pos += data[pos] + 1
+        pos += 1
+    return frames
+
+
+@pytest.fixture
+def frames() -> list[Image.Image]:
+    apply_theme("dark")
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.scatter(np.arange(10), np.arange(10))
+    (marker,) = ax.plot([0], [0], "o", color="red")
+    out = []
+    for k in range(6):
+        marker.set_data([k], [k])
+        out.append(fig_to_image(fig))
+    plt.close(fig)
+    return out
+
+
+def test_gif_shares_one_palette_and_stores_only_changes(frames, tmp_path):
+    path = save_gif(frames, tmp_path / "a.gif", duration_ms=100)
+    parsed = _gif_frames(path.read_bytes())
+    assert len(parsed) == 6
+    assert not any(f["local_palette"] for f in parsed)
+    full = parsed[0]["w"] * parsed[0]["h"]
+    assert all(f["w"] * f["h"] < full / 4 for f in parsed[1:])  # only the moving marker's box
+
+
+def test_gif_frames_decode_to_what_was_drawn(frames, tmp_path):
+    path = save_gif(frames, tmp_path / "a.gif")
+    with Image.open(path) as im:
+        for k in (0, 3, 5):
+            im.seek(k)
+            got = np.asarray(im.convert("RGB"), dtype=int)
+            want = np.asarray(frames[k], dtype=int)
+            assert np.mean(np.abs(got - want)) < 3  # palette rounding only
+
+
+def test_gif_is_byte_reproducible(frames, tmp_path):
+    a = save_gif(frames, tmp_path / "a.gif").read_bytes()
+    b = save_gif(frames, tmp_path / "b.gif").read_bytes()
+    assert a == b
+
+
+def test_gif_rejects_empty_and_mismatched_frames(frames, tmp_path):
+    with pytest.raises(ValueError, match="at least one frame"):
+        save_gif([], tmp_path / "a.gif")
+    with pytest.raises(ValueError, match="same size"):
+        save_gif([frames[0], frames[1].resize((10, 10))], tmp_path / "a.gif")
+
+
+def test_themes_set_matplotlib_colours():
+    p = apply_theme("dark")
+    assert matplotlib.rcParams["figure.facecolor"] == p.background == palette("dark").background
+    apply_theme("light")
+    assert matplotlib.rcParams["text.color"] == palette("light").foreground
+
+
+def test_unknown_theme_is_a_clear_error(monkeypatch):
+    with pytest.raises(ValueError, match="unknown theme 'sepia'"):
+        palette("sepia")
+    monkeypatch.setenv("FIGBLOG_THEME", "blue")
+    with pytest.raises(ValueError, match="FIGBLOG_THEME='blue' is not a theme"):
+        apply_theme()

@@ -83,6 +83,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         prefix = Path(self.config.figures_dir).as_posix()
         refs: list[FigureRef] = []
         for f in files.documentation_pages():
+            if not f.src_uri.endswith(".md"):
+                continue  # notebooks are pages too, but their JSON holds no references
             page = self._page_label(f)
             found, errors = scan(_source_text(f), page, prefix)
             refs += found

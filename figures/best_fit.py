@@ -11,9 +11,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from figblog.data.running import DescentSettings, guessed_lines, running_data
+from figblog.data.running import PACE_MIN_PER_KM, DescentSettings, guessed_lines, running_data
 from figblog.learn.regression import gradient_descent, least_squares, mse
 from figblog.plotting import apply_theme, save_png
+
+
+def _power_of_ten(value: float) -> str:
+    r"""Write a small positive number as LaTeX, e.g. ``$1.1 \times 10^{-7}$``."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"${mantissa} \\times 10^{{{int(exponent)}}}$"
 
 
 def _minus(value: float, digits: int) -> str:
@@ -72,9 +78,13 @@ with open("best-fit-numbers.md", "w", encoding="utf-8") as out:
     out.write(
         f"The slope the descent settles on is {slope:.4f} km per minute. Turned upside down, "
         f"that is a pace of {pace:.2f} min/km ({whole} min {seconds:02d} s per kilometre), "
-        f"or {slope * 60:.2f} km/h. The intercept, {_minus(intercept, 3)} km, is what the line "
+        f"or {slope * 60:.2f} km/h. The runs were invented around a pace of "
+        f"{PACE_MIN_PER_KM:g} min/km, and the descent, which only ever saw the noisy points, "
+        f"lands {abs(pace - PACE_MIN_PER_KM) * 60:.0f} s per kilometre away from it. "
+        f"The intercept, {_minus(intercept, 3)} km, is what the line "
         f"predicts for a run of no time at all: {abs(intercept) * 1000:.0f} m "
         f"{'short of' if intercept < 0 else 'past'} zero, which is as close to nothing as this "
         "scatter can tell. The closed-form least-squares line differs from the descent's by "
-        f"{gap[0]:.1e} km/min in the slope and {gap[1]:.1e} km in the intercept.\n"
+        f"{_power_of_ten(gap[0])} km/min in the slope and {_power_of_ten(gap[1])} km in the "
+        "intercept.\n"
     )

@@ -13,6 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.colors import LogNorm
 
 from figblog.data.running import DescentSettings, guessed_lines, running_data
@@ -52,10 +53,31 @@ ax_s.contour(
 ax_s.grid(False)
 ax_s.set_xlabel("slope $w_0$ (km/min)")
 ax_s.set_ylabel("intercept $w_1$ (km)")
+# A thin halo in the page colour keeps the red path readable where the colour map is
+# itself red or orange (magma, in the dark scheme).
+halo = [patheffects.withStroke(linewidth=2.6, foreground=p.background)]
 (trail,) = ax_s.plot(
-    [], [], color=p.highlight, lw=1.2, marker="o", ms=3, zorder=4, markevery=slice(0, 25)
+    [],
+    [],
+    color=p.highlight,
+    lw=1.2,
+    marker="o",
+    ms=3,
+    zorder=4,
+    markevery=slice(0, 12),
+    path_effects=halo,
 )  # dots on the first steps show their length
-(dot,) = ax_s.plot([], [], "o", ms=9, color=p.highlight, mec=p.background, mew=1.5, zorder=5)
+(dot,) = ax_s.plot(
+    [],
+    [],
+    "o",
+    ms=9,
+    color=p.highlight,
+    mec=p.background,
+    mew=1.5,
+    zorder=5,
+    path_effects=[patheffects.withStroke(linewidth=2.5, foreground=p.foreground)],
+)
 
 t = np.array([0.0, 105.0])
 runs = ax_d.scatter(

@@ -113,7 +113,8 @@ save_png(fig, "misfit.png")
 verb = "overshoots" if above else "falls short"
 with open("misfit-numbers.md", "w", encoding="utf-8") as out:
     out.write(
-        f"Take the run that lasted {x_i:.1f} minutes. The guess "
+        f"The best guess is number {best + 1}, and the run it misses most lasted {x_i:.1f} "
+        "minutes. The guess "
         f"$f(x) = {w[0]:.3f}x {_signed(w[1]).replace('−', '-')}$ predicts "
         f"$f({x_i:.1f}) = {y_hat:.3f}$ km, but the watch measured {y_i:.2f} km: the guess "
         f"{verb} by {abs(y_hat - y_i):.3f} km. Squared, that gap is the loss for this one run:\n\n"
@@ -123,5 +124,7 @@ with open("misfit-numbers.md", "w", encoding="utf-8") as out:
     )
 with open("misfit-mse.md", "w", encoding="utf-8") as out:
     out.write(
-        f"Averaged over all {len(km)} runs, the same guess scores an MSE of {losses[best]:.2f} km²."
+        f"Averaged over all {len(km)} runs, guess {best + 1} scores an MSE of "
+        f"{losses[best]:.2f} km², the number printed on frame {best + 1} of the guessing "
+        "animation."
     )

@@ -100,3 +100,14 @@ def test_unknown_theme_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("FIGBLOG_THEME", "blue")
     with pytest.raises(ValueError, match="FIGBLOG_THEME='blue' is not a theme"):
         apply_theme()
+
+
+def test_gif_keeps_the_page_background_exact(tmp_path):
+    p = apply_theme("light")
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.imshow(np.linspace(0, 1, 400).reshape(20, 20))  # many near-white and coloured shades
+    frames = [fig_to_image(fig) for _ in range(2)]
+    plt.close(fig)
+    with Image.open(save_gif(frames, tmp_path / "a.gif")) as im:
+        corner = im.convert("RGB").getpixel((0, 0))
+    assert corner == tuple(int(p.background[i : i + 2], 16) for i in (1, 3, 5)) == (255, 255, 255)

@@ -11,6 +11,7 @@ repeat; MkDocs then resolves those links relative to whichever page shows them.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -28,6 +29,9 @@ from figblog.engine.render import Renderer
 __all__ = ["FiguresConfig", "FiguresPlugin"]
 
 log = get_plugin_logger(__name__)
+
+_SOURCE_BOX = re.compile(r'<details class="example figblog-source">.*?</details>', re.S)
+_DARK_IMAGE = re.compile(r'<img [^>]*src="[^"]*#only-dark"[^>]*>')
 
 
 class FiguresConfig(Config):
@@ -117,6 +121,30 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         raw = _source_text(page.file)
         offset = max(0, raw.count("\n") - markdown.count("\n"))  # lines of front matter
         return self.renderer.render(markdown, label, page.file.src_uri, offset)
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Give blog posts a reading time that counts each figure once and no script source.
+
+        Material's blog plugin counts every word of the rendered post, so the
+        collapsed script sources and the second (dark) image of each figure
+        would inflate it. Set it here, before that plugin looks, with its own
+        formula; an author's ``readtime:`` in the front matter still wins.
+        """
+        meta = getattr(page, "config", None)
+        if meta is None or not hasattr(meta, "readtime") or meta.readtime:
+            return html
+        try:
+            from material.plugins.blog.readtime import readtime
+        except ImportError:  # pragma: no cover - another theme: nothing to adjust
+            return html
+        blog = config.plugins.get("material/blog")
+        wpm = getattr(getattr(blog, "config", None), "post_readtime_words_per_minute", 265)
+        prose = _SOURCE_BOX.sub("", html)
+        prose = _DARK_IMAGE.sub("", prose)
+        meta.readtime = readtime(prose, wpm)
+        return html
 
     def _page_label(self, f: File) -> str:
         """The page's path as an author finds it in their editor (relative to mkdocs.yml)."""

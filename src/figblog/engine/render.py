@@ -175,7 +175,7 @@ class Renderer:
         body = "\n".join(("    " + line) if line else "" for line in code.split("\n"))
         name = f"{prefix}/{ref.script}"
         return (
-            f'??? example "How this figure is made: {name}"\n\n'
+            f'??? example figblog-source "How this figure is made: {name}"\n\n'
             f"    [Download {script.name}]({url}){{ download }}\n\n"
             f'    {fence}python title="{name}"\n{body}\n    {fence}'
         )

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["fig_to_image", "save_gif"]
 
 _TRANSPARENT = 255  # palette index kept free for "unchanged since the last frame"
+_PINNED = 8  # most common colours kept exact
 
 
 def fig_to_image(fig: Figure) -> Image.Image:
@@ -30,7 +31,13 @@ def fig_to_image(fig: Figure) -> Image.Image:
 
 
 def _global_palette(frames: Sequence[Image.Image], colours: int) -> Image.Image:
-    """Quantise a sample of all frames together so every frame shares one palette."""
+    """Quantise a sample of all frames together so every frame shares one palette.
+
+    Median cut averages each box of colours, so the page-coloured background
+    would come out a shade off (252 instead of 255) and show as a faint box on
+    the page. The most common exact colours (background, text, axes) are pinned
+    back into the palette, each in place of its nearest entry.
+    """
     step = max(1, len(frames) // 12)
     sample = list(frames[::step]) + [frames[-1]]
     w = max(f.width for f in sample)
@@ -39,7 +46,38 @@ def _global_palette(frames: Sequence[Image.Image], colours: int) -> Image.Image:
     for f in sample:
         strip.paste(f, (0, y))
         y += f.height
-    return strip.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    pal = strip.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    entries = np.array(pal.getpalette()[: colours * 3], dtype=np.int64).reshape(-1, 3)
+    counts = strip.getcolors(maxcolors=w * strip.height) or []
+    pinned: set[int] = set()
+    for _, rgb in sorted(counts, key=lambda c: (-c[0], c[1]))[:_PINNED]:
+        distance = np.abs(entries - np.array(rgb)).sum(axis=1)
+        distance[list(pinned)] = np.iinfo(np.int64).max
+        index = int(np.argmin(distance))
+        entries[index] = rgb
+        pinned.add(index)
+    pal.putpalette([int(v) for v in entries.ravel()])
+    return pal
+
+
+def _nearest(rgb: np.ndarray, entries: np.ndarray) -> np.ndarray:
+    """Map (H, W, 3) pixels to the index of the nearest palette entry, exactly.
+
+    Pillow's own mapping looks colours up in a coarse cache, which sends pure
+    white to a near-white neighbour; this computes the true nearest entry once
+    per distinct colour.
+    """
+    packed = (
+        (rgb[..., 0].astype(np.int64) << 16) | (rgb[..., 1].astype(np.int64) << 8) | rgb[..., 2]
+    )
+    colours, inverse = np.unique(packed.ravel(), return_inverse=True)
+    uniq = np.stack([(colours >> 16) & 255, (colours >> 8) & 255, colours & 255], axis=1)
+    best = np.empty(len(uniq), dtype=np.uint8)
+    for start in range(0, len(uniq), 4096):  # (chunk, 1, 3) - (1, P, 3) -> (chunk, P)
+        chunk = uniq[start : start + 4096]
+        dist = ((chunk[:, None, :] - entries[None, :, :]) ** 2).sum(axis=2)
+        best[start : start + 4096] = dist.argmin(axis=1)
+    return best[inverse].reshape(rgb.shape[:2])
 
 
 def save_gif(
@@ -63,7 +101,8 @@ def save_gif(
     if any(im.size != size for im in images):
         raise ValueError("all frames of a GIF must have the same size")
     pal = _global_palette(images, colours=255)
-    indexed = [np.asarray(im.quantize(palette=pal, dither=Image.Dither.NONE)) for im in images]
+    entries = np.array(pal.getpalette()[: 255 * 3], dtype=np.int64).reshape(-1, 3)
+    indexed = [_nearest(np.asarray(im), entries) for im in images]
     palette_bytes = pal.getpalette()[: 256 * 3]
     palette_bytes += [0] * (256 * 3 - len(palette_bytes))
 

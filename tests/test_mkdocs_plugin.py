@@ -220,3 +220,27 @@ def test_front_matter_does_not_shift_line_numbers_in_error_boxes(project):
     assert "docs/post.md:7: figure script figures/bad.py failed at line 1: KeyError" in _html(
         project
     )
+
+
+def test_reading_time_ignores_script_sources(project):
+    project.write(
+        "mkdocs.yml",
+        BLOG_YML.replace(
+            "  - pymdownx.blocks.caption",
+            "  - pymdownx.blocks.caption\n  - pymdownx.details\n  - pymdownx.superfences",
+        ),
+    )
+    project.write("docs/index.md", "# Home\n")
+    project.write("docs/blog/index.md", "# Blog\n")
+    long_source = PLOT + "".join(
+        f"# comment line {i} with several more words in it\n" for i in range(600)
+    )
+    project.script("plot.py", long_source)
+    post = BLOG_POST.replace("(figures/plot.py)", "(figures/plot.py){ .show-source }")
+    project.write("docs/blog/posts/one.md", post)
+    assert project.mkdocs().returncode == 0
+    html = (
+        project.root / "site/blog/2026/01/02/post-with-a-figure-in-its-excerpt/index.html"
+    ).read_text()
+    assert "comment line 599" in html  # the source is on the page...
+    assert re.search(r"1 min read", html)  # ...but not in the reading time

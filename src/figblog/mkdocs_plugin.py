@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from figblog.engine.build import Engine
+from figblog.engine.hashing import FileHasher, hash_text
 from figblog.engine.refs import FigureRef, scan
 from figblog.engine.render import Renderer
 
@@ -78,7 +79,32 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             path = str(root / folder)
             if os.path.isdir(path) and path not in config.watch:
                 config.watch.append(path)
+        self._key_notebook_cache(config)
         return config
+
+    def _key_notebook_cache(self, config: MkDocsConfig) -> None:
+        """Make mkdocs-jupyter's cache of executed notebooks follow the shared code.
+
+        Its key covers the notebook's own bytes only, so a notebook importing
+        ``figblog`` would keep showing outputs of the old code. Putting its cache
+        in a folder named after the hash of the watched code folders makes any
+        change there re-execute the notebooks (coarse, but never stale).
+        """
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is None or not jupyter.config.get("cache"):
+            return
+        base = Path(str(jupyter.config.get("cache_dir", ".cache/mkdocs-jupyter")))
+        if base.name.startswith("code-"):
+            base = base.parent  # keyed by an earlier build of the same plugin instance
+        hasher = FileHasher(self.root)
+        files = sorted(
+            p.relative_to(self.root).as_posix()
+            for folder in self.config.watch
+            for p in (self.root / folder).rglob("*.py")
+            if "__pycache__" not in p.parts
+        )
+        digest = hash_text(*(f"{f}={hasher(f)}" for f in files))[:16]
+        jupyter.config["cache_dir"] = str(base / f"code-{digest}")
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Find every reference, bring every referenced script up to date, add its files."""
@@ -122,9 +148,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         offset = max(0, raw.count("\n") - markdown.count("\n"))  # lines of front matter
         return self.renderer.render(markdown, label, page.file.src_uri, offset)
 
-    def on_page_content(
-        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Give blog posts a reading time that counts each figure once and no script source.
 
         Material's blog plugin counts every word of the rendered post, so the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import urllib.request
 from pathlib import Path
@@ -125,3 +126,14 @@ def test_serve_answers_on_loopback_and_stops(site: Path) -> None:
 def test_serve_refuses_a_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not a folder"), serve(tmp_path / "nope"):
         pass
+
+
+def test_serve_can_gzip_text_like_the_static_host(site: Path) -> None:
+    gzip_ok = {"Accept-Encoding": "gzip"}
+    with serve(site, compress=True) as url:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=gzip_ok)) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(response.read()) == (site / "index.html").read_bytes()
+        png = urllib.request.Request(url + "assets/plot.png", headers=gzip_ok)
+        with urllib.request.urlopen(png) as response:
+            assert response.headers["Content-Encoding"] is None  # PNG is compressed already

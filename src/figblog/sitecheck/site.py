@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import subprocess
@@ -19,6 +20,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 # Material's blog writes a post to blog/<yyyy>/<mm>/<dd>/<slug>/ (post_url_format "{date}/{slug}").
 _POST = re.compile(r"(^|/)\d{4}/\d{2}/\d{2}/[^/]+/$")
+_COMPRESSIBLE = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map"})
 
 
 def build_site(dest: Path, config: Path | None = None, *, timeout: float = 1800) -> Path:
@@ -48,13 +50,39 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         """Say nothing: the tests record requests in the browser."""
 
 
+class _GzipHandler(_QuietHandler):
+    """Gzip text files for clients that accept it, as GitHub Pages does."""
+
+    def do_GET(self) -> None:
+        """Send a text file gzipped when the client accepts gzip; anything else as usual."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.is_file() and path.suffix in _COMPRESSIBLE):
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        self.wfile.write(body)
+
+
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 at a free port; yield its base URL (ending in /)."""
+def serve(directory: Path, *, compress: bool = False) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 at a free port; yield its base URL (ending in /).
+
+    ``compress=True`` gzips HTML, CSS, JavaScript, JSON, XML and SVG for clients that accept
+    it, like the static host the site is published on, so page weights are realistic.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise ValueError(f"cannot serve {directory}: not a folder")
-    handler = partial(_QuietHandler, directory=str(directory))
+    handler = partial(_GzipHandler if compress else _QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)

@@ -140,3 +140,15 @@ def test_notebook_page_shows_code_and_outputs(new_page, pages_with):
             widths.append(img.evaluate("i => i.decode().then(() => i.naturalWidth, () => 0)"))
         assert any(widths) or any(t.strip() for t in texts), f"{url}: no output shown"
         assert all(widths), f"{url}: an output image did not load"
+
+
+def test_notebook_maths_is_rendered_not_left_as_tex(new_page, pages_with):
+    found = pages_with("jupyter-wrapper")
+    if not found:
+        pytest.skip("no notebook page (mkdocs-jupyter) in the site yet")
+    tex = re.compile(r"\$\$?[^$\s][^$]*\$")
+    for url in found:
+        page = new_page(url)
+        prose = " ".join(page.locator(".jp-RenderedMarkdown").all_inner_texts())
+        raw = tex.findall(prose)
+        assert not raw, f"{url}: {len(raw)} formulas shown as raw TeX, e.g. {raw[:3]}"

@@ -49,11 +49,15 @@ def test_feed_items_have_title_date_description_and_category(feed_items):
         parsedate_to_datetime(item.findtext("pubDate"))  # raises on a malformed date
 
 
-def test_every_page_advertises_the_feed(site_dir, pages):
-    pattern = re.compile(r'<link rel="alternate" type="application/rss\+xml"[^>]*href="([^"]+)"')
+def test_every_page_advertises_the_feed(site_dir, pages, site_url_config):
+    head = re.compile(r'<link rel="alternate" type="application/rss\+xml"[^>]*href="([^"]+)"')
     for url in pages:
-        found = pattern.findall((site_dir / url / "index.html").read_text("utf-8"))
+        text = (site_dir / url / "index.html").read_text("utf-8")
+        found = head.findall(text)
         assert any(resolve(url, href)[0] == FEED for href in found), f"{url or '/'}: no feed link"
+        anchors = re.findall(r'<a [^>]*href="([^"]+)"', text)
+        links = [resolve(url, href, site_url_config) for href in anchors]
+        assert (FEED, "") in links, f"{url or '/'}: no visible link to the feed"
 
 
 def test_posts_show_date_reading_time_and_categories(site_dir, posts):

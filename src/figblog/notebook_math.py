@@ -1,0 +1,68 @@
+r"""Render the LaTeX of notebook pages to MathML at build time, like the rest of the site.
+
+mkdocs-jupyter leaves ``$...$`` and ``$$...$$`` in a notebook's Markdown cells for MathJax,
+which the site does not load (it would come from a CDN). This MkDocs hook (``hooks:`` in
+mkdocs.yml) converts them with :func:`figblog.mathml.to_mathml`, only inside the Markdown
+cells (``jp-RenderedMarkdown``) and never inside ``<code>`` or ``<pre>``. A formula that
+cannot be converted is a warning naming the page, so a strict build stops on it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.pages import Page
+
+from figblog.mathml import to_mathml
+
+__all__ = ["on_post_page", "render_cell_math"]
+
+log = get_plugin_logger(__name__)
+
+_CELL = re.compile(
+    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S
+)
+_CODE = re.compile(r"<(code|pre)\b.*?</\1>", re.S)
+_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+# $...$ with no space just inside the dollars and no letter or digit right outside: "$5 and $6"
+# stays text.
+_INLINE = re.compile(r"(?<![\\$\w])\$(?=\S)([^$]+?)(?<=\S)\$(?![\w$])")
+
+
+def _convert(text: str, where: str) -> str:
+    def swap(display: bool) -> object:
+        def replace(m: re.Match[str]) -> str:
+            try:
+                math = to_mathml(html.unescape(m[1]), display)
+            except ValueError as exc:
+                log.warning(f"{where}: {exc}")
+                return m[0]
+            return f'<span class="arithmatex">{math}</span>'
+
+        return replace
+
+    return _INLINE.sub(swap(False), _DISPLAY.sub(swap(True), text))
+
+
+def render_cell_math(page_html: str, where: str = "") -> str:
+    """Convert the TeX in every notebook Markdown cell of ``page_html``; code is left alone."""
+
+    def cell(m: re.Match[str]) -> str:
+        body, out, start = m[2], [], 0
+        for code in _CODE.finditer(body):
+            out += [_convert(body[start : code.start()], where), code[0]]
+            start = code.end()
+        out.append(_convert(body[start:], where))
+        return m[1] + "".join(out) + m[3]
+
+    return _CELL.sub(cell, page_html)
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    """MkDocs hook: render the maths of notebook pages (other pages are returned as they are)."""
+    if "jp-RenderedMarkdown" not in output:
+        return output
+    return render_cell_math(output, page.file.src_uri)

@@ -1,0 +1,38 @@
+"""Three synthetic training scenes and their labels: ``bee-scenes.png``.
+
+Top row: the scenes as the network sees them (96 x 96 pixels, shown enlarged without
+smoothing). Bottom row: the label of each, white where a pixel belongs to a bee
+(head, thorax, striped abdomen or wing) and black elsewhere, the way the source
+post's hand-made masks were drawn. The scenes are the first three of the training
+split that the post's network learns from.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from figblog.data.bees import make_split
+from figblog.learn.train import TrainConfig
+from figblog.plotting import apply_theme, save_png
+
+p = apply_theme()
+cfg = TrainConfig()
+images, masks = make_split("train", 3, seed=cfg.seed, config=cfg.scenes)
+
+fig, axes = plt.subplots(2, 3, figsize=(7.2, 5.0))
+for j in range(3):
+    axes[0, j].imshow(images[j], interpolation="nearest")
+    axes[1, j].imshow(masks[j], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    for ax in axes[:, j]:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(True)
+            spine.set_color(p.muted)
+    axes[0, j].set_title(f"scene {j + 1}", fontsize=10)
+axes[0, 0].set_ylabel("photo (synthetic)")
+axes[1, 0].set_ylabel("label: white = bee")
+fig.tight_layout(pad=0.4, h_pad=0.6, w_pad=0.6)
+save_png(fig, "bee-scenes.png")

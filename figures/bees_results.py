@@ -1,0 +1,119 @@
+"""How well the trained network finds bees in held-out test scenes.
+
+Outputs, all from the memoised training run shared with the other bee figures:
+
+- ``bee-results.png``: the first four test scenes (never seen in training): photo,
+  label, and the network's bee probability per pixel (black 0, white 1), with each
+  scene's IoU at the 0.5 threshold.
+- ``bee-errors.png``: the same four scenes, dimmed, with the predicted mask compared
+  to the label pixel by pixel: true positives (bee, called bee), false positives
+  (called bee, not bee) and false negatives (bee, missed).
+- ``scores.md``: IoU, precision, recall and F1 over all test scenes, pixels pooled,
+  and the spread of IoU across scenes.
+- ``training-facts.md`` and ``results-facts.md``: sentences with the numbers of the run
+  (parameters, scenes, epochs, steps, best epoch) and of the results, for the prose.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import to_rgb
+from matplotlib.patches import Patch
+
+from figblog.learn.metrics import scores
+from figblog.learn.train import TrainConfig, trained_segmenter
+from figblog.plotting import apply_theme, save_png
+
+p = apply_theme()
+cfg = TrainConfig()
+result = trained_segmenter(cfg)
+images, masks, probs = result["test_images"], result["test_masks"], result["test_probs"]
+preds = probs > cfg.threshold
+shown = range(4)
+
+
+def bare(ax):
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color(p.muted)
+
+
+# --- photo, label, prediction ---
+fig, axes = plt.subplots(3, 4, figsize=(6.4, 5.1))
+for j, i in enumerate(shown):
+    axes[0, j].imshow(images[i], interpolation="nearest")
+    axes[1, j].imshow(masks[i], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    axes[2, j].imshow(probs[i], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    axes[0, j].set_title(f"test scene {i + 1}\nIoU {result['test_iou'][i]:.2f}", fontsize=9.5)
+    for ax in axes[:, j]:
+        bare(ax)
+for ax, label in zip(axes[:, 0], ["photo", "label", "prediction"], strict=True):
+    ax.set_ylabel(label)
+fig.tight_layout(pad=0.4, h_pad=0.5, w_pad=0.5)
+save_png(fig, "bee-results.png")
+plt.close(fig)
+
+# --- true and false positives, false negatives ---
+colours = {"tp": to_rgb(p.good), "fp": to_rgb(p.bad), "fn": to_rgb(p.data)}
+fig, axes = plt.subplots(1, 4, figsize=(7.2, 2.35))
+for ax, i in zip(axes, shown, strict=True):
+    truth, pred = masks[i].astype(bool), preds[i]
+    grey = images[i].mean(axis=2, keepdims=True)
+    canvas = np.repeat(0.25 + 0.45 * grey, 3, axis=2)  # the photo, dimmed and grey
+    canvas[truth & pred] = 0.45 * canvas[truth & pred] + 0.55 * np.array(colours["tp"])
+    canvas[pred & ~truth] = colours["fp"]
+    canvas[truth & ~pred] = colours["fn"]
+    ax.imshow(np.clip(canvas, 0, 1), interpolation="nearest")
+    ax.set_title(f"test scene {i + 1}", fontsize=9.5)
+    bare(ax)
+handles = [
+    Patch(fc=colours["tp"], label="true positive: bee, found"),
+    Patch(fc=colours["fp"], label="false positive: not bee, called bee"),
+    Patch(fc=colours["fn"], label="false negative: bee, missed"),
+]
+fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False, handlelength=1.2)
+fig.tight_layout(pad=0.3, w_pad=0.4, rect=(0, 0.09, 1, 1))
+save_png(fig, "bee-errors.png")
+plt.close(fig)
+
+# --- the numbers ---
+s = result["test_scores"]
+per_scene = [scores(preds[i], masks[i]) for i in range(len(masks))]
+ious = np.array([sc.iou for sc in per_scene])
+worst, best = int(np.argmin(ious)), int(np.argmax(ious))
+rows = [
+    "| test scenes | IoU | precision | recall | F1 |",
+    "|:---|---:|---:|---:|---:|",
+    f"| all {len(masks)}, pixels pooled | **{s['iou']:.3f}** | {s['precision']:.3f} "
+    f"| {s['recall']:.3f} | {s['f1']:.3f} |",
+    f"| one scene at a time, mean | {ious.mean():.3f} "
+    f"| {np.mean([sc.precision for sc in per_scene]):.3f} "
+    f"| {np.mean([sc.recall for sc in per_scene]):.3f} "
+    f"| {np.mean([sc.f1 for sc in per_scene]):.3f} |",
+]
+with open("scores.md", "w") as fh:
+    fh.write("\n".join(rows) + "\n")
+
+n_steps = cfg.epochs * -(-cfg.n_train // cfg.batch_size)
+side = cfg.crop or cfg.scenes.size
+with open("training-facts.md", "w") as fh:
+    fh.write(
+        f"The network has {result['n_parameters']:,} tunable numbers. It trained on "
+        f"{cfg.n_train} scenes for {cfg.epochs} epochs, each step on {cfg.batch_size} random "
+        f"{side} × {side} crops, turned and flipped at random: {n_steps:,} steps of Adam in all. "
+        f"After every epoch it was scored on {cfg.n_val} validation scenes; the best validation "
+        f"IoU, {max(result['val_iou']):.3f}, came after epoch {result['best_epoch']}, "
+        "and those are the weights kept.\n"
+    )
+with open("results-facts.md", "w") as fh:
+    fh.write(
+        f"Over the {len(masks)} test scenes the network marks {s['tp']:,} bee pixels correctly, "
+        f"calls {s['fp']:,} background pixels bee and misses {s['fn']:,} bee pixels. "
+        f"Scene by scene, IoU runs from {ious[worst]:.2f} (test scene {worst + 1}) "
+        f"to {ious[best]:.2f} (test scene {best + 1}).\n"
+    )

@@ -1,0 +1,89 @@
+"""The network learning to see bees: ``learning.gif`` and ``training-curves.png``.
+
+``learning.gif``: one held-out test scene, its label, and the network's bee probability
+for every pixel (black = surely not bee, white = surely bee) before training and after
+each epoch, with that scene's IoU at the 0.5 threshold. The last frame is held longer.
+
+``training-curves.png``: left, the training loss (mean binary cross-entropy over the
+epoch's steps) and the validation loss per epoch; right, the validation IoU per epoch,
+with the best epoch marked (its weights are the ones kept).
+
+Both come from the same memoised training run as every other bee figure, so the site
+build trains the network once.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+from figblog.learn.metrics import scores
+from figblog.learn.train import TrainConfig, trained_segmenter
+from figblog.plotting import apply_theme, fig_to_image, save_gif, save_png
+
+p = apply_theme()
+cfg = TrainConfig()
+result = trained_segmenter(cfg)
+
+# --- the GIF: artists made once, updated per frame ---
+frames_probs = result["gif_frames"]  # (epochs + 1, H, W)
+mask = result["gif_mask"]
+fig, axes = plt.subplots(1, 3, figsize=(6.0, 2.45), dpi=80)
+panels = [
+    axes[0].imshow(result["gif_image"], interpolation="nearest"),
+    axes[1].imshow(mask, cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
+    axes[2].imshow(frames_probs[0], cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
+]
+for ax, title in zip(axes, ["photo", "label", "prediction"], strict=True):
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+status = fig.text(0.5, 0.03, "", ha="center", va="bottom", fontsize=10)
+fig.subplots_adjust(left=0.01, right=0.99, top=0.88, bottom=0.14, wspace=0.05)
+
+images = []
+for epoch, probs in enumerate(frames_probs):
+    panels[2].set_data(probs)
+    iou = scores(probs > cfg.threshold, mask).iou
+    when = "before training" if epoch == 0 else f"after epoch {epoch} of {cfg.epochs}"
+    status.set_text(f"{when}: IoU {iou:.2f}")
+    images.append(fig_to_image(fig))
+durations = [900] + [260] * (len(images) - 2) + [2500]
+save_gif(images, "learning.gif", duration_ms=durations)
+plt.close(fig)
+
+# --- the curves ---
+epochs = np.arange(1, cfg.epochs + 1)
+best = result["best_epoch"]
+fig, (ax_loss, ax_iou) = plt.subplots(1, 2, figsize=(7.2, 3.0))
+ax_loss.plot(epochs, result["train_loss"], color=p.data, lw=1.8, label="training (crops)")
+ax_loss.plot(epochs, result["val_loss"], color=p.accent, lw=1.8, label="validation (whole scenes)")
+ax_loss.set_yscale("log")
+ax_loss.yaxis.set_major_locator(FixedLocator([0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0]))
+ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+ax_loss.yaxis.set_minor_formatter(NullFormatter())
+ax_loss.set_xlabel("epoch")
+ax_loss.set_ylabel("binary cross-entropy")
+ax_loss.legend(fontsize=9, frameon=True)
+ax_iou.plot(epochs, result["val_iou"], color=p.good, lw=1.8, marker="o", ms=3)
+ax_iou.plot([best], [result["val_iou"][best - 1]], "o", ms=9, mfc="none", mec=p.highlight, mew=1.8)
+ax_iou.annotate(
+    f"best: epoch {best}",
+    (best, result["val_iou"][best - 1]),
+    xytext=(-12, -28),
+    textcoords="offset points",
+    ha="right",
+    fontsize=9,
+    color=p.highlight,
+    arrowprops={"arrowstyle": "-", "color": p.highlight, "lw": 0.8},
+)
+ax_iou.set_ylim(0, 1)
+ax_iou.set_xlabel("epoch")
+ax_iou.set_ylabel("validation IoU")
+for ax in (ax_loss, ax_iou):
+    ax.set_xlim(0.5, cfg.epochs + 0.5)
+fig.tight_layout()
+save_png(fig, "training-curves.png")

@@ -1,0 +1,215 @@
+"""Train the U-Net to find bees in synthetic scenes, and keep what the post shows.
+
+:func:`train_segmenter` is deterministic for a config: it makes the scenes, trains
+with Adam on BCE (plus optionally Dice), scores the validation scenes after every
+epoch, keeps the weights of the best epoch and scores the test scenes with them.
+Figure scripts call it through the on-disk memo, so a site build trains once.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from tqdm import tqdm
+
+from figblog.data.bees import SceneConfig, make_split
+from figblog.learn._threads import one_blas_thread
+from figblog.learn.cnn import UNet, UNetConfig
+from figblog.learn.metrics import bce_with_logits, dice_loss, scores
+from figblog.learn.optim import Adam
+from figblog.memo import memo
+
+__all__ = ["TrainConfig", "train_segmenter", "trained_segmenter"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides a training run; the defaults are the post's run."""
+
+    net: UNetConfig = field(default_factory=UNetConfig)
+    scenes: SceneConfig = field(default_factory=SceneConfig)
+    n_train: int = 320  # training scenes
+    n_val: int = 16  # scenes scored after each epoch to pick the best epoch
+    n_test: int = 64  # scenes scored once, with the best epoch's weights
+    epochs: int = 30  # passes over the training scenes
+    batch_size: int = 4  # crops per gradient step: small batches, many steps
+    crop: int = 48  # side of the random square crop trained on (0: whole scenes)
+    lr: float = (
+        5e-3  # Adam's largest step size, reached after warmup_epochs; then a cosine to lr_end
+    )
+    lr_end: float = 1e-4
+    warmup_epochs: float = 1.0  # the step size grows linearly from zero over these first epochs
+    dice_weight: float = 0.0  # loss = BCE + dice_weight * soft Dice
+    threshold: float = 0.5  # a pixel is called bee when its probability is above this
+    tta: bool = True  # test scenes: average the predictions for the scene turned four ways
+    gif_scene: int = 5  # test scene whose prediction is recorded after every epoch
+    seed: int = 0  # scenes, crops and flips
+    progress: bool = True  # a progress bar on stderr
+
+    def __post_init__(self) -> None:
+        size = self.scenes.size
+        if self.crop and (self.crop > size or self.crop % 2**self.net.depth):
+            raise ValueError(
+                f"crop {self.crop} must fit in {size} and divide by {2**self.net.depth}"
+            )
+        if min(self.n_train, self.n_val, self.n_test, self.epochs, self.batch_size) < 1:
+            raise ValueError(f"scene counts, epochs and batch size must be positive: {self}")
+        if not 0 <= self.gif_scene < self.n_test:
+            raise ValueError(
+                f"gif_scene {self.gif_scene} is not one of the {self.n_test} test scenes"
+            )
+
+
+def _augment(
+    rng: np.random.Generator, x: np.ndarray, y: np.ndarray, crop: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Random crops (one per image), then one random flip and quarter turn for the batch."""
+    n, size = x.shape[:2]
+    if crop and crop < size:
+        top = rng.integers(0, size - crop + 1, n)[:, None] + np.arange(crop)  # (N, crop) rows
+        left = rng.integers(0, size - crop + 1, n)[:, None] + np.arange(crop)
+        idx = np.arange(n)[:, None, None]
+        x = x[idx, top[:, :, None], left[:, None, :]]  # (N, S, S, 3) -> (N, crop, crop, 3)
+        y = y[idx, top[:, :, None], left[:, None, :]]
+    k = int(rng.integers(4))
+    x, y = np.rot90(x, k, axes=(1, 2)), np.rot90(y, k, axes=(1, 2))
+    if rng.random() < 0.5:
+        x, y = x[:, :, ::-1], y[:, :, ::-1]
+    return np.ascontiguousarray(x), np.ascontiguousarray(y)
+
+
+def _learning_rate(cfg: TrainConfig, step: int, total: int, steps_per_epoch: int) -> float:
+    """Linear warm-up from zero, then a half cosine from ``lr`` down to ``lr_end``."""
+    warm = max(1, round(cfg.warmup_epochs * steps_per_epoch))
+    if step < warm:
+        return cfg.lr * (step + 1) / warm
+    t = (step - warm) / max(1, total - warm)
+    return cfg.lr_end + 0.5 * (cfg.lr - cfg.lr_end) * (1 + np.cos(np.pi * t))
+
+
+def _predict_turned(net: UNet, x: np.ndarray, batch_size: int) -> np.ndarray:
+    """Mean bee probability over the four quarter turns of each image, turned back."""
+    total = np.zeros(x.shape[:3], np.float32)
+    for k in range(4):
+        turned = np.ascontiguousarray(np.rot90(x, k, axes=(1, 2)))
+        total += np.rot90(net.predict(turned, batch_size), -k, axes=(1, 2))
+    return total / 4
+
+
+def _loss(cfg: TrainConfig, logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    loss, grad = bce_with_logits(logits, y)
+    if cfg.dice_weight:
+        d_loss, d_grad = dice_loss(logits, y)
+        loss, grad = loss + cfg.dice_weight * d_loss, grad + cfg.dice_weight * d_grad
+    return loss, grad
+
+
+def train_segmenter(config: TrainConfig | None = None) -> dict:
+    """Train from scratch and return a picklable dict of results.
+
+    Keys: ``config`` (as a dict), ``weights`` (name -> array: the best epoch's
+    :meth:`UNet.state`, for :meth:`UNet.load_state`),
+    ``n_parameters``, ``train_loss``, ``val_loss`` and ``val_iou`` (one per epoch),
+    ``best_epoch`` (1-based), ``gif_image``, ``gif_mask`` and ``gif_frames``
+    (bee probabilities on one test scene before training and after each epoch,
+    (epochs + 1, H, W)), ``test_images``, ``test_masks``, ``test_probs`` and
+    ``test_scores`` (pooled tp, fp, fn, iou, precision, recall, f1) and ``test_iou``
+    (per scene).
+    """
+    cfg = config or TrainConfig()
+    with one_blas_thread():
+        return _train(cfg)
+
+
+@memo
+def trained_segmenter(config: TrainConfig) -> dict:
+    """:func:`train_segmenter` through the on-disk memo: what figure scripts call.
+
+    Every script that shows the network passes the same config, so a build trains
+    once and the other scripts (and the second theme) read the stored result.
+    """
+    return train_segmenter(config)
+
+
+def _train(cfg: TrainConfig) -> dict:
+    x_train, y_train = make_split("train", cfg.n_train, cfg.seed, cfg.scenes)
+    x_val, y_val = make_split("val", cfg.n_val, cfg.seed, cfg.scenes)
+    x_test, y_test = make_split("test", cfg.n_test, cfg.seed, cfg.scenes)
+    net = UNet(cfg.net)
+    params = net.parameters()
+    opt = Adam(params, lr=cfg.lr)
+    rng = np.random.default_rng([cfg.seed, 1])
+    steps_per_epoch = -(-cfg.n_train // cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+
+    def probs(x: np.ndarray) -> np.ndarray:
+        return net.predict(x, batch_size=8)
+
+    gif_frames = [probs(x_test[cfg.gif_scene : cfg.gif_scene + 1])[0]]
+    history: dict[str, list[float]] = {"train_loss": [], "val_loss": [], "val_iou": []}
+    best_iou, best_epoch, best = -1.0, 0, {k: v.copy() for k, v in net.state().items()}
+    bar = tqdm(
+        total=total,
+        desc="training the bee finder",
+        file=sys.stderr,
+        mininterval=5.0,
+        disable=not cfg.progress,
+    )
+    step = 0
+    for epoch in range(1, cfg.epochs + 1):
+        order = rng.permutation(cfg.n_train)
+        losses = []
+        for start in range(0, cfg.n_train, cfg.batch_size):
+            batch = order[start : start + cfg.batch_size]
+            x, y = _augment(rng, x_train[batch], y_train[batch], cfg.crop)
+            opt.lr = _learning_rate(cfg, step, total, steps_per_epoch)
+            loss, grad = _loss(cfg, net.forward(x), y)
+            net.backward(grad)
+            opt.step(net.gradients())
+            losses.append(loss)
+            step += 1
+            bar.update(1)
+        p_val = probs(x_val)
+        val_loss = _loss(cfg, np.log(p_val + 1e-7) - np.log1p(-p_val + 1e-7), y_val)[0]
+        val_iou = scores(p_val > cfg.threshold, y_val).iou
+        history["train_loss"].append(float(np.mean(losses)))
+        history["val_loss"].append(float(val_loss))
+        history["val_iou"].append(float(val_iou))
+        gif_frames.append(probs(x_test[cfg.gif_scene : cfg.gif_scene + 1])[0])
+        if val_iou > best_iou:
+            best_iou, best_epoch = val_iou, epoch
+            best = {k: v.copy() for k, v in net.state().items()}
+        bar.set_postfix(
+            epoch=epoch, loss=f"{np.mean(losses):.3f}", val_iou=f"{val_iou:.3f}", refresh=False
+        )
+    bar.close()
+
+    net.load_state(best)
+    p_test = _predict_turned(net, x_test, 8) if cfg.tta else probs(x_test)
+    pred = p_test > cfg.threshold
+    pooled = scores(pred, y_test)
+    return {
+        "config": asdict(cfg),
+        "weights": best,
+        "n_parameters": net.n_parameters(),
+        **history,
+        "best_epoch": best_epoch,
+        "gif_image": x_test[cfg.gif_scene],
+        "gif_mask": y_test[cfg.gif_scene],
+        "gif_frames": np.stack(gif_frames).astype(np.float32),
+        "test_images": x_test,
+        "test_masks": y_test,
+        "test_probs": p_test,
+        "test_scores": {
+            "tp": pooled.tp,
+            "fp": pooled.fp,
+            "fn": pooled.fn,
+            "iou": pooled.iou,
+            "precision": pooled.precision,
+            "recall": pooled.recall,
+            "f1": pooled.f1,
+        },
+        "test_iou": [scores(pred[i], y_test[i]).iou for i in range(cfg.n_test)],
+    }

@@ -4,7 +4,8 @@ Top row: the scenes as the network sees them (96 x 96 pixels, shown enlarged wit
 smoothing). Bottom row: the label of each, white where a pixel belongs to a bee
 (head, thorax, striped abdomen or wing) and black elsewhere, the way the source
 post's hand-made masks were drawn. The scenes are the first three of the training
-split that the post's network learns from.
+split that the post's network learns from. ``data-facts.md`` is the sentence with the
+number of scenes in each split.
 """
 
 import matplotlib
@@ -36,3 +37,11 @@ axes[0, 0].set_ylabel("photo (synthetic)")
 axes[1, 0].set_ylabel("label: white = bee")
 fig.tight_layout(pad=0.4, h_pad=0.6, w_pad=0.6)
 save_png(fig, "bee-scenes.png")
+
+with open("data-facts.md", "w") as fh:
+    fh.write(
+        f"The post uses {cfg.n_train} scenes like these for training, {cfg.n_val} more to check "
+        f"progress along the way (*validation*), and {cfg.n_test} that are kept aside until the "
+        "very end (*test*), so that the final scores come from pictures the network has never "
+        "seen. Each split is drawn from its own seeds, so no scene is in two of them.\n"
+    )

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from figblog.learn.layers import BatchNorm, Concat, Conv2d, MaxPool2, ReLU, Upsample2
+from figblog.learn.metrics import sigmoid
 
 __all__ = ["Stage", "UNet", "UNetConfig"]
 
@@ -190,18 +191,21 @@ class UNet:
             d = self.pools[i].backward(d) + dskips[i]
             d = self.enc[i].backward(d)
 
-    def predict(self, x: np.ndarray, batch_size: int = 32) -> np.ndarray:
-        """Bee probabilities (N, H, W) for images x (N, H, W, C), in batches to bound memory."""
-        from figblog.learn.metrics import sigmoid
+    def logits(self, x: np.ndarray, batch_size: int = 8) -> np.ndarray:
+        """Inference: logits (N, H, W) for images x (N, H, W, C), in batches to bound memory.
 
+        Batch norm uses its running statistics, so each image's answer is its own.
+        """
         before, self.training = self.training, False
         try:
-            out = [
-                sigmoid(self.forward(x[i : i + batch_size])) for i in range(0, len(x), batch_size)
-            ]
+            out = [self.forward(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
         finally:
             self.training = before
-        return np.concatenate(out).astype(np.float32)
+        return np.concatenate(out)
+
+    def predict(self, x: np.ndarray, batch_size: int = 8) -> np.ndarray:
+        """Bee probabilities (N, H, W) in 0..1 for images x (N, H, W, C) in 0..1."""
+        return sigmoid(self.logits(x, batch_size)).astype(np.float32)
 
     def stages(self, size: int) -> list[Stage]:
         """The blocks in data order, with channels and output sizes, for an input of side size."""

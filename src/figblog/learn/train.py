@@ -21,7 +21,13 @@ from figblog.learn.metrics import bce_with_logits, dice_loss, scores
 from figblog.learn.optim import Adam
 from figblog.memo import memo
 
-__all__ = ["TrainConfig", "train_segmenter", "trained_segmenter"]
+__all__ = [
+    "TrainConfig",
+    "network_from",
+    "train_on_images",
+    "train_segmenter",
+    "trained_segmenter",
+]
 
 
 @dataclass(frozen=True)
@@ -89,12 +95,12 @@ def _learning_rate(cfg: TrainConfig, step: int, total: int, steps_per_epoch: int
     return cfg.lr_end + 0.5 * (cfg.lr - cfg.lr_end) * (1 + np.cos(np.pi * t))
 
 
-def _predict_turned(net: UNet, x: np.ndarray, batch_size: int) -> np.ndarray:
+def _predict_turned(net: UNet, x: np.ndarray) -> np.ndarray:
     """Mean bee probability over the four quarter turns of each image, turned back."""
     total = np.zeros(x.shape[:3], np.float32)
     for k in range(4):
         turned = np.ascontiguousarray(np.rot90(x, k, axes=(1, 2)))
-        total += np.rot90(net.predict(turned, batch_size), -k, axes=(1, 2))
+        total += np.rot90(net.predict(turned), -k, axes=(1, 2))
     return total / 4
 
 
@@ -107,10 +113,10 @@ def _loss(cfg: TrainConfig, logits: np.ndarray, y: np.ndarray) -> tuple[float, n
 
 
 def train_segmenter(config: TrainConfig | None = None) -> dict:
-    """Train from scratch and return a picklable dict of results.
+    """Make the synthetic scenes, train from scratch, and return a picklable dict of results.
 
     Keys: ``config`` (as a dict), ``weights`` (name -> array: the best epoch's
-    :meth:`UNet.state`, for :meth:`UNet.load_state`),
+    :meth:`UNet.state`; :func:`network_from` rebuilds the network),
     ``n_parameters``, ``train_loss``, ``val_loss`` and ``val_iou`` (one per epoch),
     ``best_epoch`` (1-based), ``gif_image``, ``gif_mask`` and ``gif_frames``
     (bee probabilities on one test scene before training and after each epoch,
@@ -119,8 +125,49 @@ def train_segmenter(config: TrainConfig | None = None) -> dict:
     (per scene).
     """
     cfg = config or TrainConfig()
+    sizes = {"train": cfg.n_train, "val": cfg.n_val, "test": cfg.n_test}
+    splits = [make_split(name, n, cfg.seed, cfg.scenes) for name, n in sizes.items()]
     with one_blas_thread():
-        return _train(cfg)
+        return _fit(cfg, *splits)
+
+
+def train_on_images(
+    images: np.ndarray, masks: np.ndarray, config: TrainConfig | None = None, held_out: float = 0.25
+) -> dict:
+    """Train on your own images (N, H, W, 3) in 0..1 and masks (N, H, W) of 0 and 1.
+
+    A seeded random ``held_out`` share of the pairs is set aside, half for validation
+    and half for testing; the rest is trained on. ``config`` supplies everything but
+    the scenes and their counts. H and W must be divisible by 2 ** depth and at least
+    the crop size. Returns the same dict as :func:`train_segmenter`.
+    """
+    cfg = config or TrainConfig()
+    if images.ndim != 4 or masks.shape != images.shape[:3]:
+        raise ValueError(
+            f"need images (N, H, W, 3) and masks (N, H, W); got {images.shape}, {masks.shape}"
+        )
+    side, depth = min(images.shape[1:3]), cfg.net.depth
+    if cfg.crop > side or images.shape[1] % 2**depth or images.shape[2] % 2**depth:
+        raise ValueError(
+            f"images of {images.shape[2]}x{images.shape[1]} must be at least the crop ({cfg.crop}) "
+            f"and divisible by {2**depth}; resize them (load_folder(size=...)) or change the config"
+        )
+    n = len(images)
+    n_val = n_test = max(1, round(n * held_out / 2))
+    if n - n_val - n_test < 1:
+        raise ValueError(f"{n} pairs are too few to hold {held_out:.0%} out and still train")
+    order = np.random.default_rng([cfg.seed, 2]).permutation(n)
+    parts = np.split(order, [n - n_val - n_test, n - n_test])
+    splits = [(images[idx].astype(np.float32), masks[idx].astype(np.uint8)) for idx in parts]
+    with one_blas_thread():
+        return _fit(cfg, *splits)
+
+
+def network_from(result: dict) -> UNet:
+    """The trained network of a result of :func:`train_segmenter` or :func:`train_on_images`."""
+    net = UNet(UNetConfig(**result["config"]["net"]))
+    net.load_state(result["weights"])
+    return net
 
 
 @memo
@@ -133,21 +180,23 @@ def trained_segmenter(config: TrainConfig) -> dict:
     return train_segmenter(config)
 
 
-def _train(cfg: TrainConfig) -> dict:
-    x_train, y_train = make_split("train", cfg.n_train, cfg.seed, cfg.scenes)
-    x_val, y_val = make_split("val", cfg.n_val, cfg.seed, cfg.scenes)
-    x_test, y_test = make_split("test", cfg.n_test, cfg.seed, cfg.scenes)
+def _fit(
+    cfg: TrainConfig,
+    train: tuple[np.ndarray, np.ndarray],
+    val: tuple[np.ndarray, np.ndarray],
+    test: tuple[np.ndarray, np.ndarray],
+) -> dict:
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = train, val, test
+    n_train = len(x_train)
+    gif = min(cfg.gif_scene, len(x_test) - 1)
     net = UNet(cfg.net)
-    params = net.parameters()
-    opt = Adam(params, lr=cfg.lr)
+    opt = Adam(net.parameters(), lr=cfg.lr)
     rng = np.random.default_rng([cfg.seed, 1])
-    steps_per_epoch = -(-cfg.n_train // cfg.batch_size)
+    steps_per_epoch = -(-n_train // cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
+    threshold_logit = float(np.log(cfg.threshold / (1 - cfg.threshold)))  # p > t  <=>  z > this
 
-    def probs(x: np.ndarray) -> np.ndarray:
-        return net.predict(x, batch_size=8)
-
-    gif_frames = [probs(x_test[cfg.gif_scene : cfg.gif_scene + 1])[0]]
+    gif_frames = [net.predict(x_test[gif : gif + 1])[0]]
     history: dict[str, list[float]] = {"train_loss": [], "val_loss": [], "val_iou": []}
     best_iou, best_epoch, best = -1.0, 0, {k: v.copy() for k, v in net.state().items()}
     bar = tqdm(
@@ -159,9 +208,9 @@ def _train(cfg: TrainConfig) -> dict:
     )
     step = 0
     for epoch in range(1, cfg.epochs + 1):
-        order = rng.permutation(cfg.n_train)
+        order = rng.permutation(n_train)
         losses = []
-        for start in range(0, cfg.n_train, cfg.batch_size):
+        for start in range(0, n_train, cfg.batch_size):
             batch = order[start : start + cfg.batch_size]
             x, y = _augment(rng, x_train[batch], y_train[batch], cfg.crop)
             opt.lr = _learning_rate(cfg, step, total, steps_per_epoch)
@@ -171,13 +220,12 @@ def _train(cfg: TrainConfig) -> dict:
             losses.append(loss)
             step += 1
             bar.update(1)
-        p_val = probs(x_val)
-        val_loss = _loss(cfg, np.log(p_val + 1e-7) - np.log1p(-p_val + 1e-7), y_val)[0]
-        val_iou = scores(p_val > cfg.threshold, y_val).iou
+        z_val = net.logits(x_val)
+        val_iou = scores(z_val > threshold_logit, y_val).iou
         history["train_loss"].append(float(np.mean(losses)))
-        history["val_loss"].append(float(val_loss))
+        history["val_loss"].append(_loss(cfg, z_val, y_val)[0])
         history["val_iou"].append(float(val_iou))
-        gif_frames.append(probs(x_test[cfg.gif_scene : cfg.gif_scene + 1])[0])
+        gif_frames.append(net.predict(x_test[gif : gif + 1])[0])
         if val_iou > best_iou:
             best_iou, best_epoch = val_iou, epoch
             best = {k: v.copy() for k, v in net.state().items()}
@@ -187,7 +235,7 @@ def _train(cfg: TrainConfig) -> dict:
     bar.close()
 
     net.load_state(best)
-    p_test = _predict_turned(net, x_test, 8) if cfg.tta else probs(x_test)
+    p_test = _predict_turned(net, x_test) if cfg.tta else net.predict(x_test)
     pred = p_test > cfg.threshold
     pooled = scores(pred, y_test)
     return {
@@ -196,8 +244,8 @@ def _train(cfg: TrainConfig) -> dict:
         "n_parameters": net.n_parameters(),
         **history,
         "best_epoch": best_epoch,
-        "gif_image": x_test[cfg.gif_scene],
-        "gif_mask": y_test[cfg.gif_scene],
+        "gif_image": x_test[gif],
+        "gif_mask": y_test[gif],
         "gif_frames": np.stack(gif_frames).astype(np.float32),
         "test_images": x_test,
         "test_masks": y_test,
@@ -211,5 +259,5 @@ def _train(cfg: TrainConfig) -> dict:
             "recall": pooled.recall,
             "f1": pooled.f1,
         },
-        "test_iou": [scores(pred[i], y_test[i]).iou for i in range(cfg.n_test)],
+        "test_iou": [scores(pred[i], y_test[i]).iou for i in range(len(x_test))],
     }

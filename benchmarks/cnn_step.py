@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".cache" / "bench" / "torch-venv"
 TORCH_PIN = "torch==2.13.0"
 TARGET = 1.5
-WARMUP, STEPS = 3, 15
+WARMUP, STEPS = 5, 40
 
 TORCH_SIDE = r"""
 import json, statistics, sys, time

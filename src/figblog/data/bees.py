@@ -70,14 +70,14 @@ def _background(c: Canvas, rng: np.random.Generator) -> None:
     fine = smooth_field(rng, n, cells=24)[..., None]
     grain = rng.standard_normal((n, n, 1)).astype(np.float32)
     surface = base * (1 + 0.12 * coarse + 0.08 * fine + 0.04 * grain)  # (size, size, 3)
-    c.rgb.reshape(n, c.ss, n, c.ss, 3)[:] = surface[
-        :, None, :, None, :
-    ]  # each pixel -> ss x ss samples
+    samples = c.rgb.reshape(n, c.ss, n, c.ss, 3)  # each pixel's ss x ss samples
+    samples[:] = surface[:, None, :, None, :]
 
 
 def _container(
     c: Canvas, rng: np.random.Generator, light: np.ndarray
 ) -> tuple[float, float, float]:
+    """A round lid with its shadow, rim, air holes and highlight; returns its centre and radius."""
     size = c.size
     r = rng.uniform(0.2, 0.34) * size
     cx, cy = rng.uniform(0.15, 0.85, 2) * size
@@ -267,9 +267,8 @@ def make_scene(
             x, y = cx + d * np.cos(t), cy + d * np.sin(t)
         else:
             x, y = rng.uniform(0, cfg.size, 2)
-        draw_bee_at = (x, y, angle, length)
-        _bee(c, rng, *draw_bee_at, light)
-        previous = draw_bee_at
+        _bee(c, rng, x, y, angle, length, light)
+        previous = (x, y, angle, length)
     image, mask = c.finish()
     image *= (1 + 0.15 * smooth_field(rng, cfg.size, cells=3))[..., None]  # uneven light
     image *= rng.uniform(0.94, 1.06, 3).astype(np.float32)  # white balance

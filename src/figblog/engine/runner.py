@@ -42,6 +42,10 @@ class RunResult:
 
 def _child_env(theme: str, root: Path, memo_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
+    # Scripts run side by side, one per core: a BLAS pool per script would
+    # oversubscribe the cores and slow every run down. An author may override.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
     env.update(
         FIGBLOG_THEME=theme,
         FIGBLOG_PROJECT_ROOT=str(root),

@@ -32,12 +32,12 @@ serve: $(STAMP)
 figures: $(STAMP)
 	$(BIN)/figblog build
 
-test: $(STAMP) browser
+test: $(STAMP) browser lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests figures benchmarks
-	$(BIN)/ruff format --check src tests figures benchmarks
+	$(BIN)/ruff check src tests figures benchmarks docs
+	$(BIN)/ruff format --check src tests figures benchmarks docs
 
 bench: $(STAMP) browser
 	$(BIN)/python benchmarks/run.py

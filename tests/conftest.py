@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,3 +115,22 @@ ax.plot([0, 1, 2], [0, 1, 0])
 fig.savefig("plot.png")
 """
 )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Chromium (Debian's), one for the whole session.
+
+    Playwright's sync API allows one running instance per thread, so every browser test,
+    in tests/ and tests/e2e/, shares this one.
+    """
+    from figblog.sitecheck import CHROMIUM, launch
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (run `make browser`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

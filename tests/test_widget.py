@@ -222,20 +222,6 @@ def write_page(folder: Path, theme: str) -> Path:
     return page
 
 
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("no chromium at /usr/bin/chromium")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu"],
-        )
-        yield b
-        b.close()
-
-
 def _rows(page) -> list[list[str]]:
     return page.eval_on_selector_all(
         ".sheet-widget tbody tr", "trs => trs.map(tr => [...tr.cells].map(td => td.textContent))"

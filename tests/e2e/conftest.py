@@ -16,14 +16,12 @@ from pathlib import Path
 import pytest
 
 from figblog.sitecheck import (
-    CHROMIUM,
     LOAD_IMAGES_JS,
     REPO,
     build_site,
     find_pages,
     is_post,
     keep_local,
-    launch,
     serve,
 )
 
@@ -88,19 +86,6 @@ def base_url(site_dir: Path) -> Iterator[str]:
     """The built site served by a threaded http.server on 127.0.0.1."""
     with serve(site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Chromium (Debian's), for the whole session."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (run `make browser`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ grid = rmse_grid(ms, bs, x, y)  # (8, 11)
 
 # -- the table ----------------------------------------------------------------------------
 TABLE_CMAP = "viridis"  # fixed, not per theme: the .md output is the same in both themes
-_INK = {"dark": "#111111", "light": "#ffffff"}
+_INK = {"dark": "#000000", "light": "#ffffff"}
 
 
 def _luminance(rgb: tuple[float, float, float]) -> float:
@@ -43,9 +43,9 @@ def _contrast(a: float, b: float) -> float:
 
 
 def _ink_for(rgb: tuple[float, float, float]) -> str:
-    """Return the text colour (near-black or white) that contrasts more with ``rgb``."""
+    """Return the text colour (black or white) that contrasts more with ``rgb`` (>= 4.58:1)."""
     lum = _luminance(rgb)
-    dark = _contrast(lum, _luminance((17 / 255,) * 3))
+    dark = _contrast(lum, 0.0)
     light = _contrast(lum, 1.0)
     return _INK["dark"] if dark >= light else _INK["light"]
 

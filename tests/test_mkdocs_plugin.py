@@ -56,6 +56,18 @@ def test_a_post_gets_both_variants_its_text_and_its_source(project):
     assert not (project.root / "site" / "assets/figures/answer/answer.light.md").exists()
 
 
+def test_only_the_first_figure_of_a_page_loads_eagerly(project):
+    project.script("plot.py", PLOT)
+    project.script("answer.py", NUMBERS)
+    text = "# Two figures\n\nFirst ![](figures/answer.py) inserted.\n\n"
+    text += "![One](figures/plot.py)\n\nProse.\n\n![Two](figures/plot.py)\n"
+    project.write("docs/post.md", text)
+    assert project.mkdocs().returncode == 0
+    imgs = re.findall(r"<img [^>]*>", _html(project))
+    assert [re.search(r'loading="(\w+)"', i)[1] for i in imgs] == ["eager"] * 2 + ["lazy"] * 2
+    assert 'alt="One"' in imgs[0] and 'alt="Two"' in imgs[3]
+
+
 def test_prose_edits_and_warm_builds_start_no_script(project):
     project.script("plot.py", PLOT)
     project.script("answer.py", NUMBERS)

@@ -122,6 +122,10 @@ class Renderer:
         lines = markdown.split("\n")
         blocks: dict[int, list[str]] = defaultdict(list)  # insert after line index
         base = posixpath.dirname(page_uri)
+        # The first figure is often the largest thing a reader sees first: load it eagerly
+        # (lazy loading would hold back the page's largest paint); the rest load on scroll.
+        images = [r for r in refs if not self._is_text(r)]
+        first = min(images, key=lambda r: (r.line, r.start)) if images else None
         for ref in sorted(refs, key=lambda r: (r.line, -r.start)):
             i = ref.line - 1
             failure = self._failure(ref.script)
@@ -135,7 +139,9 @@ class Renderer:
                 assert entry is not None
                 replacement = (entry.out / output).read_text().rstrip("\n")
             else:
-                replacement = "".join(self._image(ref, t, output, base) for t in self.themes)
+                replacement = "".join(
+                    self._image(ref, t, output, base, eager=ref is first) for t in self.themes
+                )
                 if ref.show_source:
                     blocks[_block_end(lines, i)].append(self._source_block(ref, base, prefix))
             line = lines[i]
@@ -144,7 +150,13 @@ class Renderer:
             lines[index + 1 : index + 1] = ["", *"\n\n".join(blocks[index]).split("\n"), ""]
         return "\n".join(lines)
 
-    def _image(self, ref: FigureRef, theme: str, output: str, base: str) -> str:
+    def _is_text(self, ref: FigureRef) -> bool:
+        if self._failure(ref.script):
+            return False
+        output, error = self._output_of(ref)
+        return not error and output is not None and output.endswith(_TEXT_OUTPUTS)
+
+    def _image(self, ref: FigureRef, theme: str, output: str, base: str, eager: bool) -> str:
         entry = self.outcomes[ref.script, theme].entry
         assert entry is not None
         url = posixpath.relpath(self._variant_uri(ref.script, theme, output), base or ".")
@@ -153,7 +165,7 @@ class Renderer:
         if size and "width=" not in attrs and "height=" not in attrs:
             attrs += f' width="{size[0]}" height="{size[1]}"'
         if "loading=" not in attrs:
-            attrs += ' loading="lazy"'
+            attrs += ' loading="eager"' if eager else ' loading="lazy"'
         title = f' "{ref.title}"' if ref.title else ""
         scheme = "#only-light" if theme == "light" else "#only-dark"
         return f"![{ref.alt}]({url}{scheme}{title}){{ {attrs.strip()} }}"

@@ -1,0 +1,120 @@
+"""The spreadsheet post's tables, as its figure scripts write them, checked against the library.
+
+Each script runs the way an author would run it, ``python figures/x.py`` in an empty folder,
+and the Markdown it writes is parsed back into numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from figblog.learn import sgd
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_script(name: str, folder: Path) -> Path:
+    """Run ``figures/<name>`` with ``folder`` as its working folder; return the folder."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "figures" / name)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def number(cell: str) -> float:
+    return float(cell.replace(",", "").replace("*", "").strip())
+
+
+def table_rows(markdown: str) -> list[list[str]]:
+    """The body rows of the first pipe table in ``markdown``, as lists of cell texts."""
+    lines = [ln for ln in markdown.splitlines() if ln.startswith("|")]
+    return [[c.strip() for c in ln.strip("|").split("|")] for ln in lines[2:]]
+
+
+@pytest.fixture(scope="module")
+def table_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_script("sheet_table.py", tmp_path_factory.mktemp("sheet_table"))
+
+
+@pytest.fixture(scope="module")
+def grid_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_script("sheet_grid.py", tmp_path_factory.mktemp("sheet_grid"))
+
+
+@pytest.fixture(scope="module")
+def descent_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_script("sheet_descent.py", tmp_path_factory.mktemp("sheet_descent"))
+
+
+def test_first_guess_table_is_the_five_points_under_m_b_equal_one(table_dir: Path) -> None:
+    x, y = sgd.five_points()
+    rows = table_rows((table_dir / "first-guess.md").read_text())
+    body, total = rows[:-1], rows[-1]
+    assert [[number(c) for c in r] for r in body] == [
+        [xi, yi, xi + 1, (xi + 1 - yi) ** 2] for xi, yi in zip(x, y, strict=True)
+    ]
+    assert number(total[-1]) == 15711 == sum((xi + 1 - yi) ** 2 for xi, yi in zip(x, y, strict=True))
+
+
+def test_first_guess_sentence_gives_the_real_rmse_and_explains_the_sheets(table_dir: Path) -> None:
+    text = (table_dir / "first-guess-rmse.md").read_text()
+    assert "**56.06**" in text and math.isclose(math.sqrt(15711 / 5), 56.06, abs_tol=0.005)
+    assert "shows 125" in text and "root of the *sum*" in text
+
+
+def test_loss_grid_cells_hold_the_rmse_and_stay_readable(grid_dir: Path) -> None:
+    html = (grid_dir / "loss-grid.md").read_text()
+    heads = re.findall(r'<th scope="col">(\d+)</th>', html)
+    assert [int(b) for b in heads] == list(range(0, 31, 3))
+    rows = re.findall(r'<th scope="row">(\d+)</th>(.*?)</tr>', html)
+    assert [int(m) for m, _ in rows] == list(range(1, 9))
+    x, y = sgd.five_points()
+    expected = sgd.rmse_grid(np.arange(1, 9), np.arange(0, 31, 3), x, y)
+    for i, (_, cells) in enumerate(rows):
+        found = re.findall(r'background-color:(#\w{6});color:(#\w{6})">([\d.]+)</td>', cells)
+        assert len(found) == 11
+        for j, (back, ink, value) in enumerate(found):
+            assert abs(float(value) - expected[i, j]) <= 0.05
+            ratio = _contrast(back, ink)
+            assert ratio >= 4.5, f"cell m={i + 1}, b={3 * j}: {value} on {back} is {ratio:.2f}:1"
+    assert html.count('class="loss-grid-best"') == 1
+    assert re.search(r'class="loss-grid-best"[^>]*>0\.0<', html)
+
+
+def test_first_epoch_table_has_every_sheet_column_and_the_librarys_numbers(
+    descent_dir: Path,
+) -> None:
+    text = (descent_dir / "first-epoch.md").read_text()
+    header = next(ln for ln in text.splitlines() if ln.startswith("|"))
+    assert header.count("|") - 1 == len(sgd.ROW_COLUMNS) == 12
+    x, y = sgd.training_points()
+    _, _, rows = sgd.run_epoch(1.0, 1.0, x, y)
+    cells = table_rows(text)
+    assert len(cells) == len(x) == 20
+    for got, want in zip(cells, rows, strict=True):
+        for c, v in zip(got, want, strict=True):
+            decimals = len(c.split(".")[1]) if "." in c else 0
+            assert abs(number(c) - v) <= 0.5 * 10.0**-decimals + 1e-12, (c, v)
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)

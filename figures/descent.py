@@ -129,7 +129,7 @@ summary = (
     "of where it ends; the remaining steps shuffle along the valley floor."
 )
 table = [
-    f"| | start | after {path.steps} steps |",
+    f"| quantity | start | after {path.steps} steps |",
     "|---|---:|---:|",
     f"| slope $w_0$ (km/min) | {w_start[0]:.3f} | {w_end[0]:.4f} |",
     f"| intercept $w_1$ (km) | {w_start[1]:.2f} | {w_end[1]:.3f} |".replace("-", "−"),

@@ -59,8 +59,8 @@ n = len(x)
 # -- the first epoch's table --------------------------------------------------------------
 h = right.h
 header = [
-    "$x$", "$y$", "$m$", "$b$", "$mx+b$", "$e$", f"$e$ with $m+{h:g}$", "de/dm", "new $m$",
-    f"$e$ with $b+{h:g}$", "de/db", "new $b$",
+    "*x*", "*y*", "*m*", "*b*", "*mx* + *b*", "*e*", f"*e* with *m* + {h:g}", "de/dm",
+    "new *m*", f"*e* with *b* + {h:g}", "de/db", "new *b*",
 ]  # fmt: skip
 formats = ["{:.0f}", "{:.0f}", "{:.4f}", "{:.4f}", "{:.2f}", "{:,.1f}", "{:,.1f}", "{:,.2f}",
            "{:.4f}", "{:,.1f}", "{:,.2f}", "{:.4f}"]  # fmt: skip

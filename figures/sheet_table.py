@@ -17,7 +17,7 @@ squared = (prediction - y) ** 2
 n = len(x)
 
 lines = [
-    "| $x$ | $y$ | prediction $mx + b$ | squared error $(mx + b - y)^2$ |",
+    "| *x* | *y* | prediction $mx + b$ | squared error $(mx + b - y)^2$ |",
     "|---:|---:|---:|---:|",
 ]
 for xi, yi, pi, si in zip(x, y, prediction, squared, strict=True):

@@ -56,7 +56,7 @@ def test_a_post_gets_both_variants_its_text_and_its_source(project):
     assert not (project.root / "site" / "assets/figures/answer/answer.light.md").exists()
 
 
-def test_only_the_first_figure_of_a_page_loads_eagerly(project):
+def test_only_a_first_figure_near_the_top_loads_eagerly(project):
     project.script("plot.py", PLOT)
     project.script("answer.py", NUMBERS)
     text = "# Two figures\n\nFirst ![](figures/answer.py) inserted.\n\n"
@@ -66,6 +66,12 @@ def test_only_the_first_figure_of_a_page_loads_eagerly(project):
     imgs = re.findall(r"<img [^>]*>", _html(project))
     assert [re.search(r'loading="(\w+)"', i)[1] for i in imgs] == ["eager"] * 2 + ["lazy"] * 2
     assert 'alt="One"' in imgs[0] and 'alt="Two"' in imgs[3]
+
+    # A first figure below a screenful of prose waits for the reader like the others.
+    project.write("docs/post.md", text.replace("First", "Long prose. " * 150 + "\n\nFirst"))
+    assert project.mkdocs().returncode == 0
+    imgs = re.findall(r"<img [^>]*>", _html(project))
+    assert len(imgs) == 4 and all('loading="lazy"' in i for i in imgs)
 
 
 def test_prose_edits_and_warm_builds_start_no_script(project):

@@ -65,7 +65,9 @@ def test_first_guess_table_is_the_five_points_under_m_b_equal_one(table_dir: Pat
     assert [[number(c) for c in r] for r in body] == [
         [xi, yi, xi + 1, (xi + 1 - yi) ** 2] for xi, yi in zip(x, y, strict=True)
     ]
-    assert number(total[-1]) == 15711 == sum((xi + 1 - yi) ** 2 for xi, yi in zip(x, y, strict=True))
+    assert (
+        number(total[-1]) == 15711 == sum((xi + 1 - yi) ** 2 for xi, yi in zip(x, y, strict=True))
+    )
 
 
 def test_first_guess_sentence_gives_the_real_rmse_and_explains_the_sheets(table_dir: Path) -> None:

@@ -19,6 +19,8 @@ from figblog.engine.refs import FigureRef, scan
 __all__ = ["Renderer"]
 
 _TEXT_OUTPUTS = (".md",)
+# About one phone screen of prose: a figure that starts within it is probably seen at once.
+FIRST_SCREEN_CHARS = 1500
 
 
 class Renderer:
@@ -122,10 +124,13 @@ class Renderer:
         lines = markdown.split("\n")
         blocks: dict[int, list[str]] = defaultdict(list)  # insert after line index
         base = posixpath.dirname(page_uri)
-        # The first figure is often the largest thing a reader sees first: load it eagerly
-        # (lazy loading would hold back the page's largest paint); the rest load on scroll.
+        # A figure in the first screen is often the largest thing a reader sees first: load it
+        # eagerly (lazy loading would hold back the page's largest paint). Figures further down
+        # load on scroll; loading them at once would take bandwidth from the first screen.
         images = [r for r in refs if not self._is_text(r)]
         first = min(images, key=lambda r: (r.line, r.start)) if images else None
+        if first is not None and _offset(lines, first) > FIRST_SCREEN_CHARS:
+            first = None
         for ref in sorted(refs, key=lambda r: (r.line, -r.start)):
             i = ref.line - 1
             failure = self._failure(ref.script)
@@ -191,6 +196,11 @@ class Renderer:
             f"    [Download {script.name}]({url}){{ download }}\n\n"
             f'    {fence}python title="{name}"\n{body}\n    {fence}'
         )
+
+
+def _offset(lines: list[str], ref: FigureRef) -> int:
+    """Characters of Markdown before ``ref`` on its page."""
+    return sum(len(line) + 1 for line in lines[: ref.line - 1]) + ref.start
 
 
 def _block_end(lines: list[str], i: int) -> int:

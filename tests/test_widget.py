@@ -234,6 +234,7 @@ def test_widget_runs_and_resets_from_the_keyboard(tmp_path, browser):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(write_page(tmp_path, "light").as_uri())
+    page.wait_for_selector(".sheet-widget tbody tr")
     assert _rows(page) == [["0", "1.0000", "1.0000", "52.62"]]
 
     # Tab from the top of the page: learning rate, epochs, checkbox, Run epochs
@@ -273,6 +274,7 @@ def test_widget_runs_and_resets_from_the_keyboard(tmp_path, browser):
 def test_bad_input_gets_a_message_and_runs_nothing(tmp_path, browser, field, value, says):
     page = browser.new_page()
     page.goto(write_page(tmp_path, "light").as_uri())
+    page.wait_for_selector(".sheet-widget tbody tr")
     box = page.locator(f"input[id$='-{field}']")
     box.fill(value)
     page.get_by_role("button", name="Run epochs").click()
@@ -288,6 +290,7 @@ def test_bad_input_gets_a_message_and_runs_nothing(tmp_path, browser, field, val
 def test_divergence_is_reported_without_nan(tmp_path, browser):
     page = browser.new_page()
     page.goto(write_page(tmp_path, "light").as_uri())
+    page.wait_for_selector(".sheet-widget tbody tr")
     page.locator("input[id$='-lr']").fill("0.01")
     page.locator("input[id$='-epochs']").fill("1000")
     page.get_by_role("button", name="Run epochs").click()
@@ -302,6 +305,7 @@ def test_widget_screenshot(tmp_path, browser, theme):
     """Draw the widget after a run in each scheme; the PNG is left in tmp_path to look at."""
     page = browser.new_page(viewport={"width": 800, "height": 700})
     page.goto(write_page(tmp_path, theme).as_uri())
+    page.wait_for_selector(".sheet-widget tbody tr")
     page.get_by_role("button", name="Run epochs").click()
     page.locator("input[id$='-epochs']").fill("")
     page.get_by_role("button", name="Run epochs").click()

@@ -347,15 +347,31 @@
     status.textContent = "";
   }
 
+  function safeMount(node) {
+    try {
+      mount(node);
+    } catch (err) {
+      node.textContent = "This widget could not start: " + err.message;
+    }
+  }
+
+  // A widget builds itself when it comes within a screen of the viewport, so a page whose
+  // widget is far down does not pay for it while it loads.
   function mountAll() {
     var nodes = document.querySelectorAll(".sheet-widget");
-    for (var i = 0; i < nodes.length; i++) {
-      try {
-        mount(nodes[i]);
-      } catch (err) {
-        nodes[i].textContent = "This widget could not start: " + err.message;
-      }
+    if (!("IntersectionObserver" in window)) {
+      Array.prototype.forEach.call(nodes, safeMount);
+      return;
     }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          safeMount(entry.target);
+        }
+      });
+    }, { rootMargin: "100% 0px" });
+    Array.prototype.forEach.call(nodes, function (node) { observer.observe(node); });
   }
 
   var api = {

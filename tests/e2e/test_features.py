@@ -103,9 +103,11 @@ def test_spreadsheet_widget_runs_five_epochs_from_the_keyboard(new_page, pages_w
         pytest.skip("no page has the spreadsheet widget (.sheet-widget) yet")
     page = new_page(found[0])
     widget = page.locator(".sheet-widget").first
+    assert widget.get_attribute("data-sheet-widget-ready") is None, "built before it was seen"
     widget.scroll_into_view_if_needed()
-    epochs = widget.get_by_label("Epochs", exact=True)
     rows = widget.locator("tbody tr")
+    rows.first.wait_for()  # the widget builds itself as it comes into view
+    epochs = widget.get_by_label("Epochs", exact=True)
     before = rows.count()  # the table may start with a row for the starting line (epoch 0)
     epochs.click()
     page.keyboard.press("Control+A")

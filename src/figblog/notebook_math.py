@@ -2,25 +2,21 @@ r"""Render the LaTeX of notebook pages to MathML at build time, like the rest of
 
 mkdocs-jupyter leaves ``$...$`` and ``$$...$$`` in a notebook's Markdown cells for MathJax,
 which the site does not load (it would come from a CDN). This MkDocs hook (``hooks:`` in
-mkdocs.yml) converts them with :func:`figblog.mathml.to_mathml`, only inside the Markdown
+mkdocs.yml) converts them with :func:`figblog.mathml.formula_replacer`, only inside the Markdown
 cells (``jp-RenderedMarkdown``) and never inside ``<code>`` or ``<pre>``. A formula that
 cannot be converted is a warning naming the page, so a strict build stops on it.
 """
 
 from __future__ import annotations
 
-import html
 import re
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from figblog.mathml import to_mathml
+from figblog.mathml import formula_replacer
 
 __all__ = ["on_post_page", "render_cell_math"]
-
-log = get_plugin_logger(__name__)
 
 _CELL = re.compile(
     r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S
@@ -33,18 +29,8 @@ _INLINE = re.compile(r"(?<![\\$\w])\$(?=\S)([^$]+?)(?<=\S)\$(?![\w$])")
 
 
 def _convert(text: str, where: str) -> str:
-    def swap(display: bool) -> object:
-        def replace(m: re.Match[str]) -> str:
-            try:
-                math = to_mathml(html.unescape(m[1]), display)
-            except ValueError as exc:
-                log.warning(f"{where}: {exc}")
-                return m[0]
-            return f'<span class="arithmatex">{math}</span>'
-
-        return replace
-
-    return _INLINE.sub(swap(False), _DISPLAY.sub(swap(True), text))
+    text = _DISPLAY.sub(formula_replacer(True, where, "span"), text)
+    return _INLINE.sub(formula_replacer(False, where, "span"), text)
 
 
 def render_cell_math(page_html: str, where: str = "") -> str:

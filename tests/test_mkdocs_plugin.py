@@ -67,11 +67,14 @@ def test_only_a_first_figure_near_the_top_loads_eagerly(project):
     assert [re.search(r'loading="(\w+)"', i)[1] for i in imgs] == ["eager"] * 2 + ["lazy"] * 2
     assert 'alt="One"' in imgs[0] and 'alt="Two"' in imgs[3]
 
-    # A first figure below a screenful of prose waits for the reader like the others.
-    project.write("docs/post.md", text.replace("First", "Long prose. " * 150 + "\n\nFirst"))
+    # A first figure below a screenful of prose waits for the reader like the others; an
+    # author's own loading= wins.
+    text = text.replace("First", "Long prose. " * 150 + "\n\nFirst")
+    text = text.replace("![Two](figures/plot.py)", "![Two](figures/plot.py){ loading=eager }")
+    project.write("docs/post.md", text)
     assert project.mkdocs().returncode == 0
     imgs = re.findall(r"<img [^>]*>", _html(project))
-    assert len(imgs) == 4 and all('loading="lazy"' in i for i in imgs)
+    assert [re.search(r'loading="(\w+)"', i)[1] for i in imgs] == ["lazy"] * 2 + ["eager"] * 2
 
 
 def test_prose_edits_and_warm_builds_start_no_script(project):

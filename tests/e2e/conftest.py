@@ -18,6 +18,7 @@ import pytest
 from figblog.sitecheck import (
     LOAD_IMAGES_JS,
     REPO,
+    SCROLL_THROUGH_JS,
     build_site,
     find_pages,
     is_post,
@@ -126,6 +127,7 @@ def _visit(browser: object, base_url: str, url: str, scheme: str) -> Visit:
         if is_post(url):
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             name = url.rstrip("/").rsplit("/", 1)[-1]
+            page.evaluate(SCROLL_THROUGH_JS)
             page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}.png", full_page=True)
     finally:
         context.close()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from figblog.sitecheck.browser import CHROMIUM, CHROMIUM_ARGS, LOAD_IMAGES_JS, keep_local, launch
+from figblog.sitecheck.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOAD_IMAGES_JS,
+    SCROLL_THROUGH_JS,
+    keep_local,
+    launch,
+)
 from figblog.sitecheck.links import (
     PageScan,
     Problem,
@@ -19,6 +26,7 @@ __all__ = [
     "CHROMIUM_ARGS",
     "LOAD_IMAGES_JS",
     "REPO",
+    "SCROLL_THROUGH_JS",
     "PageScan",
     "Problem",
     "broken_links",

@@ -18,6 +18,7 @@ __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
     "LOAD_IMAGES_JS",
+    "SCROLL_THROUGH_JS",
     "keep_local",
     "launch",
 ]
@@ -48,6 +49,18 @@ LOAD_IMAGES_JS = """async () => {
   }
   window.scrollTo(0, 0);
   return shown;
+}"""
+
+# Scroll down a screen at a time, as a reader does, so that what builds itself on sight (the
+# spreadsheet widget) is built; then back to the top. For full-page screenshots.
+SCROLL_THROUGH_JS = """async () => {
+  const pause = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50)));
+  for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+    window.scrollTo(0, y);
+    await pause();
+  }
+  window.scrollTo(0, 0);
+  await pause();
 }"""
 
 

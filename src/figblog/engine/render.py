@@ -124,17 +124,16 @@ class Renderer:
         lines = markdown.split("\n")
         blocks: dict[int, list[str]] = defaultdict(list)  # insert after line index
         base = posixpath.dirname(page_uri)
+        resolved = [(ref, *self._resolve(ref)) for ref in refs]  # (ref, output, error)
         # A figure in the first screen is often the largest thing a reader sees first: load it
         # eagerly (lazy loading would hold back the page's largest paint). Figures further down
         # load on scroll; loading them at once would take bandwidth from the first screen.
-        images = [r for r in refs if not self._is_text(r)]
+        images = [ref for ref, output, error in resolved if _is_image(output, error)]
         first = min(images, key=lambda r: (r.line, r.start)) if images else None
         if first is not None and _offset(lines, first) > FIRST_SCREEN_CHARS:
             first = None
-        for ref in sorted(refs, key=lambda r: (r.line, -r.start)):
+        for ref, output, error in sorted(resolved, key=lambda r: (r[0].line, -r[0].start)):
             i = ref.line - 1
-            failure = self._failure(ref.script)
-            output, error = (None, failure) if failure else self._output_of(ref)
             if error or output is None:
                 where = f"{page}:{ref.line + line_offset}"
                 replacement = ""
@@ -155,11 +154,10 @@ class Renderer:
             lines[index + 1 : index + 1] = ["", *"\n\n".join(blocks[index]).split("\n"), ""]
         return "\n".join(lines)
 
-    def _is_text(self, ref: FigureRef) -> bool:
-        if self._failure(ref.script):
-            return False
-        output, error = self._output_of(ref)
-        return not error and output is not None and output.endswith(_TEXT_OUTPUTS)
+    def _resolve(self, ref: FigureRef) -> tuple[str | None, str | None]:
+        """The output ``ref`` shows, or the error to show instead (the script's own first)."""
+        failure = self._failure(ref.script)
+        return (None, failure) if failure else self._output_of(ref)
 
     def _image(self, ref: FigureRef, theme: str, output: str, base: str, eager: bool) -> str:
         entry = self.outcomes[ref.script, theme].entry
@@ -196,6 +194,10 @@ class Renderer:
             f"    [Download {script.name}]({url}){{ download }}\n\n"
             f'    {fence}python title="{name}"\n{body}\n    {fence}'
         )
+
+
+def _is_image(output: str | None, error: str | None) -> bool:
+    return not error and output is not None and not output.endswith(_TEXT_OUTPUTS)
 
 
 def _offset(lines: list[str], ref: FigureRef) -> int:

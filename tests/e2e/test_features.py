@@ -144,6 +144,19 @@ def test_notebook_page_shows_code_and_outputs(new_page, pages_with):
         assert all(widths), f"{url}: an output image did not load"
 
 
+def test_notebook_plots_follow_the_dark_scheme(new_page, pages_with):
+    found = pages_with("jp-RenderedImage")
+    if not found:
+        pytest.skip("no notebook page with a plot yet")
+    filters = {}
+    for scheme in ("light", "dark"):
+        page = new_page(found[0], scheme=scheme)
+        image = page.locator(".jp-RenderedImage img").first
+        filters[scheme] = image.evaluate("i => getComputedStyle(i).filter")
+    assert filters["light"] == "none", filters
+    assert "invert" in filters["dark"] and "hue-rotate" in filters["dark"], filters
+
+
 def test_notebook_maths_is_rendered_not_left_as_tex(new_page, pages_with):
     found = pages_with("jupyter-wrapper")
     if not found:

@@ -14,6 +14,7 @@ from PIL import Image
 
 from conftest import COUNT, PLOT, Project
 from figblog.engine.build import Engine
+from figblog.plotting import palette
 
 
 def engine(project: Project, **kw: object) -> Engine:
@@ -39,6 +40,24 @@ def test_theme_is_applied_in_the_child(project):
     }
     assert corners["light"] == (255, 255, 255)
     assert sum(corners["dark"]) < 150  # the dark scheme's background
+
+
+def test_the_theme_waits_for_the_scripts_own_matplotlib_import(project):
+    # A script that writes only text never loads matplotlib (it costs ~0.3 s a run) ...
+    project.script(
+        "words.py", "import sys\nopen('m.md', 'w').write(str('matplotlib' in sys.modules))\n"
+    )
+    # ... and one that imports pyplot straight away still gets the theme.
+    project.script(
+        "direct.py",
+        "from matplotlib import pyplot as plt\nimport matplotlib as mpl\n"
+        "open('bg.md', 'w').write(mpl.rcParams['figure.facecolor'])\n",
+    )
+    out = engine(project).build(["words.py", "direct.py"])
+    assert (out["words.py", "light"].entry.out / "m.md").read_text() == "False"
+    for theme in ("light", "dark"):
+        found = (out["direct.py", theme].entry.out / "bg.md").read_text()
+        assert found == palette(theme).background
 
 
 def test_editing_a_module_reruns_only_its_importers(project):

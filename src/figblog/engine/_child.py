@@ -4,9 +4,10 @@ Usage: ``python -m figblog.engine._child SCRIPT REPORT_DIR``.
 
 Before anything else it installs an audit hook that records every file opened
 for reading (imports included), so the engine can key the cache on exactly
-what the script read. It then applies the theme, runs the script as
-``__main__`` in the current (fresh, empty) folder, and writes ``reads.json``
-and, on failure, ``error.json`` into REPORT_DIR.
+what the script read. It arranges for the theme to be applied the moment the
+script imports matplotlib, runs the script as ``__main__`` in the current
+(fresh, empty) folder, and writes ``reads.json`` and, on failure,
+``error.json`` into REPORT_DIR.
 """
 
 from __future__ import annotations
@@ -37,6 +38,34 @@ def _audit(event: str, args: tuple) -> None:
     full = os.path.abspath(path)
     if full.startswith(_ROOT) and not full.startswith(_PREFIXES):
         _READS.add(full)
+
+
+class _ThemeOnImport:
+    """A meta path finder that applies the theme as soon as matplotlib has been imported.
+
+    Importing matplotlib takes ~0.3 s; a script that never draws (one that writes only
+    Markdown) should not pay for it, so the theme waits for the script's own import.
+    """
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+        if name != "matplotlib":
+            return None
+        from importlib.machinery import PathFinder
+
+        sys.meta_path.remove(self)  # once is enough
+        spec = PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        run_module = spec.loader.exec_module
+
+        def exec_module(module: object) -> None:
+            run_module(module)
+            from figblog.plotting import apply_theme
+
+            apply_theme()
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
 
 
 def _source_of(path: str) -> str:
@@ -83,9 +112,12 @@ def main() -> int:
 
         sys.path.insert(0, os.path.dirname(script))
         sys.argv = [script]
-        from figblog.plotting import apply_theme
+        if "matplotlib" in sys.modules:  # already imported (by sitecustomize, say)
+            from figblog.plotting import apply_theme
 
-        apply_theme()
+            apply_theme()
+        else:
+            sys.meta_path.insert(0, _ThemeOnImport())
         runpy.run_path(script, run_name="__main__")
     except SystemExit as exc:
         if exc.code not in (None, 0):

@@ -1,8 +1,8 @@
 """Light and dark themes for figure scripts, and deterministic PNG and GIF writing.
 
 The figure engine sets ``FIGBLOG_THEME`` to ``light`` or ``dark`` and calls
-:func:`apply_theme` in the child before a script runs, so a plain matplotlib
-script follows the site's colour scheme. Scripts that pick colours themselves
+:func:`apply_theme` in the child as soon as the script imports matplotlib, so a
+plain matplotlib script follows the site's colour scheme. Scripts that pick colours themselves
 read them from :func:`palette`.
 """
 

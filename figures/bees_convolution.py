@@ -20,7 +20,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from figblog.data.bees import make_split
 from figblog.learn.conv import conv2d_forward
 from figblog.learn.train import TrainConfig
-from figblog.plotting import apply_theme, save_png
+from figblog.plotting import apply_theme, picture_axes, save_png
 
 p = apply_theme()
 cfg = TrainConfig()
@@ -74,8 +74,6 @@ for j, (name, k, cmap) in enumerate(kernels, start=1):
     for spine in table.spines.values():
         spine.set_visible(False)
 for ax in image_axes:
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.grid(False)
+    picture_axes(ax)
 fig.subplots_adjust(left=0.01, right=0.99, top=0.97, bottom=0.02)
 save_png(fig, "convolution.png")

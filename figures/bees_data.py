@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 
 from figblog.data.bees import make_split
 from figblog.learn.train import TrainConfig
-from figblog.plotting import apply_theme, save_png
+from figblog.plotting import apply_theme, picture_axes, save_png
 
 p = apply_theme()
 cfg = TrainConfig()
@@ -26,12 +26,7 @@ for j in range(3):
     axes[0, j].imshow(images[j], interpolation="nearest")
     axes[1, j].imshow(masks[j], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     for ax in axes[:, j]:
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        for spine in ax.spines.values():
-            spine.set_visible(True)
-            spine.set_color(p.muted)
+        picture_axes(ax, frame=p.muted)
     axes[0, j].set_title(f"scene {j + 1}", fontsize=10)
 axes[0, 0].set_ylabel("photo (synthetic)")
 axes[1, 0].set_ylabel("label: white = bee")

@@ -24,7 +24,7 @@ from matplotlib.patches import Patch
 
 from figblog.learn.metrics import scores
 from figblog.learn.train import TrainConfig, trained_segmenter
-from figblog.plotting import apply_theme, save_png
+from figblog.plotting import apply_theme, picture_axes, save_png
 
 p = apply_theme()
 cfg = TrainConfig()
@@ -32,15 +32,6 @@ result = trained_segmenter(cfg)
 images, masks, probs = result["test_images"], result["test_masks"], result["test_probs"]
 preds = probs > cfg.threshold
 shown = range(4)
-
-
-def bare(ax):
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(True)
-        spine.set_color(p.muted)
 
 
 # --- photo, label, prediction ---
@@ -51,7 +42,7 @@ for j, i in enumerate(shown):
     axes[2, j].imshow(probs[i], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     axes[0, j].set_title(f"test scene {i + 1}\nIoU {result['test_iou'][i]:.2f}", fontsize=9.5)
     for ax in axes[:, j]:
-        bare(ax)
+        picture_axes(ax, frame=p.muted)
 for ax, label in zip(axes[:, 0], ["photo", "label", "prediction"], strict=True):
     ax.set_ylabel(label)
 fig.tight_layout(pad=0.4, h_pad=0.5, w_pad=0.5)
@@ -70,7 +61,7 @@ for ax, i in zip(axes, shown, strict=True):
     canvas[truth & ~pred] = colours["fn"]
     ax.imshow(np.clip(canvas, 0, 1), interpolation="nearest")
     ax.set_title(f"test scene {i + 1}", fontsize=9.5)
-    bare(ax)
+    picture_axes(ax, frame=p.muted)
 handles = [
     Patch(fc=colours["tp"], label="true positive: bee, found"),
     Patch(fc=colours["fp"], label="false positive: not bee, called bee"),

@@ -21,7 +21,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from figblog.learn.metrics import scores
 from figblog.learn.train import TrainConfig, trained_segmenter
-from figblog.plotting import apply_theme, fig_to_image, save_gif, save_png
+from figblog.plotting import apply_theme, fig_to_image, picture_axes, save_gif, save_png
 
 p = apply_theme()
 cfg = TrainConfig()
@@ -38,9 +38,7 @@ panels = [
 ]
 for ax, title in zip(axes, ["photo", "label", "prediction"], strict=True):
     ax.set_title(title, fontsize=10)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.grid(False)
+    picture_axes(ax)
 status = fig.text(0.5, 0.03, "", ha="center", va="bottom", fontsize=10)
 fig.subplots_adjust(left=0.01, right=0.99, top=0.88, bottom=0.14, wspace=0.05)
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from figblog.plotting import apply_theme, fig_to_image, palette, save_gif
+from figblog.plotting import apply_theme, fig_to_image, palette, picture_axes, save_gif
 
 
 def _gif_frames(data: bytes) -> list[dict]:
@@ -111,3 +111,17 @@ def test_gif_keeps_the_page_background_exact(tmp_path):
     with Image.open(save_gif(frames, tmp_path / "a.gif")) as im:
         corner = im.convert("RGB").getpixel((0, 0))
     assert corner == tuple(int(p.background[i : i + 2], 16) for i in (1, 3, 5)) == (255, 255, 255)
+
+
+def test_picture_axes_are_bare_with_an_optional_frame():
+    fig, (plain, framed) = plt.subplots(1, 2)
+    picture_axes(plain)
+    picture_axes(framed, frame="#123456")
+    for ax in (plain, framed):
+        assert list(ax.get_xticks()) == [] and list(ax.get_yticks()) == []
+        assert not any(line.get_visible() for line in ax.get_xgridlines() + ax.get_ygridlines())
+    assert {s.get_edgecolor()[:3] for s in framed.spines.values()} == {
+        (0x12 / 255, 0x34 / 255, 0x56 / 255)
+    }
+    assert all(s.get_visible() for s in framed.spines.values())
+    plt.close(fig)

@@ -9,7 +9,15 @@ read them from :func:`palette`.
 from __future__ import annotations
 
 from figblog.plotting.animation import fig_to_image, save_gif
-from figblog.plotting.themes import THEMES, Palette, apply_theme, current_theme, palette, save_png
+from figblog.plotting.themes import (
+    THEMES,
+    Palette,
+    apply_theme,
+    current_theme,
+    palette,
+    picture_axes,
+    save_png,
+)
 
 __all__ = [
     "THEMES",
@@ -18,6 +26,7 @@ __all__ = [
     "current_theme",
     "fig_to_image",
     "palette",
+    "picture_axes",
     "save_gif",
     "save_png",
 ]

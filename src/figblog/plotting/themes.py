@@ -8,9 +8,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["THEMES", "Palette", "apply_theme", "current_theme", "palette", "save_png"]
+__all__ = [
+    "THEMES",
+    "Palette",
+    "apply_theme",
+    "current_theme",
+    "palette",
+    "picture_axes",
+    "save_png",
+]
 
 THEMES = ("light", "dark")
 _ENV = "FIGBLOG_THEME"
@@ -122,6 +131,17 @@ def apply_theme(theme: str | None = None) -> Palette:
         }
     )
     return p
+
+
+def picture_axes(ax: Axes, frame: str | None = None) -> None:
+    """Make ``ax`` a bare frame for a picture: no ticks, no grid, a ``frame``-coloured border."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    if frame is not None:
+        for spine in ax.spines.values():
+            spine.set_visible(True)
+            spine.set_color(frame)
 
 
 def save_png(fig: Figure, path: str | Path, dpi: int = 100) -> Path:

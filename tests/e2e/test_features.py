@@ -5,6 +5,7 @@ Checks that need a page the site does not have yet (the widget, the notebook) sk
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -142,6 +143,22 @@ def test_notebook_page_shows_code_and_outputs(new_page, pages_with):
             widths.append(img.evaluate("i => i.decode().then(() => i.naturalWidth, () => 0)"))
         assert any(widths) or any(t.strip() for t in texts), f"{url}: no output shown"
         assert all(widths), f"{url}: an output image did not load"
+
+
+def test_notebook_page_offers_its_notebook_for_download(new_page, pages_with):
+    found = pages_with("jupyter-wrapper")
+    if not found:
+        pytest.skip("no notebook page (mkdocs-jupyter) in the site yet")
+    for url in found:
+        page = new_page(url)
+        link = page.locator('a[download][href$=".ipynb"]')
+        assert link.count() == 1, f"{url}: no download link for the notebook"
+        assert link.get_attribute("aria-label").startswith("Download the notebook")
+        target = link.evaluate("a => a.href")
+        response = page.request.get(target)
+        assert response.ok, f"{url}: {target} answered {response.status}"
+        notebook = json.loads(response.body())
+        assert notebook["cells"] and "nbformat" in notebook
 
 
 def test_notebook_plots_follow_the_dark_scheme(new_page, pages_with):

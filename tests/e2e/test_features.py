@@ -15,6 +15,9 @@ pytestmark = pytest.mark.browser
 LIGHT, DARK = 'img[src$="#only-light"]', 'img[src$="#only-dark"]'
 
 
+NO_NOTEBOOK = "no notebook page (mkdocs-jupyter) in the site yet"
+
+
 @pytest.fixture(scope="module")
 def figure_post(posts, pages_with):
     """A post that shows at least one figure in both variants."""
@@ -78,9 +81,7 @@ def test_clicking_a_figure_zooms_the_variant_of_the_scheme(new_page, figure_post
 
 
 def test_maths_is_rendered_as_mathml(new_page, pages_with, site_dir):
-    with_math = pages_with('class="arithmatex"')
-    if not with_math:
-        pytest.skip("no page has maths yet")
+    with_math = pages_with('class="arithmatex"', missing="no page has maths yet")
     raw = re.compile(r'class="arithmatex">\s*\\[(\[]')
     left = [p for p in with_math if raw.search((site_dir / p / "index.html").read_text("utf-8"))]
     assert not left, f"LaTeX left unconverted on {left}"
@@ -99,9 +100,9 @@ def test_maths_is_rendered_as_mathml(new_page, pages_with, site_dir):
 
 
 def test_spreadsheet_widget_runs_five_epochs_from_the_keyboard(new_page, pages_with):
-    found = pages_with('class="sheet-widget"')
-    if not found:
-        pytest.skip("no page has the spreadsheet widget (.sheet-widget) yet")
+    found = pages_with(
+        'class="sheet-widget"', missing="no page has the spreadsheet widget (.sheet-widget) yet"
+    )
     page = new_page(found[0])
     widget = page.locator(".sheet-widget").first
     assert widget.get_attribute("data-sheet-widget-ready") is None, "built before it was seen"
@@ -127,9 +128,7 @@ def test_spreadsheet_widget_runs_five_epochs_from_the_keyboard(new_page, pages_w
 
 
 def test_notebook_page_shows_code_and_outputs(new_page, pages_with):
-    found = pages_with("jupyter-wrapper")
-    if not found:
-        pytest.skip("no notebook page (mkdocs-jupyter) in the site yet")
+    found = pages_with("jupyter-wrapper", missing=NO_NOTEBOOK)
     for url in found:
         page = new_page(url)
         cells = page.locator(".jp-CodeCell")
@@ -146,9 +145,7 @@ def test_notebook_page_shows_code_and_outputs(new_page, pages_with):
 
 
 def test_notebook_page_offers_its_notebook_for_download(new_page, pages_with):
-    found = pages_with("jupyter-wrapper")
-    if not found:
-        pytest.skip("no notebook page (mkdocs-jupyter) in the site yet")
+    found = pages_with("jupyter-wrapper", missing=NO_NOTEBOOK)
     for url in found:
         page = new_page(url)
         link = page.locator('a[download][href$=".ipynb"]')
@@ -162,9 +159,7 @@ def test_notebook_page_offers_its_notebook_for_download(new_page, pages_with):
 
 
 def test_notebook_plots_follow_the_dark_scheme(new_page, pages_with):
-    found = pages_with("jp-RenderedImage")
-    if not found:
-        pytest.skip("no notebook page with a plot yet")
+    found = pages_with("jp-RenderedImage", missing="no notebook page with a plot yet")
     filters = {}
     for scheme in ("light", "dark"):
         page = new_page(found[0], scheme=scheme)
@@ -175,9 +170,7 @@ def test_notebook_plots_follow_the_dark_scheme(new_page, pages_with):
 
 
 def test_notebook_maths_is_rendered_not_left_as_tex(new_page, pages_with):
-    found = pages_with("jupyter-wrapper")
-    if not found:
-        pytest.skip("no notebook page (mkdocs-jupyter) in the site yet")
+    found = pages_with("jupyter-wrapper", missing=NO_NOTEBOOK)
     tex = re.compile(r"\$\$?[^$\s][^$]*\$")
     for url in found:
         page = new_page(url)

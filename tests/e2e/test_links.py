@@ -29,9 +29,9 @@ def test_every_image_has_width_and_height_matching_the_picture(site_dir):
 
 
 def test_notebook_images_are_sized(site_dir, pages_with):
-    found = pages_with("jupyter-wrapper")
-    if not found:
-        pytest.skip("no notebook page (mkdocs-jupyter) in the site yet")
+    found = pages_with(
+        "jupyter-wrapper", missing="no notebook page (mkdocs-jupyter) in the site yet"
+    )
     images = [img for p in found for img in scan_page(site_dir / p / "index.html").images]
     outputs = [img for img in images if img.get("src", "").startswith("data:image/")]
     if not outputs:

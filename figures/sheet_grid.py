@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import patheffects
-from matplotlib.colors import LogNorm, Normalize, to_hex
+from matplotlib.colors import LogNorm, Normalize, to_hex, to_rgb
 
 from figblog.learn.sgd import B_TRUE, M_TRUE, five_points, rmse_grid
 from figblog.plotting import apply_theme, save_png
@@ -45,8 +45,8 @@ def _contrast(a: float, b: float) -> float:
 def _ink_for(rgb: tuple[float, float, float]) -> str:
     """Return the text colour (black or white) that contrasts more with ``rgb`` (>= 4.58:1)."""
     lum = _luminance(rgb)
-    dark = _contrast(lum, 0.0)
-    light = _contrast(lum, 1.0)
+    dark = _contrast(lum, _luminance(to_rgb(_INK["dark"])))
+    light = _contrast(lum, _luminance(to_rgb(_INK["light"])))
     return _INK["dark"] if dark >= light else _INK["light"]
 
 

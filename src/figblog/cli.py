@@ -52,7 +52,8 @@ def _engine(args: argparse.Namespace) -> Engine:
         root / opts.get("cache_dir", ".cache/figblog"),
         jobs=getattr(args, "jobs", None) or opts.get("jobs", 0),
         timeout=opts.get("timeout", 600),
-        on_output=lambda script, theme, line: print(f"  {script} [{theme}] | {line}"),
+        on_output=lambda script, theme, line: print(f"  {script} [{theme}] | {line}", flush=True),
+        verbose=getattr(args, "verbose", False),
     )
 
 
@@ -76,9 +77,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     failed = [o for o in outcomes.values() if o.status == "failed"]
     for outcome in failed:
         print(f"\n[{outcome.theme}] {outcome.error}", file=sys.stderr)
-    ran = sum(o.status == "ran" for o in outcomes.values())
-    cached = sum(o.status == "cached" for o in outcomes.values())
-    print(f"figblog: {ran} ran, {cached} cached, {len(failed)} failed")
+    print(engine.summary(outcomes))
     return 1 if failed else 0
 
 
@@ -111,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build", help="run every stale figure script, both themes")
     build.add_argument("--jobs", type=int, help="scripts to run at once (default: CPUs)")
     build.add_argument("--force", action="store_true", help="run even scripts that are cached")
+    build.add_argument(
+        "-v", "--verbose", action="store_true", help="show everything the scripts print"
+    )
     build.add_argument(
         "--only", action="append", metavar="SCRIPT", help="only this script (repeatable)"
     )

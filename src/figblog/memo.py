@@ -38,6 +38,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from figblog.engine.cache import Cache
 from figblog.engine.hashing import FileHasher, hash_bytes, hash_text
+from figblog.engine.streams import STATUS_GO, STATUS_WAIT
 
 __all__ = ["memo", "memo_dir", "project_root"]
 
@@ -125,11 +126,29 @@ def _function_code(func: Callable[..., Any]) -> str:
 def _lock(folder: Path, name: str) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / f"{name}.lock", "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            # Another run computes this result: while we wait, the engine may start
+            # something else on our core.
+            _tell_engine(STATUS_WAIT)
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            finally:
+                _tell_engine(STATUS_GO)
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _tell_engine(marker: str) -> None:
+    """Write a status marker where the engine reads this run's output (nowhere otherwise)."""
+    if os.environ.get("FIGBLOG_STATUS") != "1":
+        return
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+        os.write(1, marker.encode())
 
 
 def _touch(root: Path, deps: list[str]) -> None:

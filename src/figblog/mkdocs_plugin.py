@@ -10,6 +10,7 @@ repeat; MkDocs then resolves those links relative to whichever page shows them.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -52,6 +53,8 @@ class FiguresConfig(Config):
     """Folders besides docs/ and figures/ that `mkdocs serve` watches (shared code, data)."""
     site_prefix = c.Type(str, default="assets/figures")
     """Where in the built site the figure files are published."""
+    verbose = c.Type(bool, default=False)
+    """Log every line the scripts print (`mkdocs build -v` does too); else only a failure's."""
 
 
 class FiguresPlugin(BasePlugin[FiguresConfig]):
@@ -120,6 +123,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             refs += found
             for err in errors:
                 log.warning(str(err))
+        debug = log.isEnabledFor(logging.DEBUG)
+        relay = log.info if self.config.verbose else log.debug
         engine = Engine(
             self.root,
             self.figures_dir,
@@ -127,9 +132,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             jobs=self.config.jobs,
             timeout=self.config.timeout,
             log=lambda msg: log.info(msg),
-            on_output=lambda script, theme, line: log.info(f"{script} [{theme}] | {line}"),
+            on_output=lambda script, theme, line: relay(f"{script} [{theme}] | {line}"),
+            verbose=self.config.verbose or debug,
         )
         outcomes = engine.build(r.script for r in refs)
+        if outcomes:
+            log.info(engine.summary(outcomes).removeprefix("figblog: "))
         self.renderer = Renderer(engine, outcomes, self.config.site_prefix)
         for message in self.renderer.check(refs):
             log.warning(message)

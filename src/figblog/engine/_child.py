@@ -60,12 +60,49 @@ class _ThemeOnImport:
 
         def exec_module(module: object) -> None:
             run_module(module)
-            from figblog.plotting import apply_theme
-
-            apply_theme()
+            _apply_theme()
 
         spec.loader.exec_module = exec_module  # type: ignore[method-assign]
         return spec
+
+
+def _apply_theme() -> None:
+    from figblog.plotting import apply_theme
+
+    apply_theme()
+
+
+def _theme_on_first_import() -> None:
+    """Apply the theme when the script first imports matplotlib, wherever it is loaded from.
+
+    In a fresh interpreter matplotlib is not loaded yet, so a meta path finder sees the
+    import. In a warm worker it was preloaded, so no finder runs: wrap ``__import__``
+    until the first import statement that names matplotlib, which gives the same order
+    of events (the theme lands right after ``import matplotlib``, before the script's
+    next line) and the same files read.
+    """
+    if "matplotlib" not in sys.modules:
+        sys.meta_path.insert(0, _ThemeOnImport())
+        return
+    import builtins
+
+    original = builtins.__import__
+
+    def watching_import(
+        name: str,
+        globals: object = None,
+        locals: object = None,
+        fromlist: object = (),
+        level: int = 0,
+    ) -> object:
+        module = original(name, globals, locals, fromlist, level)
+        if level == 0 and (name == "matplotlib" or name.startswith("matplotlib.")):
+            if builtins.__import__ is watching_import:
+                builtins.__import__ = original
+                _apply_theme()
+        return module
+
+    builtins.__import__ = watching_import
 
 
 def _source_of(path: str) -> str:
@@ -102,9 +139,15 @@ def _report_error(report: str, script: str, exc: BaseException) -> None:
         json.dump(data, fh)
 
 
-def main() -> int:
-    """Run the script named on the command line; return the exit status."""
-    script, report = os.path.abspath(sys.argv[1]), sys.argv[2]
+def run(script: str, report: str) -> int:
+    """Run ``script`` as ``__main__`` in the current folder; write the reports; return the status.
+
+    Shared by the fresh interpreter (:func:`main`) and the warm worker, which calls it in a
+    forked child whose folder, environment and standard streams are already set.
+    """
+    global _ROOT
+    _ROOT = os.environ.get("FIGBLOG_PROJECT_ROOT", _ROOT)
+    script = os.path.abspath(script)
     sys.addaudithook(_audit)
     status = 0
     try:
@@ -112,12 +155,7 @@ def main() -> int:
 
         sys.path.insert(0, os.path.dirname(script))
         sys.argv = [script]
-        if "matplotlib" in sys.modules:  # already imported (by sitecustomize, say)
-            from figblog.plotting import apply_theme
-
-            apply_theme()
-        else:
-            sys.meta_path.insert(0, _ThemeOnImport())
+        _theme_on_first_import()
         runpy.run_path(script, run_name="__main__")
     except SystemExit as exc:
         if exc.code not in (None, 0):
@@ -139,6 +177,11 @@ def main() -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     return status
+
+
+def main() -> int:
+    """Run the script named on the command line; return the exit status."""
+    return run(sys.argv[1], sys.argv[2])
 
 
 if __name__ == "__main__":

@@ -9,19 +9,19 @@ from __future__ import annotations
 import os
 import platform
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from figblog.engine import _child
+from figblog.engine import THEMES, _child, _zygote
 from figblog.engine.cache import Cache, Entry
 from figblog.engine.hashing import FileHasher, hash_bytes
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.runner import RunResult, run_script
-from figblog.plotting.themes import THEMES
+from figblog.engine.schedule import Task, run_all
 
 __all__ = ["ENGINE_VERSION", "Engine", "Outcome"]
 
@@ -50,7 +50,8 @@ def _environment() -> dict[str, str]:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             versions[dist] = "absent"
-    child = hash_bytes(Path(_child.__file__).read_bytes())[:16]
+    code = b"".join(Path(m.__file__).read_bytes() for m in (_child, _zygote))
+    child = hash_bytes(code)[:16]
     versions["engine"] = f"{ENGINE_VERSION}-{child}"
     return versions
 
@@ -68,6 +69,8 @@ class Engine:
         themes: Iterable[str] = THEMES,
         log: Callable[[str], None] = print,
         on_output: Callable[[str, str, str], None] | None = None,
+        verbose: bool = False,
+        warm: bool = True,
     ) -> None:
         self.root = root.resolve()
         self.figures_dir = figures_dir.resolve()
@@ -77,6 +80,8 @@ class Engine:
         self.themes = tuple(themes)
         self.log = log
         self.on_output = on_output
+        self.verbose = verbose  # relay every line a script prints, not only a failure's
+        self.warm = warm  # fork runs from a warm worker rather than start interpreters
         self.hasher = FileHasher(self.root)
         self._log_lock = threading.Lock()
 
@@ -91,11 +96,8 @@ class Engine:
         return os.path.relpath(self.script_path(script), self.root)
 
     def _base(self, script: str, theme: str) -> dict[str, str] | None:
-        try:
-            text = self.script_path(script).read_bytes()
-        except OSError:
-            return None
-        return {"script": hash_bytes(text), "theme": theme, **_environment()}
+        text = self._script_hash(script)
+        return None if text is None else {"script": text, "theme": theme, **_environment()}
 
     def _ident(self, script: str, theme: str) -> str:
         return f"{self.script_rel(script)}|{theme}"
@@ -119,11 +121,11 @@ class Engine:
     def build(self, scripts: Iterable[str], force: bool = False) -> dict[tuple[str, str], Outcome]:
         """Bring every (script, theme) up to date; return what became of each."""
         outcomes: dict[tuple[str, str], Outcome] = {}
-        todo: list[tuple[str, str, dict[str, str], str]] = []
+        todo: list[Task] = []
         for script in dict.fromkeys(scripts):
+            text = self._script_hash(script)
             for theme in self.themes:
-                base = self._base(script, theme)
-                if base is None:
+                if text is None:
                     outcomes[script, theme] = Outcome(
                         script,
                         theme,
@@ -131,6 +133,7 @@ class Engine:
                         error=f"figure script {self.script_rel(script)} does not exist",
                     )
                     continue
+                base = {"script": text, "theme": theme, **_environment()}
                 entry, reason = (
                     (None, "--force")
                     if force
@@ -138,36 +141,61 @@ class Engine:
                 )
                 if entry is not None:
                     outcomes[script, theme] = Outcome(script, theme, "cached", entry=entry)
-                    self._progress(outcomes[script, theme])
                 else:
-                    todo.append((script, theme, base, reason))
+                    expected = self._last_seconds(script, theme)
+                    todo.append(Task(script, theme, expected, {"base": base, "reason": reason}))
+
+        def work(task: Task, report_wait: Callable[[bool], None]) -> None:
+            outcomes[task.script, task.theme] = self._run(task, report_wait)
+
         if todo:
-            with ThreadPoolExecutor(max_workers=min(self.jobs, len(todo))) as pool:
-                futures = {
-                    (s, t): pool.submit(self._run, s, t, base, reason)
-                    for s, t, base, reason in todo
-                }
-                for key, future in futures.items():
-                    outcomes[key] = future.result()
+            run_all(todo, self.jobs, work)
         return outcomes
 
-    def _run(self, script: str, theme: str, base: dict[str, str], reason: str) -> Outcome:
+    def summary(self, outcomes: dict[tuple[str, str], Outcome]) -> str:
+        """One line: how many figure runs were cached, ran and failed."""
+        count = Counter(o.status for o in outcomes.values())
+        ran = sum(o.seconds for o in outcomes.values() if o.status != "cached")
+        took = f" in {ran:.1f} s of runs" if ran else ""
+        return (
+            f"figblog: {count['ran']} ran, {count['cached']} cached, {count['failed']} failed{took}"
+        )
+
+    def _script_hash(self, script: str) -> str | None:
+        try:
+            return hash_bytes(self.script_path(script).read_bytes())
+        except OSError:
+            return None
+
+    def _last_seconds(self, script: str, theme: str) -> float:
+        """How long this script's last stored run took, for scheduling; 0 if unknown."""
+        return self.cache.last_seconds(self._ident(script, theme))
+
+    def _run(self, task: Task, report_wait: Callable[[bool], None]) -> Outcome:
+        script, theme = task.script, task.theme
+        base, reason = task.extra["base"], task.extra["reason"]
         workspace = self.cache.new_workspace()
         rel = self.script_rel(script)
 
         def relay(line: str) -> None:
-            if self.on_output:
-                self.on_output(rel, theme, line)
+            if self.on_output and self.verbose:
+                with self._log_lock:  # whole lines: light and dark never mix mid-line
+                    self.on_output(rel, theme, line)
 
-        result = run_script(
-            self.script_path(script),
-            theme,
-            self.root,
-            workspace,
-            memo_dir=self.cache.root / "memo",
-            timeout=self.timeout,
-            on_line=relay,
-        )
+        try:
+            result = run_script(
+                self.script_path(script),
+                theme,
+                self.root,
+                workspace,
+                memo_dir=self.cache.root / "memo",
+                timeout=self.timeout,
+                on_line=relay,
+                warm=self.warm,
+                on_status=report_wait,
+            )
+        except OSError as exc:  # e.g. no more processes: report it as this run's failure
+            result = RunResult(ok=False, seconds=0.0, error_type="OSError", error_message=str(exc))
         outcome = Outcome(script, theme, "failed", seconds=result.seconds, reason=reason)
         if not result.ok:
             outcome.error = self._describe_failure(rel, result)
@@ -183,13 +211,11 @@ class Engine:
                     if name.lower().endswith(".png"):
                         strip_png_metadata(workspace / "out" / name)
                 deps = {p: self.hasher(p) for p in self._project_deps(result.reads, workspace)}
+                meta: dict[str, float] = {"seconds": round(result.seconds, 3)}
+                if result.cpu is not None:
+                    meta["cpu"] = round(result.cpu, 3)
                 outcome.entry = self.cache.store(
-                    self._ident(script, theme),
-                    base,
-                    deps,
-                    workspace,
-                    outputs,
-                    {"seconds": round(result.seconds, 3)},
+                    self._ident(script, theme), base, deps, workspace, outputs, meta
                 )
                 outcome.status = "ran"
             except OutputError as exc:
@@ -216,14 +242,21 @@ class Engine:
             return f"figure script {rel} {result.error_message}"
         where = f" at line {result.script_line}" if result.script_line else ""
         head = f"figure script {rel} failed{where}: {result.error_type}: {result.error_message}"
-        detail = result.traceback or result.output_tail
-        if detail:
-            head += "\n" + _indent(detail.rstrip())
+        if result.traceback:
+            head += "\n" + _indent(result.traceback.rstrip())
+        if result.output_tail:
+            shown = result.output_tail.count("\n") + 1
+            more = result.output_lines - shown
+            what = f"its last {shown} lines of output" if more > 0 else "its output"
+            head += f"\n  {what}:\n" + _indent(result.output_tail.rstrip())
         return head
 
     def _progress(self, outcome: Outcome) -> None:
+        """One line per run that ran (cached ones are only counted in the summary)."""
         rel = self.script_rel(outcome.script)
-        word = {"cached": "cached", "ran": "ran", "failed": "FAILED"}[outcome.status]
+        word = {"ran": "ran", "failed": "FAILED"}.get(outcome.status)
+        if word is None:
+            return
         why = f" ({outcome.reason})" if outcome.status == "ran" and outcome.reason else ""
         with self._log_lock:
             self.log(f"{rel} [{outcome.theme}] {word} in {outcome.seconds:.2f} s{why}")

@@ -90,6 +90,17 @@ class Cache:
             return None, "never built"
         return None, self._why_stale(recent[0].get("key", ""), base, hasher)
 
+    def last_seconds(self, ident: str) -> float:
+        """How long the newest stored run of ``ident`` took; 0.0 when none is known."""
+        for item in self._read_index(ident):
+            entry = self._load(item.get("key", ""))
+            if entry is not None:
+                try:
+                    return float(entry.manifest.get("seconds") or 0.0)
+                except (TypeError, ValueError):
+                    return 0.0
+        return 0.0
+
     def _why_stale(self, key: str, base: Mapping[str, str], hasher: Callable[[str], str]) -> str:
         last = self._load(key)
         if last is None:

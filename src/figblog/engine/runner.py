@@ -1,13 +1,16 @@
-"""Run one figure script in a subprocess and report what happened.
+"""Run one figure script in a child process and report what happened.
 
 The child starts in a new, empty folder (every file it leaves there is an
 output), with the theme, a headless matplotlib backend and fixed hash seeds in
 its environment. It runs in its own process group so a timeout kills the
-script together with any processes it started.
+script together with any processes it started. The child is forked from a warm
+worker that has numpy and matplotlib loaded already, or, failing that, is a
+fresh interpreter.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import signal
@@ -15,14 +18,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from figblog.engine.streams import OutputReader
+from figblog.engine.workers import WorkerError, worker_for
+
 __all__ = ["RunResult", "run_script"]
 
-_TAIL_LINES = 40
+_TAIL_LINES = 50  # of a run's output, kept for its error report
 
 
 @dataclass
@@ -37,7 +42,9 @@ class RunResult:
     error_message: str = ""
     script_line: int | None = None
     traceback: str = ""
-    output_tail: str = ""
+    output_tail: str = ""  # the last lines of its output
+    output_lines: int = 0  # how many lines it printed in all
+    cpu: float | None = None  # CPU seconds of the script's process, when known
 
 
 def _child_env(theme: str, root: Path, memo_dir: Path) -> dict[str, str]:
@@ -54,25 +61,21 @@ def _child_env(theme: str, root: Path, memo_dir: Path) -> dict[str, str]:
         PYTHONHASHSEED="0",
         SOURCE_DATE_EPOCH="0",
         PYTHONUNBUFFERED="1",
+        FIGBLOG_STATUS="1",  # figblog.memo may tell us when it waits for another run
     )
     return env
 
 
-def _pump(stream: object, tail: deque[str], on_line: Callable[[str], None] | None) -> None:
-    """Read the child's merged output; progress bars redraw with CR, so split on it."""
-    buf = ""
-    for chunk in iter(lambda: stream.read1(4096), b""):  # type: ignore[attr-defined]
-        buf += chunk.decode(errors="replace")
-        *lines, buf = buf.replace("\r", "\n").split("\n")
-        for line in lines:
-            if line.strip():
-                tail.append(line)
-                if on_line:
-                    on_line(line)
-    if buf.strip():
-        tail.append(buf)
-        if on_line:
-            on_line(buf)
+def _pump(stream: object, reader: OutputReader) -> None:
+    """Read the child's merged output until it ends, decoding UTF-8 across chunk edges."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    try:
+        for chunk in iter(lambda: stream.read1(65536), b""):  # type: ignore[attr-defined]
+            reader.feed(decoder.decode(chunk))
+        reader.feed(decoder.decode(b"", final=True))
+    except (OSError, ValueError):  # closed under us after a timeout: what we have is enough
+        pass
+    reader.close()
 
 
 def run_script(
@@ -83,41 +86,32 @@ def run_script(
     memo_dir: Path,
     timeout: float,
     on_line: Callable[[str], None] | None = None,
+    warm: bool = True,
+    on_status: Callable[[bool], None] | None = None,
 ) -> RunResult:
     """Run ``script`` with ``workspace/out`` as its working folder.
 
     ``workspace`` itself receives the child's reports (``reads.json``,
-    ``error.json``), outside the output folder.
+    ``error.json``), outside the output folder. ``warm`` runs it in a child forked
+    from a warm worker (:mod:`figblog.engine.workers`); if no worker can be had, or
+    with ``warm=False``, it runs in a fresh interpreter. Both give the same outputs.
     """
     start = time.monotonic()
-    out = workspace / "out"
-    cmd = [sys.executable, "-m", "figblog.engine._child", str(script), str(workspace)]
-    proc = subprocess.Popen(
-        cmd,
-        cwd=out,
-        env=_child_env(theme, root, memo_dir),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    tail: deque[str] = deque(maxlen=_TAIL_LINES)
-    reader = threading.Thread(target=_pump, args=(proc.stdout, tail, on_line), daemon=True)
-    reader.start()
-    timed_out = False
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(proc)
-    finally:
-        _kill_group(proc)  # any process the script left behind
-        reader.join(timeout=5)
-        if proc.stdout:
-            proc.stdout.close()
+    env = _child_env(theme, root, memo_dir)
+    reader = OutputReader(_TAIL_LINES, on_line, on_status)
+    outcome = None
+    if warm:
+        try:
+            outcome = _run_warm(script, workspace, env, timeout, reader)
+        except WorkerError as exc:
+            _warn_once(f"figblog: running scripts in fresh interpreters ({exc})")
+    if outcome is None:
+        outcome = _run_fresh(script, workspace, env, timeout, reader)
+    returncode, timed_out, cpu = outcome
     seconds = time.monotonic() - start
-    result = RunResult(ok=proc.returncode == 0 and not timed_out, seconds=seconds)
-    result.output_tail = "\n".join(tail)
+    result = RunResult(ok=returncode == 0 and not timed_out, seconds=seconds, cpu=cpu)
+    result.output_tail = "\n".join(reader.tail)
+    result.output_lines = reader.lines
     result.timed_out = timed_out
     try:
         result.reads = json.loads((workspace / "reads.json").read_text())
@@ -136,8 +130,79 @@ def run_script(
             result.traceback = err.get("traceback", "")
         except (OSError, ValueError):
             result.error_type = "Crash"
-            result.error_message = f"the script's process exited with status {proc.returncode}"
+            result.error_message = f"the script's process exited with status {returncode}"
     return result
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _WARNED:
+        _WARNED.add(message)
+        print(message, file=sys.stderr)
+
+
+def _run_warm(
+    script: Path,
+    workspace: Path,
+    env: dict[str, str],
+    timeout: float,
+    reader: OutputReader,
+) -> tuple[int, bool, float | None]:
+    run = worker_for(env).start(script, workspace, workspace / "out", env)
+    reader = threading.Thread(target=_pump, args=(run.output, reader), daemon=True)
+    reader.start()
+    timed_out = False
+    try:
+        try:
+            done = run.receive(time.monotonic() + timeout)
+        except TimeoutError:
+            timed_out = True
+            run.kill()
+            done = run.receive(time.monotonic() + 30)
+        run.kill()  # any process the script left behind in its session
+    except (WorkerError, TimeoutError) as exc:
+        run.kill()
+        reader.tail.append(f"(the warm worker lost this run: {exc})")
+        done = {"status": -9}
+    finally:
+        reader.join(timeout=5)
+        run.close()
+    return int(done.get("status", 1)), timed_out, done.get("cpu")
+
+
+def _run_fresh(
+    script: Path,
+    workspace: Path,
+    env: dict[str, str],
+    timeout: float,
+    reader: OutputReader,
+) -> tuple[int, bool, float | None]:
+    cmd = [sys.executable, "-m", "figblog.engine._child", str(script), str(workspace)]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=workspace / "out",
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    reader = threading.Thread(target=_pump, args=(proc.stdout, reader), daemon=True)
+    reader.start()
+    timed_out = False
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill_group(proc)
+    finally:
+        _kill_group(proc)  # any process the script left behind
+        reader.join(timeout=5)
+        if proc.stdout:
+            proc.stdout.close()
+    return proc.returncode, timed_out, None
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from figblog.engine import THEMES
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -21,7 +23,6 @@ __all__ = [
     "save_png",
 ]
 
-THEMES = ("light", "dark")
 _ENV = "FIGBLOG_THEME"
 
 

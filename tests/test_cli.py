@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import PLOT
+import re
+import subprocess
+import sys
+
+from conftest import PLOT, _env
+from figblog.engine.build import Engine
 
 
 def test_build_list_and_clean(project):
@@ -44,3 +49,93 @@ def test_build_failure_exits_non_zero_with_the_error(project):
 def test_unknown_script_is_a_clear_error(project):
     done = project.cli("build", "--only", "nope.py")
     assert done.returncode != 0 and "nope.py is not a figure script" in done.stderr
+
+
+# Eleven lines: counts its run, draws plot.png, writes its theme into theme.txt.
+THEMED = (
+    PLOT
+    + """\
+import os
+open("theme.txt", "w").write(os.environ["FIGBLOG_THEME"])
+"""
+)
+
+
+def _run(project, *args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "figblog.cli", "run", *args],
+        cwd=cwd or project.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=_env(project),
+    )
+
+
+def test_run_writes_each_themes_outputs_as_the_build_would(project):
+    project.script("themed.py", THEMED)
+    for theme in ("light", "dark"):
+        done = _run(project, "figures/themed.py", "--theme", theme)
+        assert done.returncode == 0, done.stderr
+        out = project.root / "figblog-run" / "themed" / theme
+        assert (out / "theme.txt").read_text() == theme
+        assert f"figblog: figures/themed.py [{theme}] ran in " in done.stdout
+        assert f"wrote into figblog-run/themed/{theme}/" in done.stdout
+        png = (out / "plot.png").stat().st_size
+        assert re.search(rf"plot\.png\s+{png / 1000:.1f} kB", done.stdout), done.stdout
+        assert re.search(r"theme\.txt\s+(4|5) B", done.stdout), done.stdout
+    assert (project.root / "figblog-run" / "themed" / "light" / "theme.txt").read_text() == "light"
+    assert project.runs() == ["themed.py:light", "themed.py:dark"]
+    # The cache is untouched: the build still has everything to do.
+    assert not (project.root / ".cache" / "figblog").exists()
+    assert "stale   (never built)" in project.cli("list").stdout
+
+    # Byte for byte what the build caches (PNG text chunks stripped alike).
+    engine = Engine(project.root, project.root / "figures", project.root / ".cache" / "figblog")
+    outcomes = engine.build(["themed.py"])
+    for theme in ("light", "dark"):
+        cached = outcomes["themed.py", theme].entry.out / "plot.png"
+        ran = project.root / "figblog-run" / "themed" / theme / "plot.png"
+        assert cached.read_bytes() == ran.read_bytes()
+
+
+def test_run_from_another_folder_with_an_out_folder_finds_the_site(project, tmp_path):
+    project.write("data/n.txt", "5\n")
+    project.script(
+        "uses_data.py",
+        "from figblog.paths import data_file\n"
+        "n = int(open(data_file('n.txt')).read())\n"
+        "print('read', n)\n"
+        "open('n.md', 'w').write(str(n * 2))\n",
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine")
+    done = _run(
+        project, str(project.root / "figures" / "uses_data.py"), "--out", "o", cwd=elsewhere
+    )
+    assert done.returncode == 0, done.stderr
+    assert (elsewhere / "o" / "n.md").read_text() == "10"
+    assert "  | read 5" in done.stdout  # the script's own output is shown as it runs
+    assert "wrote into o/" in done.stdout
+
+
+def test_run_of_a_failing_script_gives_the_builds_message_and_status_1(project):
+    project.script("boom.py", THEMED + "raise RuntimeError('BOOM')\n")
+    done = _run(project, "figures/boom.py")
+    assert done.returncode == 1
+    first = done.stderr.splitlines()[0]
+    assert first == "[light] figure script figures/boom.py failed at line 12: RuntimeError: BOOM"
+    assert 'boom.py", line 12' in done.stderr  # the frames follow
+    built = project.cli("build", "--only", "boom.py")
+    assert done.stderr.strip() in built.stderr  # word for word what the build reports
+    assert not (project.root / "figblog-run" / "boom" / "light").exists()
+
+
+def test_run_rejects_what_is_not_a_script_and_a_script_that_writes_nothing(project):
+    done = _run(project, "figures/missing.py")
+    assert done.returncode != 0 and "figures/missing.py is not a Python file" in done.stderr
+    project.script("quiet.py", "x = 1\n")
+    done = _run(project, "figures/quiet.py", "--theme", "dark")
+    assert done.returncode == 1
+    assert "figure script figures/quiet.py [dark]: the script wrote no files" in done.stderr

@@ -1,20 +1,27 @@
-"""``figblog build | list | clean``: the figure engine without MkDocs.
+"""``figblog build | list | clean | run``: the figure engine without MkDocs.
 
 CI runs ``figblog build`` to fill the cache folder it keeps between runs; an
-author runs ``figblog list`` to see which scripts are stale and why.
+author runs ``figblog list`` to see which scripts are stale and why, and
+``figblog run figures/x.py`` to try one script exactly as the build runs it.
 Options default to the ``figblog`` plugin's settings in mkdocs.yml.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from figblog.engine.build import Engine
+from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
+from figblog.engine.runner import RunResult, run_script
+from figblog.paths import find_root
+from figblog.plotting.themes import THEMES
 
 __all__ = ["main"]
 
@@ -40,7 +47,7 @@ def _plugin_options(config_file: Path) -> dict[str, Any]:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    config_file = Path(args.config_file).resolve()
+    config_file = Path(args.config_file or "mkdocs.yml").resolve()
     root = config_file.parent
     opts = _plugin_options(config_file)
     figures = root / opts.get("figures_dir", "figures")
@@ -102,10 +109,102 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    script = Path(args.script).resolve()
+    if script.suffix != ".py" or not script.is_file():
+        raise SystemExit(f"figblog: {args.script} is not a Python file")
+    root, opts = _site_of(script, args.config_file)
+    rel = _display(script, root)
+    theme = args.theme
+    with tempfile.TemporaryDirectory(prefix="figblog-run-") as tmp:
+        workspace = Path(tmp)
+        (workspace / "out").mkdir()
+        result = run_script(
+            script,
+            theme,
+            root,
+            workspace,
+            # The build's memo folder, so a memoised training is not done again.
+            memo_dir=root / opts.get("cache_dir", ".cache/figblog") / "memo",
+            timeout=opts.get("timeout", 600),
+            on_line=lambda line: print(f"  | {line}", flush=True),
+        )
+        if not result.ok:
+            print(f"[{theme}] {_failure(rel, result)}", file=sys.stderr)
+            return 1
+        try:
+            names = collect_outputs(workspace / "out")
+            if not names:
+                raise OutputError(
+                    "the script wrote no files; save figures into the current folder, "
+                    "e.g. fig.savefig('plot.png')"
+                )
+        except OutputError as exc:
+            print(f"figure script {rel} [{theme}]: {exc}", file=sys.stderr)
+            return 1
+        out = Path(args.out) if args.out else Path("figblog-run") / script.stem / theme
+        if not args.out and out.exists():
+            shutil.rmtree(out)  # our own folder: no file of an earlier run stays in it
+        for name in names:
+            if name.lower().endswith(".png"):
+                strip_png_metadata(workspace / "out" / name)  # as the build publishes it
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(workspace / "out" / name, out / name)
+    print(f"figblog: {rel} [{theme}] ran in {result.seconds:.2f} s; wrote into {out}/")
+    width = max(len(name) for name in names)
+    for name in names:
+        print(f"  {name:{width}}  {_size((out / name).stat().st_size):>9}")
+    return 0
+
+
+def _site_of(script: Path, config_file: str | None) -> tuple[Path, dict[str, Any]]:
+    """The project root and plugin options for a script: ``-f``, else the mkdocs.yml above it."""
+    if config_file:
+        path = Path(config_file).resolve()
+    else:
+        root = find_root(script.parent) or find_root(Path.cwd())
+        if root is None:
+            raise SystemExit(f"figblog: no mkdocs.yml in the folders above {script}")
+        path = root / "mkdocs.yml"
+    return path.parent, _plugin_options(path)
+
+
+def _display(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` when it is inside it, as the build names scripts."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _failure(rel: str, result: RunResult) -> str:
+    """The build's message for a failed run: the script, the line that raised, the frames."""
+    if result.timed_out:
+        return f"figure script {rel} {result.error_message}"
+    where = f" at line {result.script_line}" if result.script_line else ""
+    head = f"figure script {rel} failed{where}: {result.error_type}: {result.error_message}"
+    detail = (result.traceback or result.output_tail).rstrip()
+    if detail:
+        head += "\n" + "\n".join("    " + line for line in detail.splitlines())
+    return head
+
+
+def _size(count: int) -> str:
+    if count < 1000:
+        return f"{count} B"
+    if count < 1_000_000:
+        return f"{count / 1000:.1f} kB"
+    return f"{count / 1_000_000:.1f} MB"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``figblog`` command."""
     parser = argparse.ArgumentParser(prog="figblog", description=__doc__.splitlines()[0])
-    parser.add_argument("-f", "--config-file", default="mkdocs.yml", help="the site's mkdocs.yml")
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        help="the site's mkdocs.yml (default: ./mkdocs.yml; for run, the one above the script)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="run every stale figure script, both themes")
     build.add_argument("--jobs", type=int, help="scripts to run at once (default: CPUs)")
@@ -121,6 +220,18 @@ def main(argv: list[str] | None = None) -> int:
         "list", help="show each script, its outputs, cached or stale and why"
     ).set_defaults(func=_cmd_list)
     sub.add_parser("clean", help="empty the figure cache").set_defaults(func=_cmd_clean)
+    run = sub.add_parser(
+        "run",
+        help="run one script as the build does, outside the cache, and show what it wrote",
+    )
+    run.add_argument("script", help="the figure script, e.g. figures/x.py")
+    run.add_argument("--theme", choices=THEMES, default="light", help="colour scheme")
+    run.add_argument(
+        "--out",
+        metavar="DIR",
+        help="folder for the files (default: ./figblog-run/<script name>/<theme>/, emptied first)",
+    )
+    run.set_defaults(func=_cmd_run)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -49,7 +49,7 @@ class FiguresConfig(Config):
     """How many scripts run at once; 0 means one per CPU."""
     timeout = c.Type((int, float), default=600)
     """Seconds a script may run before it is killed and reported as timed out."""
-    watch = c.ListOfItems(c.Type(str), default=["src"])
+    watch = c.ListOfItems(c.Type(str), default=["src", "data"])
     """Folders besides docs/ and figures/ that `mkdocs serve` watches (shared code, data)."""
     site_prefix = c.Type(str, default="assets/figures")
     """Where in the built site the figure files are published."""

@@ -17,11 +17,11 @@ from typing import Any
 
 import yaml
 
+from figblog.engine import THEMES
 from figblog.engine.build import Engine
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
-from figblog.engine.runner import RunResult, run_script
+from figblog.engine.runner import describe_failure, run_script
 from figblog.paths import find_root
-from figblog.plotting.themes import THEMES
 
 __all__ = ["main"]
 
@@ -130,7 +130,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             on_line=lambda line: print(f"  | {line}", flush=True),
         )
         if not result.ok:
-            print(f"[{theme}] {_failure(rel, result)}", file=sys.stderr)
+            print(f"[{theme}] {describe_failure(rel, result)}", file=sys.stderr)
             return 1
         try:
             names = collect_outputs(workspace / "out")
@@ -175,18 +175,6 @@ def _display(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
-
-
-def _failure(rel: str, result: RunResult) -> str:
-    """The build's message for a failed run: the script, the line that raised, the frames."""
-    if result.timed_out:
-        return f"figure script {rel} {result.error_message}"
-    where = f" at line {result.script_line}" if result.script_line else ""
-    head = f"figure script {rel} failed{where}: {result.error_type}: {result.error_message}"
-    detail = (result.traceback or result.output_tail).rstrip()
-    if detail:
-        head += "\n" + "\n".join("    " + line for line in detail.splitlines())
-    return head
 
 
 def _size(count: int) -> str:

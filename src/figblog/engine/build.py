@@ -20,7 +20,7 @@ from figblog.engine import THEMES, _child, _zygote
 from figblog.engine.cache import Cache, Entry
 from figblog.engine.hashing import FileHasher, hash_bytes
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
-from figblog.engine.runner import RunResult, run_script
+from figblog.engine.runner import RunResult, describe_failure, run_script
 from figblog.engine.schedule import Task, run_all
 
 __all__ = ["ENGINE_VERSION", "Engine", "Outcome"]
@@ -198,7 +198,7 @@ class Engine:
             result = RunResult(ok=False, seconds=0.0, error_type="OSError", error_message=str(exc))
         outcome = Outcome(script, theme, "failed", seconds=result.seconds, reason=reason)
         if not result.ok:
-            outcome.error = self._describe_failure(rel, result)
+            outcome.error = describe_failure(rel, result)
         else:
             try:
                 outputs = collect_outputs(workspace / "out")
@@ -237,20 +237,6 @@ class Engine:
             deps.append(Path(rel).as_posix())
         return sorted(set(deps))
 
-    def _describe_failure(self, rel: str, result: RunResult) -> str:
-        if result.timed_out:
-            return f"figure script {rel} {result.error_message}"
-        where = f" at line {result.script_line}" if result.script_line else ""
-        head = f"figure script {rel} failed{where}: {result.error_type}: {result.error_message}"
-        if result.traceback:
-            head += "\n" + _indent(result.traceback.rstrip())
-        if result.output_tail:
-            shown = result.output_tail.count("\n") + 1
-            more = result.output_lines - shown
-            what = f"its last {shown} lines of output" if more > 0 else "its output"
-            head += f"\n  {what}:\n" + _indent(result.output_tail.rstrip())
-        return head
-
     def _progress(self, outcome: Outcome) -> None:
         """One line per run that ran (cached ones are only counted in the summary)."""
         rel = self.script_rel(outcome.script)
@@ -260,7 +246,3 @@ class Engine:
         why = f" ({outcome.reason})" if outcome.status == "ran" and outcome.reason else ""
         with self._log_lock:
             self.log(f"{rel} [{outcome.theme}] {word} in {outcome.seconds:.2f} s{why}")
-
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines())

@@ -25,7 +25,7 @@ from pathlib import Path
 from figblog.engine.streams import OutputReader
 from figblog.engine.workers import WorkerError, worker_for
 
-__all__ = ["RunResult", "run_script"]
+__all__ = ["RunResult", "describe_failure", "run_script"]
 
 _TAIL_LINES = 50  # of a run's output, kept for its error report
 
@@ -135,6 +135,26 @@ def run_script(
 
 
 _WARNED: set[str] = set()
+
+
+def describe_failure(rel: str, result: RunResult) -> str:
+    """The message for a failed run: the script, the line that raised, the frames, the output."""
+    if result.timed_out:
+        return f"figure script {rel} {result.error_message}"
+    where = f" at line {result.script_line}" if result.script_line else ""
+    head = f"figure script {rel} failed{where}: {result.error_type}: {result.error_message}"
+    if result.traceback:
+        head += "\n" + _indent(result.traceback.rstrip())
+    if result.output_tail:
+        shown = result.output_tail.count("\n") + 1
+        more = result.output_lines - shown
+        what = f"its last {shown} lines of output" if more > 0 else "its output"
+        head += f"\n  {what}:\n" + _indent(result.output_tail.rstrip())
+    return head
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
 
 
 def _warn_once(message: str) -> None:

@@ -21,6 +21,10 @@ _ROOT = os.environ.get("FIGBLOG_PROJECT_ROOT", "")
 # The virtualenv may live inside the project; what it holds is keyed by version instead.
 _PREFIXES = tuple({os.path.join(p, "") for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+# Modules a warm worker loaded from outside the project, by id: no need to look at their
+# files again in each run (a thousand paths of numpy and matplotlib). The values keep
+# the modules alive, so no new module can take one of these ids.
+OUTSIDE_MODULES: dict[int, object] = {}
 
 
 def _audit(event: str, args: tuple) -> None:
@@ -166,6 +170,8 @@ def run(script: str, report: str) -> int:
         status = 1
     reads = set(_READS)
     for module in list(sys.modules.values()):
+        if id(module) in OUTSIDE_MODULES:
+            continue
         path = getattr(module, "__file__", None)
         if isinstance(path, str):
             full = os.path.abspath(path)

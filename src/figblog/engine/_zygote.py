@@ -62,12 +62,17 @@ def _draw_once() -> None:
     fig.savefig(io.BytesIO(), format="png")
 
 
+try:
+    _LIBC = ctypes.CDLL(None, use_errno=True)
+except OSError:  # pragma: no cover - no C library to ask
+    _LIBC = None
+
+
 def _die_with_parent() -> None:
     """Ask the kernel to SIGKILL this process when the one that forked it ends."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the control channel still ends runs
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except AttributeError:  # not Linux: the control channel still ends runs
         pass
 
 
@@ -213,5 +218,11 @@ def main() -> None:
         }
     )
     project = [p for p in loaded if p.startswith(root) and not p.startswith(sys.prefix)]
+    from figblog.engine import _child
+
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or os.path.abspath(path) not in project:
+            _child.OUTSIDE_MODULES[id(module)] = module
     control.sendall(json.dumps({"ready": True, "project_files": project}).encode())
     serve(control)

@@ -9,6 +9,7 @@ Options default to the ``figblog`` plugin's settings in mkdocs.yml.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -221,7 +222,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.set_defaults(func=_cmd_run)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("figblog: interrupted; running scripts were stopped", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `figblog list | head`: the reader has what it wanted
+        sys.stderr.close()  # nothing more to say, and no second error at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

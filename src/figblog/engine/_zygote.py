@@ -30,6 +30,7 @@ import sys
 
 _PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "PIL.Image", "PIL.PngImagePlugin")
 _PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
 _MAX_MESSAGE = 1 << 20
 
 
@@ -151,6 +152,59 @@ def _fork(request: dict, fds: list[int]) -> tuple[int, socket.socket]:
     return pid, reply
 
 
+def _children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc/PID/task/TID/children)."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                found += [int(p) for p in fh.read().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _end_escapees(marker: bytes | None, leaders: set[int]) -> None:
+    """Kill what a finished run left behind, then reap whatever of ours has died.
+
+    This worker is a child subreaper, so a process that a run started and that
+    outlived its parent (even in a session of its own, out of reach of the run's
+    process group) has become our child. Each run's processes carry its marker in
+    their environment; ``marker=None`` means every run's.
+    """
+    me = os.getpid()
+    for pid in _children_of(me):
+        if pid in leaders:
+            continue
+        if marker is not None:
+            try:
+                with open(f"/proc/{pid}/environ", "rb") as fh:
+                    if marker not in fh.read():
+                        continue  # another run's: it goes when that run ends
+            except OSError:
+                continue
+        tree, todo = [], [pid]
+        while todo:
+            current = todo.pop()
+            tree.append(current)
+            todo += _children_of(current)
+        for victim in tree:
+            try:
+                os.kill(victim, signal.SIGKILL)
+            except OSError:
+                pass
+    for pid in _children_of(me):
+        if pid not in leaders:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+
+
 def _send(sock: socket.socket, data: dict) -> None:
     try:
         sock.sendall((json.dumps(data) + "\n").encode())
@@ -162,7 +216,7 @@ def serve(control: socket.socket) -> None:
     """Answer requests on ``control`` until it closes."""
     selector = selectors.DefaultSelector()
     selector.register(control, selectors.EVENT_READ, None)
-    children: dict[int, tuple[socket.socket, int]] = {}  # pidfd -> (reply socket, pid)
+    children: dict[int, tuple[socket.socket, int, bytes]] = {}  # pidfd -> (reply, pid, marker)
     try:
         while True:
             for key, _ in selector.select():
@@ -174,26 +228,31 @@ def serve(control: socket.socket) -> None:
                         for fd in fds:
                             os.close(fd)
                         continue
-                    pid, reply = _fork(json.loads(msg), fds)
+                    request = json.loads(msg)
+                    pid, reply = _fork(request, fds)
                     pidfd = os.pidfd_open(pid)
-                    children[pidfd] = (reply, pid)
+                    marker = f"FIGBLOG_RUN={request['env'].get('FIGBLOG_RUN', pid)}\0".encode()
+                    children[pidfd] = (reply, pid, marker)
                     selector.register(pidfd, selectors.EVENT_READ, pid)
                     _send(reply, {"pid": pid})
                 else:
                     pidfd = key.fd
-                    reply, pid = children.pop(pidfd)
+                    reply, pid, marker = children.pop(pidfd)
                     selector.unregister(pidfd)
                     os.close(pidfd)
                     _, wait_status, usage = os.wait4(pid, 0)
                     cpu = usage.ru_utime + usage.ru_stime
+                    # Before the engine hears of the end: an escapee may hold its output pipe.
+                    _end_escapees(marker, {p for _, p, _ in children.values()})
                     _send(reply, {"status": os.waitstatus_to_exitcode(wait_status), "cpu": cpu})
                     reply.close()
     finally:
-        for _reply, pid in children.values():
+        for _reply, pid, _marker in children.values():
             try:
                 os.killpg(pid, signal.SIGKILL)
             except OSError:
                 pass
+        _end_escapees(None, set())
 
 
 _START_CWD = os.getcwd()
@@ -205,6 +264,8 @@ def main() -> None:
     # and the engine may start it from a pool thread. The control channel's end of file
     # tells the worker that the engine is gone, whatever way it went.
     control = socket.socket(fileno=int(sys.argv[1]))
+    if _LIBC is not None:  # orphans of our runs become our children, to be ended with them
+        _LIBC.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the engine's to handle
     _preload()
     gc.collect()

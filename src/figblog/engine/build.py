@@ -20,7 +20,7 @@ from figblog.engine import THEMES, _child, _zygote
 from figblog.engine.cache import Cache, Entry
 from figblog.engine.hashing import FileHasher, hash_bytes
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
-from figblog.engine.runner import RunResult, describe_failure, run_script
+from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
 from figblog.engine.schedule import Task, run_all
 
 __all__ = ["ENGINE_VERSION", "Engine", "Outcome"]
@@ -82,6 +82,7 @@ class Engine:
         self.on_output = on_output
         self.verbose = verbose  # relay every line a script prints, not only a failure's
         self.warm = warm  # fork runs from a warm worker rather than start interpreters
+        self.cancel = threading.Event()  # set on Ctrl-C: running scripts are killed
         self.hasher = FileHasher(self.root)
         self._log_lock = threading.Lock()
 
@@ -149,7 +150,7 @@ class Engine:
             outcomes[task.script, task.theme] = self._run(task, report_wait)
 
         if todo:
-            run_all(todo, self.jobs, work)
+            run_all(todo, self.jobs, work, self.cancel)
         return outcomes
 
     def summary(self, outcomes: dict[tuple[str, str], Outcome]) -> str:
@@ -193,7 +194,10 @@ class Engine:
                 on_line=relay,
                 warm=self.warm,
                 on_status=report_wait,
+                cancel=self.cancel,
             )
+        except Cancelled:
+            return Outcome(script, theme, "failed", reason=reason, error=f"{rel}: cancelled")
         except OSError as exc:  # e.g. no more processes: report it as this run's failure
             result = RunResult(ok=False, seconds=0.0, error_type="OSError", error_message=str(exc))
         outcome = Outcome(script, theme, "failed", seconds=result.seconds, reason=reason)

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from pathlib import Path
 from figblog.engine.streams import OutputReader
 from figblog.engine.workers import WorkerError, worker_for
 
-__all__ = ["RunResult", "describe_failure", "run_script"]
+__all__ = ["Cancelled", "RunResult", "describe_failure", "run_script"]
 
 _TAIL_LINES = 50  # of a run's output, kept for its error report
 
@@ -62,6 +63,8 @@ def _child_env(theme: str, root: Path, memo_dir: Path) -> dict[str, str]:
         SOURCE_DATE_EPOCH="0",
         PYTHONUNBUFFERED="1",
         FIGBLOG_STATUS="1",  # figblog.memo may tell us when it waits for another run
+        # Inherited by everything the run starts, so what outlives it can be found and ended.
+        FIGBLOG_RUN=uuid.uuid4().hex,
     )
     return env
 
@@ -88,6 +91,7 @@ def run_script(
     on_line: Callable[[str], None] | None = None,
     warm: bool = True,
     on_status: Callable[[bool], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> RunResult:
     """Run ``script`` with ``workspace/out`` as its working folder.
 
@@ -95,6 +99,7 @@ def run_script(
     ``error.json``), outside the output folder. ``warm`` runs it in a child forked
     from a warm worker (:mod:`figblog.engine.workers`); if no worker can be had, or
     with ``warm=False``, it runs in a fresh interpreter. Both give the same outputs.
+    When ``cancel`` is set the run is killed and :class:`Cancelled` raised.
     """
     start = time.monotonic()
     env = _child_env(theme, root, memo_dir)
@@ -102,11 +107,11 @@ def run_script(
     outcome = None
     if warm:
         try:
-            outcome = _run_warm(script, workspace, env, timeout, reader)
+            outcome = _run_warm(script, workspace, env, timeout, reader, cancel)
         except WorkerError as exc:
             _warn_once(f"figblog: running scripts in fresh interpreters ({exc})")
     if outcome is None:
-        outcome = _run_fresh(script, workspace, env, timeout, reader)
+        outcome = _run_fresh(script, workspace, env, timeout, reader, cancel)
     returncode, timed_out, cpu = outcome
     seconds = time.monotonic() - start
     result = RunResult(ok=returncode == 0 and not timed_out, seconds=seconds, cpu=cpu)
@@ -163,33 +168,74 @@ def _warn_once(message: str) -> None:
         print(message, file=sys.stderr)
 
 
+class Cancelled(Exception):
+    """The build was interrupted (Ctrl-C) while this run went on; it was killed."""
+
+
+_POLL = 0.2  # seconds between looks at the cancel flag while a run goes on
+
+
+def _wait_loop(
+    wait: Callable[[float], object], timeout: float, cancel: threading.Event | None
+) -> tuple[object, str]:
+    """Call ``wait(step)`` until it returns; give up on the timeout or on ``cancel``.
+
+    Returns what ``wait`` returned and "" or, when it gave up, "timeout" or "cancel".
+    ``wait`` raises TimeoutError when its step passes without an answer.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        now = time.monotonic()
+        if cancel is not None and cancel.is_set():
+            return None, "cancel"
+        if now >= deadline:
+            return None, "timeout"
+        try:
+            return wait(min(deadline - now, _POLL)), ""
+        except TimeoutError:
+            continue
+
+
+def _finish_reading(thread: threading.Thread, close: Callable[[], None]) -> None:
+    """Wait for the output reader; close the pipe only once it is done with it.
+
+    Closing a pipe that another thread is reading blocks until that read returns,
+    which a process still holding the other end could delay forever.
+    """
+    thread.join(timeout=5)
+    if not thread.is_alive():
+        close()
+
+
 def _run_warm(
     script: Path,
     workspace: Path,
     env: dict[str, str],
     timeout: float,
     reader: OutputReader,
+    cancel: threading.Event | None = None,
 ) -> tuple[int, bool, float | None]:
     run = worker_for(env).start(script, workspace, workspace / "out", env)
-    reader = threading.Thread(target=_pump, args=(run.output, reader), daemon=True)
-    reader.start()
-    timed_out = False
+    pump = threading.Thread(target=_pump, args=(run.output, reader), daemon=True)
+    pump.start()
     try:
-        try:
-            done = run.receive(time.monotonic() + timeout)
-        except TimeoutError:
-            timed_out = True
+        done, gave_up = _wait_loop(
+            lambda step: run.receive(time.monotonic() + step), timeout, cancel
+        )
+        if gave_up:
             run.kill()
             done = run.receive(time.monotonic() + 30)
         run.kill()  # any process the script left behind in its session
     except (WorkerError, TimeoutError) as exc:
         run.kill()
         reader.tail.append(f"(the warm worker lost this run: {exc})")
-        done = {"status": -9}
+        done, gave_up = {"status": -9}, ""
     finally:
-        reader.join(timeout=5)
-        run.close()
-    return int(done.get("status", 1)), timed_out, done.get("cpu")
+        _finish_reading(pump, run.close)
+    if gave_up == "cancel":
+        raise Cancelled
+    assert isinstance(done, dict)
+    return int(done.get("status", 1)), gave_up == "timeout", done.get("cpu")
 
 
 def _run_fresh(
@@ -198,6 +244,7 @@ def _run_fresh(
     env: dict[str, str],
     timeout: float,
     reader: OutputReader,
+    cancel: threading.Event | None = None,
 ) -> tuple[int, bool, float | None]:
     cmd = [sys.executable, "-m", "figblog.engine._child", str(script), str(workspace)]
     proc = subprocess.Popen(
@@ -209,20 +256,23 @@ def _run_fresh(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    reader = threading.Thread(target=_pump, args=(proc.stdout, reader), daemon=True)
-    reader.start()
-    timed_out = False
+    pump = threading.Thread(target=_pump, args=(proc.stdout, reader), daemon=True)
+    pump.start()
+
+    def wait(step: float) -> int:
+        try:
+            return proc.wait(timeout=step)
+        except subprocess.TimeoutExpired as exc:
+            raise TimeoutError from exc
+
     try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(proc)
+        _, gave_up = _wait_loop(wait, timeout, cancel)
     finally:
-        _kill_group(proc)  # any process the script left behind
-        reader.join(timeout=5)
-        if proc.stdout:
-            proc.stdout.close()
-    return proc.returncode, timed_out, None
+        _kill_group(proc)  # on a timeout, and any process the script left behind
+        _finish_reading(pump, proc.stdout.close if proc.stdout else lambda: None)
+    if gave_up == "cancel":
+        raise Cancelled
+    return proc.returncode, gave_up == "timeout", None
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -68,6 +68,12 @@ class Scheduler:
                 return self._pending.pop(i)
         return self._pending.pop(0)  # only siblings of running scripts are left
 
+    def cancel(self) -> None:
+        """Start nothing more."""
+        with self._cond:
+            self._pending.clear()
+            self._cond.notify_all()
+
     def waiting(self, task: Task, waits: bool) -> None:
         """``task``'s run started (``waits``) or stopped waiting on another run's result."""
         with self._cond:
@@ -83,10 +89,17 @@ class Scheduler:
             self._cond.notify_all()
 
 
-def run_all(tasks: Iterable[Task], jobs: int, work: Callable[[Task, Callable], None]) -> None:
+def run_all(
+    tasks: Iterable[Task],
+    jobs: int,
+    work: Callable[[Task, Callable], None],
+    cancel: threading.Event | None = None,
+) -> None:
     """Run ``work(task, report_wait)`` for every task, each in its own thread, as scheduled.
 
     ``report_wait(waits: bool)`` is what the run calls when it starts or stops waiting.
+    If this thread is interrupted (Ctrl-C), no further task starts, ``cancel`` is set
+    for the running ones to stop, and the interruption is raised once they have.
     """
     scheduler = Scheduler(tasks, jobs)
     threads = []
@@ -108,9 +121,17 @@ def run_all(tasks: Iterable[Task], jobs: int, work: Callable[[Task, Callable], N
                 scheduler.done(task, was_waiting=state["waiting"])
                 state["finished"] = True
 
-    while (task := scheduler.take()) is not None:
-        thread = threading.Thread(target=one, args=(task,), name=f"figblog {task.script}")
-        thread.start()
-        threads.append(thread)
-    for thread in threads:
-        thread.join()
+    try:
+        while (task := scheduler.take()) is not None:
+            thread = threading.Thread(target=one, args=(task,), name=f"figblog {task.script}")
+            thread.start()
+            threads.append(thread)
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        scheduler.cancel()
+        if cancel is not None:
+            cancel.set()
+        for thread in threads:
+            thread.join(timeout=30)
+        raise

@@ -30,6 +30,7 @@ __all__ = ["WarmWorker", "WorkerError", "worker_for"]
 
 _START_TIMEOUT = 120.0  # importing matplotlib the first time builds its font cache
 _BOOT = "from figblog.engine._zygote import main; main()"
+_PER_RUN = ("FIGBLOG_THEME", "FIGBLOG_RUN")  # set in each child, not in the worker
 
 
 class WorkerError(Exception):
@@ -54,7 +55,7 @@ class WarmWorker:
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", _BOOT, str(theirs.fileno())],
                 pass_fds=[theirs.fileno()],
-                env=env,
+                env={k: v for k, v in env.items() if k not in _PER_RUN},
                 cwd="/",
                 stdin=subprocess.DEVNULL,
                 stdout=self._log,
@@ -176,7 +177,7 @@ _WORKERS_LOCK = threading.Lock()
 
 def worker_for(env: dict[str, str]) -> WarmWorker:
     """The warm worker for this environment (the theme aside), started or restarted if needed."""
-    key = (sys.executable, *sorted(f"{k}={v}" for k, v in env.items() if k != "FIGBLOG_THEME"))
+    key = (sys.executable, *sorted(f"{k}={v}" for k, v in env.items() if k not in _PER_RUN))
     with _WORKERS_LOCK:
         worker = _WORKERS.get(key)
         if worker is not None and worker.usable():

@@ -20,28 +20,50 @@ _READS: set[str] = set()
 _ROOT = os.environ.get("FIGBLOG_PROJECT_ROOT", "")
 # The virtualenv may live inside the project; what it holds is keyed by version instead.
 _PREFIXES = tuple({os.path.join(p, "") for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
-_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 # Modules a warm worker loaded from outside the project, by id: no need to look at their
 # files again in each run (a thousand paths of numpy and matplotlib). The values keep
 # the modules alive, so no new module can take one of these ids.
 OUTSIDE_MODULES: dict[int, object] = {}
 
 
-def _audit(event: str, args: tuple) -> None:
-    if event != "open":
-        return
-    path, mode, flags = args
+# Events that start another program: what it reads is out of our sight.
+_PROGRAMS = {"subprocess.Popen", "os.system", "os.posix_spawn", "os.exec", "os.spawn", "pty.spawn"}
+_STARTED: list[str] = []  # programs started, for the report
+_DECLARED: list[bool] = []  # figblog.deps.declare() was called
+
+
+def _reads(mode: object, flags: object) -> bool:
+    """Whether an open() with this mode (or os.open with these flags) can read old content."""
+    if isinstance(mode, str):
+        return "r" in mode or ("a" in mode and "+" in mode)
+    if isinstance(flags, int):
+        return flags & os.O_ACCMODE != os.O_WRONLY and not flags & os.O_TRUNC
+    return True
+
+
+def _record(path: object) -> None:
     if isinstance(path, bytes):
         path = os.fsdecode(path)
-    if not isinstance(path, str):
-        return
-    if mode is not None and any(c in str(mode) for c in "wax+"):
-        return
-    if mode is None and isinstance(flags, int) and flags & _WRITE_FLAGS:
+    if not isinstance(path, str) or path in ("", ":memory:") or path.startswith("file:"):
         return
     full = os.path.abspath(path)
     if full.startswith(_ROOT) and not full.startswith(_PREFIXES):
         _READS.add(full)
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "open":
+        if _reads(args[1], args[2]):
+            _record(args[0])
+    elif event == "sqlite3.connect":
+        _record(args[0])
+    elif event in _PROGRAMS:
+        if len(_STARTED) < 5:
+            _STARTED.append(event)
+    elif event == "figblog.declare":
+        _DECLARED.append(True)
+        for path in args[0]:
+            _record(path)
 
 
 class _ThemeOnImport:
@@ -178,8 +200,11 @@ def run(script: str, report: str) -> int:
             if full.startswith(_ROOT) and not full.startswith(_PREFIXES):
                 reads.add(full)
     reads = sorted({_source_of(p) for p in reads})
+    untracked = []
+    if _STARTED and not _DECLARED:
+        untracked.append(f"it started another program ({_STARTED[0]})")
     with open(os.path.join(report, "reads.json"), "w") as fh:
-        json.dump(reads, fh)
+        json.dump({"reads": reads, "untracked": untracked}, fh)
     sys.stdout.flush()
     sys.stderr.flush()
     return status

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import platform
 import threading
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,7 +24,10 @@ from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metad
 from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
 from figblog.engine.schedule import Task, run_all
 
-__all__ = ["ENGINE_VERSION", "Engine", "Outcome"]
+__all__ = ["ENGINE_VERSION", "UNTRACKED", "Engine", "Outcome"]
+
+# The dependency of a run whose reads were not all recorded: no file has this name.
+UNTRACKED = ":untracked:"
 
 # Bump when the meaning of a cache entry changes (its layout, the child's contract).
 ENGINE_VERSION = "1"
@@ -215,6 +219,11 @@ class Engine:
                     if name.lower().endswith(".png"):
                         strip_png_metadata(workspace / "out" / name)
                 deps = {p: self.hasher(p) for p in self._project_deps(result.reads, workspace)}
+                if result.untracked:
+                    # Its record of reads is incomplete: store the outputs for this build,
+                    # under a dependency that never matches again, so the next build runs it.
+                    deps[UNTRACKED] = uuid.uuid4().hex
+                    outcome.reason = "; ".join(result.untracked)
                 meta: dict[str, float] = {"seconds": round(result.seconds, 3)}
                 if result.cpu is not None:
                     meta["cpu"] = round(result.cpu, 3)
@@ -225,6 +234,13 @@ class Engine:
             except OutputError as exc:
                 outcome.error = f"figure script {rel} [{theme}]: {exc}"
         self._progress(outcome)
+        if outcome.status == "ran" and result.untracked:
+            with self._log_lock:
+                self.log(
+                    f"{rel} [{theme}] will run again on every build: {outcome.reason}. "
+                    "Declare the files it depends on with figblog.deps.declare(...) "
+                    "(see the README, 'What a script depends on')"
+                )
         return outcome
 
     def _project_deps(self, reads: list[str], workspace: Path) -> list[str]:

@@ -110,6 +110,8 @@ class Cache:
         if changed:
             return ", ".join(f"{k} changed" for k in changed)
         deps = [p for p, h in sorted(last.manifest.get("deps", {}).items()) if hasher(p) != h]
+        if any(p.startswith(":") for p in deps):
+            return "its last run's reads were not all recorded"
         if deps:
             more = f" and {len(deps) - 3} more" if len(deps) > 3 else ""
             return ", ".join(deps[:3]) + more + (" changed" if len(deps) == 1 else " changed")

@@ -45,6 +45,7 @@ class RunResult:
     traceback: str = ""
     output_tail: str = ""  # the last lines of its output
     output_lines: int = 0  # how many lines it printed in all
+    untracked: list[str] = field(default_factory=list)  # why its reads may be incomplete
     cpu: float | None = None  # CPU seconds of the script's process, when known
 
 
@@ -119,9 +120,13 @@ def run_script(
     result.output_lines = reader.lines
     result.timed_out = timed_out
     try:
-        result.reads = json.loads((workspace / "reads.json").read_text())
-    except (OSError, ValueError):
-        result.reads = []
+        report = json.loads((workspace / "reads.json").read_text())
+        result.reads = list(report["reads"])
+        result.untracked = [str(r) for r in report.get("untracked", [])]
+    except (OSError, ValueError, KeyError, TypeError):
+        # No report: the script ended without returning (os._exit, a signal), so what
+        # it read is unknown, which is not the same as nothing.
+        result.untracked = ["it ended without reporting what it read (os._exit or a signal?)"]
     if timed_out:
         result.error_type = "Timeout"
         result.error_message = f"timed out after {timeout:g} s and was killed"

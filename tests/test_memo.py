@@ -108,3 +108,74 @@ def test_figures_that_hit_the_memo_still_depend_on_its_code(memo_project):
     ).build(["fig.py"])
     assert {o.status for o in out.values()} == {"ran"}
     assert (out["fig.py", "dark"].entry.out / "v.txt").read_text() == "14"
+
+
+def _values(project: Project):
+    return list((project.root / ".cache" / "memo" / "entries").glob("*/*/out/value.pkl"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"not a pickle", b"\x80\x09junk", b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00X\xff\xfe"],
+    ids=["garbage", "unsupported-protocol", "bad-utf8"],
+)
+def test_a_damaged_result_is_computed_once_and_replaced(memo_project, damage):
+    call(memo_project)
+    for value in _values(memo_project):
+        value.write_bytes(damage)
+    assert call(memo_project) == "30"
+    assert call(memo_project) == "30"  # healed: read, not computed a third time
+    assert memo_project.runs() == ["computed", "computed"]
+
+
+def test_an_unpicklable_result_is_returned_and_leaves_no_workspace(memo_project):
+    memo_project.write(
+        "lib/work.py",
+        "from figblog.memo import memo\n\n@memo\ndef work(n):\n    return lambda: n\n",
+    )
+    env = _env(memo_project)
+    env["FIGBLOG_PROJECT_ROOT"] = str(memo_project.root)
+    env["FIGBLOG_MEMO_DIR"] = str(memo_project.root / ".cache" / "memo")
+    done = subprocess.run(
+        [sys.executable, "-c", "import work; print(work.work(3)())"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "3"
+    assert "cannot be pickled" in done.stderr and "work()" in done.stderr
+    assert not list((memo_project.root / ".cache" / "memo" / "tmp").iterdir())
+
+
+def test_a_folder_the_call_listed_is_an_input(memo_project):
+    memo_project.write(
+        "lib/work.py",
+        "import glob, os\nfrom figblog.memo import memo\n\n@memo\ndef work(n):\n"
+        "    with open(os.environ['FIGBLOG_TEST_COUNTER'], 'a') as fh:\n"
+        "        fh.write('computed\\n')\n"
+        "    root = os.environ['FIGBLOG_PROJECT_ROOT']\n"
+        "    return len(glob.glob(os.path.join(root, 'data', '*.txt'))) * n\n",
+    )
+    memo_project.write("data/a.txt", "a")
+    assert call(memo_project) == "3"
+    assert call(memo_project) == "3"
+    memo_project.write("data/b.txt", "b")
+    assert call(memo_project) == "6"
+    assert memo_project.runs() == ["computed", "computed"]
+
+
+def test_a_bytes_path_is_an_input(memo_project):
+    memo_project.write(
+        "lib/work.py",
+        "import os\nfrom figblog.memo import memo\n\n@memo\ndef work(n):\n"
+        "    with open(os.environ['FIGBLOG_TEST_COUNTER'], 'a') as fh:\n"
+        "        fh.write('computed\\n')\n"
+        "    path = os.path.join(os.environ['FIGBLOG_PROJECT_ROOT'], 'data', 'n.txt')\n"
+        "    return int(open(os.fsencode(path)).read()) * n\n",
+    )
+    memo_project.write("data/n.txt", "2")
+    assert call(memo_project) == "6"
+    memo_project.write("data/n.txt", "5")
+    assert call(memo_project) == "15"

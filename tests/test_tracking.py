@@ -120,3 +120,26 @@ def test_writing_a_file_is_not_reading_it(project):
     out = build(project, "writer.py")
     assert "data/made.txt" not in out["writer.py", "light"].entry.manifest["deps"]
     assert os.path.exists(project.root / "data" / "made.txt")
+
+
+def test_a_folder_a_script_lists_is_a_dependency_but_not_the_import_path(project):
+    project.write("lib/helper.py", "X = 1\n")
+    project.write("data/a.txt", "a")
+    _script(
+        project,
+        "count.py",
+        """\
+        import glob
+        import helper
+        names = glob.glob(os.path.join(ROOT, "data", "*.txt"))
+        open("value.md", "w").write(str(len(names)))
+        """,
+    )
+    first = build(project, "count.py")
+    deps = first["count.py", "light"].entry.manifest["deps"]
+    assert "data" in deps and "lib/helper.py" in deps
+    assert "lib" not in deps and "figures" not in deps  # folders the import system searched
+    project.write("lib/other.py", "Y = 2\n")  # a new module next to an imported one
+    assert build(project, "count.py")["count.py", "light"].status == "cached"
+    project.write("data/b.txt", "b")
+    assert _value(build(project, "count.py"), "count.py") == "2"

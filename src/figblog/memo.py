@@ -68,10 +68,27 @@ def memo_dir() -> Path:
 
 
 def _audit(event: str, args: tuple) -> None:
-    if event == "open" and _recording and isinstance(args[0], str):
-        mode = args[1]
-        if mode is None or not any(c in str(mode) for c in "wax+"):
-            _recording[-1].add(os.path.abspath(args[0]))
+    if not _recording:
+        return
+    if event == "open":
+        mode, flags = args[1], args[2]
+        if isinstance(mode, str):
+            reads = "r" in mode or ("a" in mode and "+" in mode)
+        else:
+            reads = not (isinstance(flags, int) and flags & (os.O_WRONLY | os.O_TRUNC))
+        if reads:
+            _add(args[0])
+    elif event in ("os.listdir", "os.scandir", "sqlite3.connect"):
+        # A listed folder (a glob) is an input too: a file added to it changes the result.
+        if not sys._getframe(1).f_code.co_filename.startswith("<frozen importlib"):
+            _add(args[0])
+
+
+def _add(path: object) -> None:
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if isinstance(path, str) and path and path != ":memory:":
+        _recording[-1].add(os.path.abspath(path))
 
 
 def _profile(frame: FrameType, event: str, arg: object) -> None:
@@ -106,7 +123,7 @@ def _project_files(files: set[str], root: Path) -> list[str]:
     keep = set()
     for name in files:
         full = os.path.abspath(name)
-        if full.startswith(prefixes) or not os.path.isfile(full):
+        if full.startswith(prefixes) or not os.path.exists(full):
             continue
         rel = os.path.relpath(full, root)
         if rel.startswith("..") or rel.split(os.sep, 1)[0] in {".cache", ".git", ".venv"}:
@@ -154,8 +171,12 @@ def _tell_engine(marker: str) -> None:
 def _touch(root: Path, deps: list[str]) -> None:
     """Read each dependency once, so a figure run that hits the memo still records them."""
     for rel in deps:
-        with contextlib.suppress(OSError), open(root / rel, "rb") as fh:
-            fh.read(1)
+        with contextlib.suppress(OSError):
+            if (root / rel).is_dir():
+                os.listdir(root / rel)
+            else:
+                with open(root / rel, "rb") as fh:
+                    fh.read(1)
 
 
 def memo(func: Callable[P, R]) -> Callable[P, R]:
@@ -175,19 +196,31 @@ def memo(func: Callable[P, R]) -> Callable[P, R]:
         }
         with _lock(store.root / "locks", hash_text(ident, *sorted(base.values()))[:32]):
             entry, _ = store.lookup(ident, base, hasher)
+            damaged = False
             if entry is not None:
                 try:
                     value = pickle.loads((entry.out / "value.pkl").read_bytes())
-                except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                    entry = None  # unreadable: compute again, never crash
+                except Exception:  # noqa: BLE001 - any damage at all: compute again, never crash
+                    damaged = True  # and replace the entry, or every call would compute again
                 else:
                     _touch(root, list(entry.manifest.get("deps", {})))
                     return value
             with _record() as files:
                 value = func(*args, **kwargs)
+            try:
+                data = pickle.dumps(value, protocol=4)
+            except Exception as exc:  # noqa: BLE001 - the value is still good to return
+                print(
+                    f"figblog.memo: the result of {func.__qualname__}() was not stored, "
+                    f"it cannot be pickled: {type(exc).__name__}: {exc}",
+                    file=sys.stderr,
+                )
+                return value
             workspace = store.new_workspace()
-            (workspace / "out" / "value.pkl").write_bytes(pickle.dumps(value, protocol=4))
+            (workspace / "out" / "value.pkl").write_bytes(data)
             deps = {p: hasher(p) for p in _project_files(files, root)}
+            if damaged:
+                store.discard(entry)
             store.store(ident, base, deps, workspace, ["value.pkl"], {"function": ident})
             return value
 

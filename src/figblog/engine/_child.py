@@ -57,6 +57,11 @@ def _audit(event: str, args: tuple) -> None:
             _record(args[0])
     elif event == "sqlite3.connect":
         _record(args[0])
+    elif event in ("os.listdir", "os.scandir"):
+        caller = sys._getframe(1)
+        # The import system lists sys.path folders to find modules: those are not reads.
+        if not caller.f_code.co_filename.startswith("<frozen importlib"):
+            _record(args[0])
     elif event in _PROGRAMS:
         if len(_STARTED) < 5:
             _STARTED.append(event)

@@ -228,7 +228,13 @@ class Engine:
                 if result.cpu is not None:
                     meta["cpu"] = round(result.cpu, 3)
                 outcome.entry = self.cache.store(
-                    self._ident(script, theme), base, deps, workspace, outputs, meta
+                    self._ident(script, theme),
+                    base,
+                    deps,
+                    workspace,
+                    outputs,
+                    meta,
+                    replace=reason == "--force",
                 )
                 outcome.status = "ran"
             except OutputError as exc:
@@ -244,12 +250,12 @@ class Engine:
         return outcome
 
     def _project_deps(self, reads: list[str], workspace: Path) -> list[str]:
-        """Keep the project files a run read: not the cache, not its own outputs."""
+        """The project files (and listed folders) a run read: not the cache, nor its outputs."""
         deps = []
         skip = (str(self.cache.root) + os.sep, str(workspace) + os.sep)
         for path in reads:
             full = os.path.abspath(path)
-            if full.startswith(skip) or not os.path.isfile(full):
+            if full.startswith(skip) or not os.path.exists(full):
                 continue
             rel = os.path.relpath(full, self.root)
             if rel.startswith(".." + os.sep) or rel.split(os.sep, 1)[0] in {".git", ".venv"}:

@@ -157,8 +157,13 @@ class Cache:
         workspace: Path,
         outputs: list[str],
         meta: Mapping[str, Any],
+        replace: bool = False,
     ) -> Entry:
-        """Move ``workspace`` (holding ``out/``) into place as the entry for these inputs."""
+        """Move ``workspace`` (holding ``out/``) into place as the entry for these inputs.
+
+        An entry already stored for the same inputs is kept, unless ``replace``
+        (``figblog build --force``: the author distrusts what is there).
+        """
         key = _key(base, deps)
         manifest = {
             "ident": ident,
@@ -170,20 +175,44 @@ class Cache:
         _write_atomic(workspace / "manifest.json", json.dumps(manifest, indent=1))
         final = self.root / "entries" / key[:2] / key
         final.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.rename(workspace, final)
-        except OSError:
-            # Another build stored the same inputs first (or a broken entry sits there).
-            if self._load(key) is None:
-                shutil.rmtree(final, ignore_errors=True)
-                os.rename(workspace, final)
-            else:
-                shutil.rmtree(workspace, ignore_errors=True)
+        if replace:
+            self._set_aside(final)
+        self._place(workspace, final, key)
         self._remember(ident, key, sorted(deps))
         entry = self._load(key)
         if entry is None:  # pragma: no cover - only if someone deletes it under us
             raise RuntimeError(f"cache entry {final} vanished right after it was written")
         return entry
+
+    def _place(self, workspace: Path, final: Path, key: str) -> None:
+        """Rename ``workspace`` to ``final``; a whole entry already there wins, a broken one goes.
+
+        Several builds may store or repair the same entry at once: each step is a
+        rename, so every one of them ends with one whole entry in place.
+        """
+        for _ in range(10):
+            try:
+                os.rename(workspace, final)
+                return
+            except OSError:
+                if self._load(key) is not None:  # another build stored these inputs first
+                    shutil.rmtree(workspace, ignore_errors=True)
+                    return
+                self._set_aside(final)
+        raise OSError(f"could not put cache entry {final} in place")
+
+    def _set_aside(self, path: Path) -> None:
+        """Move ``path`` out of the way in one step, then delete it at leisure."""
+        trash = self.root / "tmp" / f"old-{uuid.uuid4().hex}"
+        try:
+            os.rename(path, trash)
+        except FileNotFoundError:
+            return  # someone else moved it already
+        shutil.rmtree(trash, ignore_errors=True)
+
+    def discard(self, entry: Entry) -> None:
+        """Remove a damaged entry, so that storing the same inputs again replaces it."""
+        self._set_aside(entry.path)
 
     def _remember(self, ident: str, key: str, deps: list[str]) -> None:
         with self._locked():

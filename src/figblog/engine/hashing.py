@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 __all__ = ["FileHasher", "hash_bytes", "hash_text"]
@@ -29,7 +30,10 @@ def hash_text(*parts: str) -> str:
 
 
 class FileHasher:
-    """Hash files under a root, remembering each by (mtime, size) for one build."""
+    """Hash files under a root, remembering each by (mtime, size) for one build.
+
+    A folder's hash is that of the names it holds (its mtime changes with them).
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -46,7 +50,11 @@ class FileHasher:
         if known and known[0] == st.st_mtime_ns and known[1] == st.st_size:
             return known[2]
         try:
-            digest = hash_bytes(path.read_bytes())
+            if stat.S_ISDIR(st.st_mode):
+                # A folder a script listed (a glob, say): what counts is which names it holds.
+                digest = hash_text("folder", *sorted(os.listdir(path)))
+            else:
+                digest = hash_bytes(path.read_bytes())
         except OSError:
             return MISSING
         self._seen[rel] = (st.st_mtime_ns, st.st_size, digest)

@@ -1,0 +1,48 @@
+"""A damaged cache entry is replaced, by --force or by concurrent repairs, never kept."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+from conftest import PLOT, Project
+from figblog.engine.build import Engine
+from figblog.engine.cache import Cache
+
+
+def engine(project: Project) -> Engine:
+    return Engine(project.root, project.root / "figures", project.root / ".cache/figblog", jobs=2)
+
+
+def test_force_replaces_a_damaged_output(project):
+    project.script("a.py", PLOT)
+    out = engine(project).build(["a.py"])
+    png = out["a.py", "light"].entry.out / "plot.png"
+    good = png.read_bytes()
+    png.write_bytes(good[:200])  # truncated, as by a full disk
+    forced = engine(project).build(["a.py"], force=True)
+    assert (forced["a.py", "light"].entry.out / "plot.png").read_bytes() == good
+
+
+def _store(args: tuple[str, int]) -> str:
+    root, i = args
+    cache = Cache(Path(root))
+    workspace = cache.new_workspace()
+    (workspace / "out" / "x.txt").write_text("same inputs, same bytes")
+    entry = cache.store("s|light", {"script": "1"}, {}, workspace, ["x.txt"], {"seconds": i})
+    return (entry.out / "x.txt").read_text()
+
+
+def test_concurrent_repairs_of_one_broken_entry_all_succeed(tmp_path):
+    for round_ in range(6):
+        root = tmp_path / f"c{round_}"
+        first = _store((str(root), 0))
+        assert first == "same inputs, same bytes"
+        entry = next((root / "entries").glob("*/*"))
+        (entry / "out" / "x.txt").unlink()  # broken: the manifest names a missing file
+        with multiprocessing.get_context("fork").Pool(4) as pool:
+            results = pool.map(_store, [(str(root), i) for i in range(4)])
+        assert results == ["same inputs, same bytes"] * 4
+        assert len(list((root / "entries").glob("*/*"))) == 1
+        shutil.rmtree(root)

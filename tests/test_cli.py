@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -139,3 +140,38 @@ def test_run_rejects_what_is_not_a_script_and_a_script_that_writes_nothing(proje
     done = _run(project, "figures/quiet.py", "--theme", "dark")
     assert done.returncode == 1
     assert "figure script figures/quiet.py [dark]: the script wrote no files" in done.stderr
+
+
+def test_bad_input_gets_one_line_not_a_traceback(project):
+    project.script("a.py", "open('x.md', 'w').write('x')\n")
+    for args in (["build", "--only", "mkdocs.yml"], ["build", "--jobs", "-1"]):
+        done = project.cli(*args)
+        assert done.returncode != 0
+        assert "Traceback" not in done.stderr, done.stderr
+    project.write("mkdocs.yml", "site_name: t\nplugins:\n  - figblog:\n      timeout: '10'\n")
+    done = project.cli("build")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "timeout" in done.stderr and "'10'" in done.stderr
+    project.write("mkdocs.yml", "site_name: t\nplugins:\n  - figblog\n")
+    shutil.rmtree(project.root / ".cache", ignore_errors=True)
+    (project.root / ".cache").mkdir()
+    (project.root / ".cache" / "figblog").write_text("a file where the cache should be")
+    for done in (project.cli("build"), project.mkdocs()):
+        assert done.returncode != 0
+        assert "Traceback" not in done.stderr, done.stderr
+        assert "cannot use '.cache/figblog' as the figure cache" in done.stderr
+
+
+def test_list_into_a_closed_pipe_ends_quietly(project):
+    for i in range(40):
+        project.script(f"s{i}.py", "open('x.md', 'w').write('x')\n")
+    done = subprocess.run(
+        f"{sys.executable} -m figblog.cli list | head -1",
+        shell=True,
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env=_env(project),
+    )
+    assert done.stdout.strip() == "figures/s0.py"
+    assert done.stderr == ""

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from figblog.engine import THEMES
-from figblog.engine.build import Engine
+from figblog.engine.build import Engine, EngineError
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.runner import describe_failure, run_script
 from figblog.paths import find_root
@@ -54,12 +54,34 @@ def _engine(args: argparse.Namespace) -> Engine:
     figures = root / opts.get("figures_dir", "figures")
     if not figures.is_dir():
         raise SystemExit(f"figblog: no figures folder at {figures}")
+    jobs = getattr(args, "jobs", None) or opts.get("jobs", 0)
+    timeout = opts.get("timeout", 600)
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
+        raise SystemExit(f"figblog: jobs must be 0 (one per CPU) or a positive number: {jobs!r}")
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        raise SystemExit(
+            f"figblog: timeout in {config_file.name} must be a number of seconds, not {timeout!r}"
+        )
+    try:
+        return _make_engine(args, root, figures, opts, jobs, timeout)
+    except EngineError as exc:
+        raise SystemExit(str(exc)) from exc
+
+
+def _make_engine(
+    args: argparse.Namespace,
+    root: Path,
+    figures: Path,
+    opts: dict[str, Any],
+    jobs: int,
+    timeout: float,
+) -> Engine:
     return Engine(
         root,
         figures,
         root / opts.get("cache_dir", ".cache/figblog"),
-        jobs=getattr(args, "jobs", None) or opts.get("jobs", 0),
-        timeout=opts.get("timeout", 600),
+        jobs=jobs,
+        timeout=timeout,
         on_output=lambda script, theme, line: print(f"  {script} [{theme}] | {line}", flush=True),
         verbose=getattr(args, "verbose", False),
     )
@@ -72,7 +94,8 @@ def _select(engine: Engine, only: list[str] | None) -> list[str]:
     wanted = []
     for name in only:
         rel = Path(name).resolve()
-        key = rel.relative_to(engine.figures_dir).as_posix() if rel.is_file() else name
+        inside = rel.is_file() and rel.is_relative_to(engine.figures_dir)
+        key = rel.relative_to(engine.figures_dir).as_posix() if inside else name
         if key not in scripts:
             raise SystemExit(f"figblog: {name} is not a figure script in {engine.figures_dir}")
         wanted.append(key)
@@ -186,6 +209,16 @@ def _size(count: int) -> str:
     return f"{count / 1_000_000:.1f} MB"
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``figblog`` command."""
     parser = argparse.ArgumentParser(prog="figblog", description=__doc__.splitlines()[0])
@@ -196,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="run every stale figure script, both themes")
-    build.add_argument("--jobs", type=int, help="scripts to run at once (default: CPUs)")
+    build.add_argument("--jobs", type=_positive, help="scripts to run at once (default: CPUs)")
     build.add_argument("--force", action="store_true", help="run even scripts that are cached")
     build.add_argument(
         "-v", "--verbose", action="store_true", help="show everything the scripts print"

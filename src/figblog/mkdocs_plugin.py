@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from figblog.engine.build import Engine
+from figblog.engine.build import Engine, EngineError
 from figblog.engine.hashing import FileHasher, hash_text
 from figblog.engine.refs import FigureRef, scan
 from figblog.engine.render import Renderer
@@ -125,16 +125,19 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 log.warning(str(err))
         debug = log.isEnabledFor(logging.DEBUG)
         relay = log.info if self.config.verbose else log.debug
-        engine = Engine(
-            self.root,
-            self.figures_dir,
-            self.root / self.config.cache_dir,
-            jobs=self.config.jobs,
-            timeout=self.config.timeout,
-            log=lambda msg: log.info(msg),
-            on_output=lambda script, theme, line: relay(f"{script} [{theme}] | {line}"),
-            verbose=self.config.verbose or debug,
-        )
+        try:
+            engine = Engine(
+                self.root,
+                self.figures_dir,
+                self.root / self.config.cache_dir,
+                jobs=self.config.jobs,
+                timeout=self.config.timeout,
+                log=lambda msg: log.info(msg),
+                on_output=lambda script, theme, line: relay(f"{script} [{theme}] | {line}"),
+                verbose=self.config.verbose or debug,
+            )
+        except EngineError as exc:
+            raise PluginError(str(exc)) from exc
         outcomes = engine.build(r.script for r in refs)
         if outcomes:
             log.info(engine.summary(outcomes).removeprefix("figblog: "))

@@ -158,6 +158,10 @@ def _report_error(report: str, script: str, exc: BaseException) -> None:
             script_line = fr.lineno
     # Drop the frames of this runner and of runpy: the author wrote none of them.
     user = [fr for fr in frames if "runpy" not in fr.filename and fr.filename != __file__]
+    root = os.path.join(_ROOT, "") if _ROOT else None
+    for fr in user:  # paths as the author sees them in the project, not this machine's
+        if root and fr.filename.startswith(root):
+            fr.filename = fr.filename[len(root) :]
     text = "".join(traceback.format_list(user[-6:]))
     text += "".join(traceback.format_exception_only(type(exc), exc))
     data = {
@@ -166,8 +170,16 @@ def _report_error(report: str, script: str, exc: BaseException) -> None:
         "script_line": script_line,
         "traceback": text,
     }
-    with open(os.path.join(report, "error.json"), "w") as fh:
-        json.dump(data, fh)
+    _write_report(report, "error.json", data)
+
+
+def _write_report(report: str, name: str, data: object) -> None:
+    """Write a report for the engine; if its folder is gone (the cache was cleaned), say so."""
+    try:
+        with open(os.path.join(report, name), "w") as fh:
+            json.dump(data, fh)
+    except OSError as exc:
+        print(f"figblog: cannot report to the engine ({exc})", file=sys.stderr)
 
 
 def run(script: str, report: str) -> int:
@@ -208,8 +220,7 @@ def run(script: str, report: str) -> int:
     untracked = []
     if _STARTED and not _DECLARED:
         untracked.append(f"it started another program ({_STARTED[0]})")
-    with open(os.path.join(report, "reads.json"), "w") as fh:
-        json.dump({"reads": reads, "untracked": untracked}, fh)
+    _write_report(report, "reads.json", {"reads": reads, "untracked": untracked})
     sys.stdout.flush()
     sys.stderr.flush()
     return status

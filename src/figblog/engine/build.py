@@ -24,13 +24,17 @@ from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metad
 from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
 from figblog.engine.schedule import Task, run_all
 
-__all__ = ["ENGINE_VERSION", "UNTRACKED", "Engine", "Outcome"]
+__all__ = ["ENGINE_VERSION", "UNTRACKED", "Engine", "EngineError", "Outcome"]
 
 # The dependency of a run whose reads were not all recorded: no file has this name.
 UNTRACKED = ":untracked:"
 
 # Bump when the meaning of a cache entry changes (its layout, the child's contract).
 ENGINE_VERSION = "1"
+
+
+class EngineError(Exception):
+    """The engine cannot work here at all; the message says what to do."""
 
 
 @dataclass
@@ -78,7 +82,14 @@ class Engine:
     ) -> None:
         self.root = root.resolve()
         self.figures_dir = figures_dir.resolve()
-        self.cache = Cache(cache_dir.resolve())
+        try:
+            self.cache = Cache(cache_dir.resolve())
+        except OSError as exc:
+            shown = os.path.relpath(cache_dir, self.root)
+            raise EngineError(
+                f"figblog: cannot use '{shown}' as the figure cache ({exc.strerror or exc}); "
+                "it must be a folder you can write to: remove what is there, or set 'cache_dir'"
+            ) from exc
         self.jobs = jobs or os.cpu_count() or 1
         self.timeout = timeout
         self.themes = tuple(themes)
@@ -206,7 +217,7 @@ class Engine:
             result = RunResult(ok=False, seconds=0.0, error_type="OSError", error_message=str(exc))
         outcome = Outcome(script, theme, "failed", seconds=result.seconds, reason=reason)
         if not result.ok:
-            outcome.error = describe_failure(rel, result)
+            outcome.error = describe_failure(rel, result, self.root)
         else:
             try:
                 outputs = collect_outputs(workspace / "out")
@@ -239,6 +250,11 @@ class Engine:
                 outcome.status = "ran"
             except OutputError as exc:
                 outcome.error = f"figure script {rel} [{theme}]: {exc}"
+            except OSError as exc:  # a full disk, or the cache removed during the build
+                outcome.error = (
+                    f"figure script {rel} [{theme}] ran, but its outputs could not be stored "
+                    f"in the cache ({exc.strerror or exc}); free some space or run it again"
+                )
         self._progress(outcome)
         if outcome.status == "ran" and result.untracked:
             with self._log_lock:

@@ -147,8 +147,16 @@ def run_script(
 _WARNED: set[str] = set()
 
 
-def describe_failure(rel: str, result: RunResult) -> str:
-    """The message for a failed run: the script, the line that raised, the frames, the output."""
+def describe_failure(rel: str, result: RunResult, root: Path | None = None) -> str:
+    """The message for a failed run: the script, the line that raised, the frames, the output.
+
+    Paths under ``root`` are shown relative to it: the message may end up on a page.
+    """
+    text = _describe(rel, result)
+    return text.replace(os.path.join(str(root), ""), "") if root else text
+
+
+def _describe(rel: str, result: RunResult) -> str:
     if result.timed_out:
         return f"figure script {rel} {result.error_message}"
     where = f" at line {result.script_line}" if result.script_line else ""

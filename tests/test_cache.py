@@ -188,3 +188,13 @@ def test_the_cache_modules_load_without_pillow_or_numpy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_clean_empties_the_html_cache_too(setup):
+    cache, root = setup
+    _store(cache, root)
+    (cache.root / "html" / "ab").mkdir(parents=True)
+    (cache.root / "html" / "ab" / "abcd.html").write_text("<div></div>")
+    assert cache.clean() == 1
+    assert not (cache.root / "html").exists()
+    assert cache.lookup("fig.py|light", BASE, FileHasher(root))[0] is None

@@ -19,6 +19,7 @@ do inside stashed HTML.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -113,7 +114,8 @@ class SourceHtml:
                 html = ""
             if not html:
                 html = self._render(title, code)
-                _write_atomic(path, html)
+                with contextlib.suppress(OSError):  # a read-only cache only costs speed
+                    _write_atomic(path, html)
             self._ready[key] = html
         return MARKER + key
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import multiprocessing
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from figblog.engine.cache import Cache
+from figblog.engine.cache import Cache, Entry
+from figblog.engine.facts import header_size
 from figblog.engine.hashing import FileHasher, hash_bytes
 
 BASE = {"script": "s1", "theme": "light"}
@@ -104,3 +109,92 @@ def test_concurrent_writers_leave_a_consistent_store(setup):
     for index in (cache.root / "index").glob("*.json"):
         assert json.loads(index.read_text())["recent"]
     assert list((cache.root / "tmp").iterdir()) == []
+
+
+def _picture(kind: str, size: tuple[int, int]) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+def test_the_manifest_holds_each_outputs_hash_length_and_pixel_size(setup):
+    cache, root = setup
+    files = {
+        "a.png": _picture("PNG", (31, 17)),
+        "b.gif": _picture("GIF", (12, 40)),
+        "c.jpg": _picture("JPEG", (9, 8)),
+        "numbers.md": b"**42**\n",
+    }
+    ws = cache.new_workspace()
+    for name, data in files.items():
+        (ws / "out" / name).write_bytes(data)
+    entry = cache.store("fig.py|light", BASE, {}, ws, sorted(files), {})
+    manifest = json.loads((entry.path / "manifest.json").read_text())
+    for name, data in files.items():
+        stored = manifest["files"][name]
+        assert stored["sha256"] == hashlib.sha256(data).hexdigest()
+        assert stored["bytes"] == len(data)
+    sizes = {n: (f.get("width"), f.get("height")) for n, f in manifest["files"].items()}
+    assert sizes == {
+        "a.png": (31, 17),
+        "b.gif": (12, 40),
+        "c.jpg": (9, 8),
+        "numbers.md": (None, None),
+    }
+    facts = entry.facts("a.png")
+    assert facts.pixels == (31, 17) and facts.short_hash == _short(files["a.png"])
+    assert entry.outputs == sorted(files)
+
+
+def _short(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:8]
+
+
+def test_an_entry_from_an_older_engine_is_measured_when_asked(setup):
+    cache, root = setup
+    picture = _picture("PNG", (5, 7))
+    ws = cache.new_workspace()
+    (ws / "out" / "a.png").write_bytes(picture)
+    entry = cache.store("fig.py|light", BASE, {}, ws, ["a.png"], {})
+    manifest = json.loads((entry.path / "manifest.json").read_text())
+    del manifest["files"]  # as an engine before this one wrote it
+    (entry.path / "manifest.json").write_text(json.dumps(manifest))
+    old, _ = cache.lookup("fig.py|light", BASE, FileHasher(root))
+    assert old is not None and "files" not in old.manifest
+    facts = old.facts("a.png")
+    assert facts.pixels == (5, 7) and facts.sha256 == hashlib.sha256(picture).hexdigest()
+    # A malformed record is measured too, never trusted or fatal.
+    broken = Entry(old.key, old.path, {**old.manifest, "files": {"a.png": {"sha256": 3}}})
+    assert broken.facts("a.png") == facts
+
+
+def test_a_picture_is_measured_from_its_header_as_pillow_reads_it():
+    from PIL import Image
+
+    for kind, size in [("PNG", (640, 3)), ("GIF", (300, 200))]:
+        data = _picture(kind, size)
+        assert header_size(data) == size == Image.open(io.BytesIO(data)).size
+    assert header_size(b"not a picture") is None
+    assert header_size(b"\x89PNG\r\n\x1a\n") is None  # truncated
+
+
+def test_the_cache_modules_load_without_pillow_or_numpy():
+    code = (
+        "import sys, figblog.engine.cache, figblog.engine.facts, figblog.engine.source_html; "
+        "print(sorted(m for m in ('PIL', 'numpy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_clean_empties_the_html_cache_too(setup):
+    cache, root = setup
+    _store(cache, root)
+    (cache.root / "html" / "ab").mkdir(parents=True)
+    (cache.root / "html" / "ab" / "abcd.html").write_text("<div></div>")
+    assert cache.clean() == 1
+    assert not (cache.root / "html").exists()
+    assert cache.lookup("fig.py|light", BASE, FileHasher(root))[0] is None

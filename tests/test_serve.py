@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -60,9 +61,8 @@ def test_serve_keeps_running_and_shows_the_fixed_figure(project: Project):
         assert first_runs == ["good.py:dark", "good.py:light"]  # bad.py wrote nothing to count
         time.sleep(1.0)  # let the watcher settle so the edit below is seen as a change
         project.script("bad.py", PLOT)
-        assert _wait_for(lambda: "assets/figures/bad/plot.light.png" in _get(url)), (
-            log_path.read_text()
-        )
+        fixed = re.compile(r"assets/figures/bad/plot\.[0-9a-f]{8}\.light\.png")
+        assert _wait_for(lambda: fixed.search(_get(url))), log_path.read_text()
         assert proc.poll() is None  # the server is still up
         assert sorted(project.runs()) == sorted([*first_runs, "bad.py:dark", "bad.py:light"])
         assert "admonition failure" not in _get(url)

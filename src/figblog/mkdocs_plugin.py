@@ -6,6 +6,9 @@ and category pages, so anything done during rendering would run several
 times. ``on_page_markdown`` only swaps each reference for image links to files
 already added to the build (or for an error box), which is cheap and safe to
 repeat; MkDocs then resolves those links relative to whichever page shows them.
+The highlighted source under a figure is the exception that would not be cheap:
+it is rendered once and kept on disk (engine/source_html.py), and an extension
+this plugin adds to the site's Markdown puts it in place as finished HTML.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from figblog.engine.build import Engine, EngineError
 from figblog.engine.hashing import FileHasher, hash_text
 from figblog.engine.refs import FigureRef, scan
 from figblog.engine.render import Renderer
+from figblog.engine.source_html import SourceHtml
 
 __all__ = ["FiguresConfig", "FiguresPlugin"]
 
@@ -62,6 +66,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def __init__(self) -> None:
         self.renderer: Renderer | None = None
+        self.source_html: SourceHtml | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check the options and make `mkdocs serve` watch the scripts and shared code."""
@@ -83,6 +88,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             if os.path.isdir(path) and path not in config.watch:
                 config.watch.append(path)
         self._key_notebook_cache(config)
+        if opts.enabled:
+            self.source_html = SourceHtml(
+                root / opts.cache_dir / "html", config.markdown_extensions, config.mdx_configs
+            )
+            config.markdown_extensions.append(self.source_html.extension())
         return config
 
     def _key_notebook_cache(self, config: MkDocsConfig) -> None:
@@ -141,10 +151,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         outcomes = engine.build(r.script for r in refs)
         if outcomes:
             log.info(engine.summary(outcomes).removeprefix("figblog: "))
-        self.renderer = Renderer(engine, outcomes, self.config.site_prefix)
+        self.renderer = Renderer(engine, outcomes, self.config.site_prefix, self.source_html)
         for message in self.renderer.check(refs):
             log.warning(message)
-        for src_uri, path in self.renderer.published_files().items():
+        for src_uri, path in self.renderer.published_files(refs).items():
             files.append(File.generated(config, src_uri, abs_src_path=str(path)))
         return files
 

@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from figblog.sitecheck import REPO
+
 pytestmark = pytest.mark.browser
 
 LIGHT, DARK = 'img[src$="#only-light"]', 'img[src$="#only-dark"]'
@@ -78,6 +80,34 @@ def test_clicking_a_figure_zooms_the_variant_of_the_scheme(new_page, figure_post
     assert not [s for s in loaded if s.endswith(f"#only-{other}")], "the gallery mixes schemes"
     page.keyboard.press("Escape")
     page.locator(".glightbox-container").wait_for(state="detached")
+
+
+def test_a_figures_source_opens_highlighted_with_copy_and_download(new_page, pages_with):
+    """The source box, inserted as HTML highlighted once, behaves as Material's own code."""
+    found = pages_with("figblog-source", missing="no post shows a figure's source yet")
+    colours = {}
+    for scheme in ("light", "dark"):
+        page = new_page(found[0], scheme)
+        box = page.locator("details.example.figblog-source").first
+        summary = box.locator("summary")
+        script = summary.inner_text().removeprefix("How this figure is made: ")
+        assert re.fullmatch(r"figures/\w+\.py", script), summary.inner_text()
+        summary.click()
+        code = box.locator(".highlight pre > code")
+        code.wait_for(state="visible")
+        assert box.locator(".highlight .filename").inner_text() == script
+        assert box.locator("button[data-md-type=copy]").count() == 1, "no copy button on the code"
+        keyword = code.locator("span.kn").first
+        colours[scheme] = keyword.evaluate("e => getComputedStyle(e).color")
+        link = box.locator("a[download]")
+        name = script.rsplit("/", 1)[1]
+        assert link.get_attribute("download") == name  # saved under its own name...
+        target = link.evaluate("a => a.href")
+        assert re.search(rf"/{name[:-3]}\.[0-9a-f]{{8}}\.py$", target), target  # ...from this
+        response = page.request.get(target)
+        assert response.ok, f"{target} answered {response.status}"
+        assert response.body() == (REPO / script).read_bytes()
+    assert colours["light"] != colours["dark"], "the code is not coloured for each scheme"
 
 
 def test_maths_is_rendered_as_mathml(new_page, pages_with, site_dir):

@@ -4,7 +4,8 @@ A script's key is only known after it ran, because only then do we know which
 files it read. So the store keeps two things:
 
 * ``entries/<kk>/<key>/``: the outputs of one successful run (``out/``) and its
-  manifest (the files it depended on, with their hashes).
+  manifest (the files it depended on, with their hashes, and for each output
+  its sha256, length and pixel size, so that rendering never opens it again).
 * ``index/<ident>.json``: for each script and theme, the dependency lists of its
   recent runs. A lookup hashes the files on each list as they are now and asks
   whether an entry with that key exists.
@@ -25,10 +26,11 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from figblog.engine.facts import OutputFacts, file_facts
 from figblog.engine.hashing import hash_text
 
 __all__ = ["Cache", "Entry"]
@@ -44,6 +46,10 @@ class Entry:
     key: str
     path: Path
     manifest: dict[str, Any]
+    # Facts computed here for entries stored before the manifest carried them.
+    _measured: dict[str, OutputFacts] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def out(self) -> Path:
@@ -54,6 +60,21 @@ class Entry:
     def outputs(self) -> list[str]:
         """Output file names, relative to :attr:`out`, sorted."""
         return list(self.manifest["outputs"])
+
+    def facts(self, name: str) -> OutputFacts:
+        """Hash, length and pixel size of output ``name``, from the manifest when it has them.
+
+        An entry stored by an older engine has no ``files`` in its manifest; its
+        facts are measured from the file, once per :class:`Entry`. Raises OSError
+        only when the output cannot be read at all.
+        """
+        files = self.manifest.get("files")
+        known = OutputFacts.from_json(files.get(name)) if isinstance(files, dict) else None
+        if known is not None:
+            return known
+        if name not in self._measured:
+            self._measured[name] = file_facts(self.out / name)
+        return self._measured[name]
 
 
 def _key(base: Mapping[str, str], deps: Mapping[str, str]) -> str:
@@ -165,11 +186,13 @@ class Cache:
         (``figblog build --force``: the author distrusts what is there).
         """
         key = _key(base, deps)
+        out = workspace / "out"
         manifest = {
             "ident": ident,
             "base": dict(base),
             "deps": dict(sorted(deps.items())),
             "outputs": sorted(outputs),
+            "files": {name: file_facts(out / name).to_json() for name in sorted(outputs)},
             **meta,
         }
         _write_atomic(workspace / "manifest.json", json.dumps(manifest, indent=1))
@@ -233,7 +256,7 @@ class Cache:
     def clean(self) -> int:
         """Remove every entry and index; return how many entries there were."""
         count = sum(1 for _ in (self.root / "entries").glob("*/*"))
-        for sub in ("entries", "index", "tmp", "memo"):
+        for sub in ("entries", "index", "tmp", "memo", "html"):
             shutil.rmtree(self.root / sub, ignore_errors=True)
         for sub in ("entries", "index", "tmp"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)

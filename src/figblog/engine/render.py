@@ -3,18 +3,27 @@
 The output is Markdown for Material for MkDocs (attr_list, ``#only-light`` /
 ``#only-dark`` images, pymdownx.details for the collapsed source). Nothing
 here imports MkDocs: the adapter hands over page paths and gets text back.
+
+Published names carry the first 8 hex digits of the sha256 of the file's bytes
+(``assets/figures/loss_surface/loss-surface.3f9a12c4.light.png``,
+``assets/figures/loss_surface.5be0c2d1.py``): the same bytes get the same address
+on every build and machine, and a changed file a new one, so no browser or CDN
+cache can show an old figure under a page that expects the new one. Hashes and
+pixel sizes come from the cache entries' manifests; nothing here opens a picture.
 """
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
-from PIL import Image
-
 from figblog.engine.build import Engine, Outcome
+from figblog.engine.facts import OutputFacts
 from figblog.engine.refs import FigureRef, scan
+from figblog.engine.source_html import SourceHtml
 
 __all__ = ["Renderer"]
 
@@ -24,29 +33,78 @@ FIRST_SCREEN_CHARS = 1500
 
 
 class Renderer:
-    """Knows the outcome of every script of one build and writes each reference out."""
+    """Knows the outcome of every script of one build and writes each reference out.
+
+    With ``source_html``, a script's code under its figure is written as a marker that
+    the site's Markdown swaps for HTML highlighted once (see :mod:`source_html`);
+    without it, as a code fence that each conversion highlights.
+    """
 
     def __init__(
-        self, engine: Engine, outcomes: dict[tuple[str, str], Outcome], prefix: str
+        self,
+        engine: Engine,
+        outcomes: dict[tuple[str, str], Outcome],
+        prefix: str,
+        source_html: SourceHtml | None = None,
     ) -> None:
         self.engine = engine
         self.outcomes = outcomes
         self.prefix = prefix.strip("/")
         self.themes = engine.themes
-        self._sizes: dict[Path, tuple[int, int] | None] = {}
+        self.source_html = source_html
+        self._script_hashes: dict[str, str | None] = {}
 
     # -- where things go -------------------------------------------------------------
 
+    def _facts(self, script: str, theme: str, output: str) -> OutputFacts | None:
+        entry = self.outcomes[script, theme].entry
+        assert entry is not None  # callers check _failure first
+        try:
+            return entry.facts(output)
+        except OSError:
+            return None  # vanished from the cache: the copy will report it
+
     def _variant_uri(self, script: str, theme: str, output: str) -> str:
+        facts = self._facts(script, theme, output)
+        tag = f"{facts.short_hash}.{theme}" if facts else theme
         stem, dot, ext = output.rpartition(".")
-        name = f"{stem}.{theme}.{ext}" if dot else f"{output}.{theme}"
+        name = f"{stem}.{tag}.{ext}" if dot and "/" not in ext else f"{output}.{tag}"
         return f"{self.prefix}/{script.removesuffix('.py')}/{name}"
 
     def _script_uri(self, script: str) -> str:
-        return f"{self.prefix}/{script}"
+        if script not in self._script_hashes:
+            try:
+                data = self.engine.script_path(script).read_bytes()
+                self._script_hashes[script] = hashlib.sha256(data).hexdigest()[:8]
+            except OSError:
+                self._script_hashes[script] = None
+        digest = self._script_hashes[script]
+        stem = script.removesuffix(".py")
+        return f"{self.prefix}/{stem}.{digest}.py" if digest else f"{self.prefix}/{script}"
 
-    def published_files(self) -> dict[str, Path]:
-        """Site path -> file on disk, for every output of every script that succeeded."""
+    def published_files(self, refs: Iterable[FigureRef] | None = None) -> dict[str, Path]:
+        """Site path -> file on disk, for what ``refs`` show.
+
+        That is each referenced picture in every theme, and a script's source when a
+        reference shows it. Without ``refs``: every output and script that succeeded.
+        """
+        if refs is None:
+            return self._everything()
+        files: dict[str, Path] = {}
+        for ref in refs:
+            output, error = self._resolve(ref)
+            if not _is_image(output, error):
+                continue
+            assert output is not None
+            for theme in self.themes:
+                entry = self.outcomes[ref.script, theme].entry
+                assert entry is not None
+                files[self._variant_uri(ref.script, theme, output)] = entry.out / output
+            if ref.show_source:
+                files[self._script_uri(ref.script)] = self.engine.script_path(ref.script)
+        return dict(sorted(files.items()))
+
+    def _everything(self) -> dict[str, Path]:
         files: dict[str, Path] = {}
         for (script, theme), outcome in sorted(self.outcomes.items()):
             if outcome.entry is None:
@@ -160,11 +218,10 @@ class Renderer:
         return (None, failure) if failure else self._output_of(ref)
 
     def _image(self, ref: FigureRef, theme: str, output: str, base: str, eager: bool) -> str:
-        entry = self.outcomes[ref.script, theme].entry
-        assert entry is not None
         url = posixpath.relpath(self._variant_uri(ref.script, theme, output), base or ".")
         attrs = ref.attrs
-        size = self._size(entry.out / output)
+        facts = self._facts(ref.script, theme, output)
+        size = facts.pixels if facts else None
         if size and "width=" not in attrs and "height=" not in attrs:
             attrs += f' width="{size[0]}" height="{size[1]}"'
         if "loading=" not in attrs:
@@ -173,26 +230,22 @@ class Renderer:
         scheme = "#only-light" if theme == "light" else "#only-dark"
         return f"![{ref.alt}]({url}{scheme}{title}){{ {attrs.strip()} }}"
 
-    def _size(self, path: Path) -> tuple[int, int] | None:
-        if path not in self._sizes:
-            try:
-                with Image.open(path) as im:
-                    self._sizes[path] = im.size
-            except OSError:
-                self._sizes[path] = None
-        return self._sizes[path]
-
     def _source_block(self, ref: FigureRef, base: str, prefix: str) -> str:
         script = self.engine.script_path(ref.script)
         url = posixpath.relpath(self._script_uri(ref.script), base or ".")
         code = script.read_text().rstrip("\n").replace("\t", "    ")
-        fence = "````" if "```" in code else "```"
-        body = "\n".join(("    " + line) if line else "" for line in code.split("\n"))
         name = f"{prefix}/{ref.script}"
+        if self.source_html is not None:
+            body = "    " + self.source_html.marker(name, code)
+        else:
+            fence = "````" if "```" in code else "```"
+            lines = "\n".join(("    " + line) if line else "" for line in code.split("\n"))
+            body = f'    {fence}python title="{name}"\n{lines}\n    {fence}'
+        # The published name carries a hash; the saved file gets the script's own name.
         return (
             f'??? example figblog-source "How this figure is made: {name}"\n\n'
-            f"    [Download {script.name}]({url}){{ download }}\n\n"
-            f'    {fence}python title="{name}"\n{body}\n    {fence}'
+            f'    [Download {script.name}]({url}){{ download="{script.name}" }}\n\n'
+            f"{body}"
         )
 
 

@@ -1,0 +1,98 @@
+"""What the renderer needs to know about an output file, computed once when it is stored.
+
+A warm build must not open every picture again: the content hash (for the
+published name) and the pixel size (for ``width``/``height``) are written into
+the cache entry's manifest when the run is stored, and read from there later.
+PNG and GIF sizes come from their headers; other pictures (JPEG, WebP) fall back
+to Pillow, imported only then, so that loading the engine pulls in no Pillow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["OutputFacts", "file_facts", "header_size"]
+
+_PNG = b"\x89PNG\r\n\x1a\n"
+_GIFS = (b"GIF87a", b"GIF89a")
+# Kinds a browser shows as a picture but whose header this module does not parse.
+_PILLOW_SUFFIXES = (".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
+
+
+@dataclass(frozen=True)
+class OutputFacts:
+    """One output file: the sha256 of its bytes, its length and, for pictures, its size."""
+
+    sha256: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+
+    @property
+    def short_hash(self) -> str:
+        """The first 8 hex digits of :attr:`sha256`, as published names carry them."""
+        return self.sha256[:8]
+
+    @property
+    def pixels(self) -> tuple[int, int] | None:
+        """(width, height) when the file is a picture whose size is known."""
+        if self.width is None or self.height is None:
+            return None
+        return self.width, self.height
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest's form: only the fields that are known."""
+        data: dict[str, Any] = {"sha256": self.sha256, "bytes": self.size}
+        if self.pixels:
+            data["width"], data["height"] = self.pixels
+        return data
+
+    @classmethod
+    def from_json(cls, data: object) -> OutputFacts | None:
+        """Read the manifest's form back; None when it is missing or malformed."""
+        if not isinstance(data, dict):
+            return None
+        sha, size = data.get("sha256"), data.get("bytes")
+        width, height = data.get("width"), data.get("height")
+        if not isinstance(sha, str) or len(sha) != 64 or not isinstance(size, int):
+            return None
+        if not (isinstance(width, int) and isinstance(height, int)):
+            width = height = None
+        return cls(sha, size, width, height)
+
+
+def header_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG's IHDR chunk or a GIF's logical screen, else None."""
+    if data.startswith(_PNG) and len(data) >= 24 and data[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", data[16:24])
+        return width, height
+    if data[:6] in _GIFS and len(data) >= 10:
+        width, height = struct.unpack("<HH", data[6:10])
+        return width, height
+    return None
+
+
+def _pillow_size(path: Path) -> tuple[int, int] | None:
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:  # pragma: no cover - Pillow is a dependency of the figures
+        return None
+    try:
+        with Image.open(path) as picture:
+            return picture.size
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+
+
+def file_facts(path: Path) -> OutputFacts:
+    """Hash and measure ``path`` (raises OSError when it cannot be read)."""
+    data = path.read_bytes()
+    pixels = header_size(data)
+    if pixels is None and path.suffix.lower() in _PILLOW_SUFFIXES:
+        pixels = _pillow_size(path)
+    width, height = pixels if pixels else (None, None)
+    return OutputFacts(hashlib.sha256(data).hexdigest(), len(data), width, height)

@@ -46,3 +46,26 @@ def test_concurrent_repairs_of_one_broken_entry_all_succeed(tmp_path):
         assert results == ["same inputs, same bytes"] * 4
         assert len(list((root / "entries").glob("*/*"))) == 1
         shutil.rmtree(root)
+
+
+def test_a_damaged_output_or_manifest_is_a_miss_and_is_replaced(project):
+    import json
+
+    project.script("a.py", PLOT)
+    first = engine(project).build(["a.py"])
+    entry = first["a.py", "light"].entry
+    png = entry.out / "plot.png"
+    good = png.read_bytes()
+    flipped = bytearray(good)
+    flipped[len(good) // 2] ^= 0xFF  # same size, other bytes
+    png.write_bytes(bytes(flipped))
+    again = engine(project).build(["a.py"])
+    assert again["a.py", "light"].status == "ran"
+    assert (again["a.py", "light"].entry.out / "plot.png").read_bytes() == good
+    manifest = again["a.py", "dark"].entry.path / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["outputs"] = []
+    manifest.write_text(json.dumps(data))
+    third = engine(project).build(["a.py"])
+    assert third["a.py", "dark"].status == "ran"
+    assert third["a.py", "dark"].entry.outputs == ["plot.png"]

@@ -11,15 +11,18 @@ files it read. So the store keeps two things:
   whether an entry with that key exists.
 
 Entries are built under ``tmp/`` and renamed into place, so a build killed at
-any moment leaves either a whole entry or none; an entry that cannot be read
-is a miss, never a crash. Concurrent builds may both run a script; the first
-rename wins and the second run's files are discarded.
+any moment leaves either a whole entry or none; an entry that cannot be read,
+or whose files no longer match the sizes and hashes its manifest records, is a
+miss, never a crash (and the run that follows replaces it). Concurrent builds
+may both run a script; the first rename wins and the second run's files are
+discarded.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -145,9 +148,12 @@ class Cache:
         try:
             manifest = json.loads((path / "manifest.json").read_text())
             outputs = manifest["outputs"]
-            if not all((path / "out" / name).is_file() for name in outputs):
+            files = manifest.get("files")
+            if not outputs or not isinstance(files, dict) or set(files) != set(outputs):
+                return None  # every run writes something, and the facts of each file
+            if not all(_intact(path / "out" / name, files[name]) for name in outputs):
                 return None
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
         return Entry(key, path, manifest)
 
@@ -269,6 +275,27 @@ class Cache:
             with contextlib.suppress(OSError):
                 if now - path.stat().st_mtime > _STALE_TMP_SECONDS:
                     shutil.rmtree(path, ignore_errors=True)
+
+
+# Files already checked in this process, by (path, inode, mtime, size): a cached output is
+# hashed once per build (or once per `mkdocs serve`), not once per lookup.
+_CHECKED: dict[tuple[str, int, int, int], str] = {}
+
+
+def _intact(path: Path, facts: Mapping[str, Any]) -> bool:
+    """Whether ``path`` still holds the bytes the manifest describes (size, then sha256)."""
+    st = os.stat(path)
+    if st.st_size != facts.get("bytes"):
+        return False
+    stamp = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+    digest = _CHECKED.get(stamp)
+    if digest is None:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        digest = _CHECKED[stamp] = h.hexdigest()
+    return digest == facts.get("sha256")
 
 
 def _write_atomic(path: Path, text: str) -> None:

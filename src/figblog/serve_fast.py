@@ -40,6 +40,7 @@ from figblog.engine.sitepatch import (
     pair_published,
     snapshot,
 )
+from figblog.serve_watch import skip_reload, wake_on_change
 
 __all__ = ["install", "remember"]
 
@@ -92,7 +93,9 @@ def remember(config: MkDocsConfig, renderer: Renderer, code_dirs: list[str]) -> 
 
 def install(server: Any, config: MkDocsConfig) -> None:
     """Wrap ``server.builder`` (MkDocs' LiveReloadServer) with the fast path."""
-    server.builder = _FastBuilder(server, config, server.builder)
+    builder = _FastBuilder(server, config, server.builder)
+    server.builder = builder
+    builder.observer = wake_on_change(server, map(str, builder.paths()))
 
 
 class _FastBuilder:
@@ -103,9 +106,10 @@ class _FastBuilder:
         self.key = _config_key(config)
         self.full = full
         self.fresh = True  # the site folder holds a whole, successful build
-        self.snapshot = snapshot(self._paths())
+        self.snapshot = snapshot(self.paths())
+        self.observer: Any | None = None  # the inotify watch that wakes the server early
 
-    def _paths(self) -> list[Path]:
+    def paths(self) -> list[Path]:
         """What the server watches (known only to its private table) and what we know of."""
         paths = {os.path.abspath(p) for p in getattr(self.server, "_watched_paths", {})}
         build = _BUILDS.get(self.key)
@@ -123,7 +127,7 @@ class _FastBuilder:
             self.full(config)
             return
         started = time.monotonic()
-        now = snapshot(self._paths())
+        now = snapshot(self.paths())
         try:
             done = self._try_fast(now, started)
         except PatchError as exc:
@@ -147,9 +151,12 @@ class _FastBuilder:
             return False
         changed = changed_files(self.snapshot, now)
         if not changed:
-            # Only bytecode or files nobody reads changed; with the server's own list of
-            # watched paths in the snapshot, that means nothing to rebuild.
-            return hasattr(self.server, "_watched_paths")
+            # Only bytecode changed, or the poller saw a change the fast path already showed.
+            # With the server's own list of watched paths in the snapshot, nothing is new.
+            if not hasattr(self.server, "_watched_paths"):
+                return False
+            skip_reload(self.server)
+            return True
         scripts = _stale_scripts(build, changed)
         renderer = build.renderer
         engine = renderer.engine
@@ -175,7 +182,7 @@ class _FastBuilder:
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
         log.info(
             f"{names}{more} changed, {figures} figure file{'s' if figures != 1 else ''} "
-            f"updated without a site rebuild ({time.monotonic() - started:.1f} s)"
+            f"updated without a site rebuild ({time.monotonic() - started:.2f} s)"
         )
         return True
 

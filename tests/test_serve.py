@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.request
 
-from conftest import COUNT, PLOT, Project, _env
+from conftest import COUNT, MKDOCS_YML, PLOT, Project, _env
 from figblog.sitecheck.live import LiveServe, image_digest, wait_for, wait_for_change
 
 
@@ -158,3 +158,53 @@ def test_serve_rebuilds_pages_whose_text_changes_or_that_now_show_an_error(
         assert "admonition failure" in serve.get()
         assert "figures/line.py failed; rebuilding the site" in serve.log()
         page.close()
+
+
+SHADED = (
+    COUNT
+    + """\
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from shade import COLOUR
+with open(os.path.join(os.environ["FIGBLOG_PROJECT_ROOT"], "data", "width.txt")) as fh:
+    width = float(fh.read())
+fig, ax = plt.subplots(figsize=(2, 1.5))
+ax.plot([0, 1, 2], [0, 1, 0], color=COLOUR, linewidth=width)
+fig.savefig("plot.png")
+"""
+)
+
+
+def _png(serve: LiveServe) -> bytes:
+    try:
+        with urllib.request.urlopen(serve.url + "assets/figures/shaded/plot.light.png") as resp:
+            return resp.read()
+    except OSError:
+        return b""
+
+
+def test_serve_updates_figures_after_a_module_or_data_file_they_read_changes(project: Project):
+    project.write("lib/shade.py", "COLOUR = 'red'\n")
+    project.write("data/width.txt", "2\n")
+    project.script("shaded.py", SHADED)
+    project.write("docs/index.md", "# Home\n\n![Shaded](figures/shaded.py)\n")
+    config = MKDOCS_YML.format(timeout=60)
+    project.write(
+        "mkdocs.yml", config.replace("timeout: 60\n", "timeout: 60\n      watch: [lib, data]\n")
+    )
+    with LiveServe(project.root, _env(project)) as serve:
+        first = _png(serve)
+        assert first, serve.log()
+        serve.idle()
+        project.write("lib/shade.py", "COLOUR = 'blue'\n")
+        assert wait_for(lambda: _png(serve) not in (b"", first), seconds=60), serve.log()
+        serve.idle()
+        second = _png(serve)
+        project.write("data/width.txt", "8\n")
+        assert wait_for(lambda: _png(serve) not in (b"", second), seconds=60), serve.log()
+        serve.idle()
+        log = serve.log()
+    assert "lib/shade.py changed, 2 figure files updated without a site rebuild" in log
+    assert "data/width.txt changed, 2 figure files updated without a site rebuild" in log
+    assert log.count("Building documentation") == 1

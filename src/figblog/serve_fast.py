@@ -87,7 +87,7 @@ def remember(config: MkDocsConfig, renderer: Renderer, code_dirs: list[str]) -> 
             except (OSError, UnicodeDecodeError):
                 pass
     root = renderer.engine.root
-    dirs = tuple(str(root / d) + os.sep for d in code_dirs)
+    dirs = tuple(os.path.realpath(root / d) + os.sep for d in code_dirs)
     _BUILDS[_config_key(config)] = _Build(config, renderer, sources, dirs)
 
 
@@ -191,17 +191,18 @@ def _stale_scripts(build: _Build, changed: set[str]) -> set[str]:
     """The scripts that read a changed file; PatchError if a page may change otherwise."""
     cfg = build.config
     engine = build.renderer.engine
-    docs = os.path.abspath(cfg.docs_dir) + os.sep
-    config_file = os.path.abspath(cfg.config_file_path or "")
+    # Real paths on both sides: the watched paths may run through a symlink, the engine's not.
+    docs = os.path.realpath(cfg.docs_dir) + os.sep
+    config_file = os.path.realpath(cfg.config_file_path or "")
     notebooks = cfg.plugins.get("mkdocs-jupyter") is not None
     readers: dict[str, set[str]] = {}
     for (script, _theme), outcome in build.renderer.outcomes.items():
-        readers.setdefault(str(engine.script_path(script)), set()).add(script)
+        readers.setdefault(os.path.realpath(engine.script_path(script)), set()).add(script)
         if outcome.entry is not None:
             for dep in outcome.entry.manifest.get("deps", {}):
-                readers.setdefault(str(engine.root / dep), set()).add(script)
+                readers.setdefault(os.path.realpath(engine.root / dep), set()).add(script)
     scripts: set[str] = set()
-    for path in sorted(changed):
+    for path in sorted(map(os.path.realpath, changed)):
         rel = os.path.relpath(path, engine.root)
         if path == config_file or path.startswith(docs):
             raise PatchError(f"{rel} changed")

@@ -123,10 +123,11 @@ def test_serve_shows_a_recoloured_figure_without_rebuilding_the_site(project: Pr
         before = image_digest(page, _LIGHT)
         serve.idle()
         builds = serve.log().count("Building documentation")
+        (project.root / "figures" / ".line.py.swp").write_bytes(b"vim")  # an editor's swap file
         project.script("line.py", LINE.format(colour="blue", answer=41))
         assert wait_for_change(page, _LIGHT, before) is not None, serve.log()
         log = serve.log()
-        assert "figures/line.py changed, 2 figure files updated without a site rebuild" in log
+        assert "INFO    -  figblog: figures/line.py changed, 2 figure files updated without" in log
         assert log.count("Building documentation") == builds  # MkDocs did not build again
         assert sorted(project.runs()) == ["line.py:dark", "line.py:dark"] + [
             "line.py:light",

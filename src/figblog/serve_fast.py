@@ -158,6 +158,9 @@ class _FastBuilder:
             skip_reload(self.server)
             return True
         scripts = _stale_scripts(build, changed)
+        if not scripts:
+            skip_reload(self.server)  # only editors' scratch files changed
+            return True
         renderer = build.renderer
         engine = renderer.engine
         old_files = renderer.published_files()
@@ -178,8 +181,9 @@ class _FastBuilder:
         patch.apply()
         _BUILDS[self.key] = _Build(build.config, fresh, sources, build.code_dirs)
         figures = sum(1 for p in patch.copies if not p.endswith(".py"))
-        names = ", ".join(sorted(os.path.relpath(p, engine.root) for p in changed)[:3])
-        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        shown = sorted(os.path.relpath(p, engine.root) for p in changed if not _is_scratch(p))
+        names = ", ".join(shown[:3])
+        more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
         log.info(
             f"{names}{more} changed, {figures} figure file{'s' if figures != 1 else ''} "
             f"updated without a site rebuild ({time.monotonic() - started:.2f} s)"
@@ -204,6 +208,8 @@ def _stale_scripts(build: _Build, changed: set[str]) -> set[str]:
     scripts: set[str] = set()
     for path in sorted(map(os.path.realpath, changed)):
         rel = os.path.relpath(path, engine.root)
+        if path not in readers and _is_scratch(path):
+            continue  # an editor's swap or backup file: nothing reads it
         if path == config_file or path.startswith(docs):
             raise PatchError(f"{rel} changed")
         if notebooks and path.endswith(".py") and path.startswith(build.code_dirs):
@@ -217,6 +223,16 @@ def _stale_scripts(build: _Build, changed: set[str]) -> set[str]:
             if outcome is None or outcome.entry is None:
                 raise PatchError(f"{engine.script_rel(script)} had failed")
     return scripts
+
+
+def _is_scratch(path: str) -> bool:
+    """Whether ``path`` is an editor's swap, lock, backup or test-write file."""
+    name = os.path.basename(path)
+    return (
+        name.startswith(("#", ".#"))
+        or name.endswith(("~", ".swp", ".swx", ".swo"))
+        or name == "4913"  # vim checks it may write in the folder with this name
+    )
 
 
 def _check_same_text(old: Renderer, new: Renderer, script: str) -> None:

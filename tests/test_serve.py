@@ -1,4 +1,4 @@
-"""`mkdocs serve` survives a failing script, and re-runs only the script that was saved."""
+"""`mkdocs serve` survives a failing script, and updates a saved figure without a site rebuild."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import sys
 import time
 import urllib.request
 
-from conftest import PLOT, Project, _env
+from conftest import COUNT, MKDOCS_YML, PLOT, Project, _env
+from figblog.sitecheck.live import LiveServe, image_digest, wait_for, wait_for_change
 
 
 def _free_port() -> int:
@@ -73,3 +74,138 @@ def test_serve_keeps_running_and_shows_the_fixed_figure(project: Project):
         except subprocess.TimeoutExpired:
             proc.kill()
     assert os.path.exists(log_path)
+
+
+LINE = (
+    COUNT
+    + """\
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots(figsize=(2, 1.5))
+ax.plot([0, 1, 2], [0, 1, 0], color="{colour}", linewidth=6)
+fig.savefig("plot.png")
+with open("numbers.md", "w") as fh:
+    fh.write("The answer is {answer}.\\n")
+"""
+)
+_LIGHT = 'img[src*="line/plot.light"]'
+
+
+def _line_project(project: Project) -> None:
+    project.script("line.py", LINE.format(colour="red", answer=41))
+    project.write(
+        "docs/index.md",
+        "# Home\n\n![A line](figures/line.py#plot.png){ .show-source }\n\n"
+        "![](figures/line.py#numbers.md)\n",
+    )
+    project.write("docs/other.md", "# Other\n\nProse.\n")
+
+
+def _open(browser, serve: LiveServe):  # noqa: ANN001, ANN202 - Playwright types
+    page = browser.new_page()
+    page.goto(serve.url)
+    assert wait_for(lambda: image_digest(page, _LIGHT) is not None), serve.log()
+    return page
+
+
+def _shows(page, text: str) -> bool:  # noqa: ANN001 - a Playwright page
+    try:
+        return text in page.content()
+    except Exception:  # noqa: BLE001 - navigating (the live reload): not yet
+        return False
+
+
+def test_serve_shows_a_recoloured_figure_without_rebuilding_the_site(project: Project, browser):
+    _line_project(project)
+    with LiveServe(project.root, _env(project)) as serve:
+        page = _open(browser, serve)
+        before = image_digest(page, _LIGHT)
+        serve.idle()
+        builds = serve.log().count("Building documentation")
+        (project.root / "figures" / ".line.py.swp").write_bytes(b"vim")  # an editor's swap file
+        project.script("line.py", LINE.format(colour="blue", answer=41))
+        assert wait_for_change(page, _LIGHT, before) is not None, serve.log()
+        log = serve.log()
+        assert "INFO    -  figblog: figures/line.py changed, 2 figure files updated without" in log
+        assert log.count("Building documentation") == builds  # MkDocs did not build again
+        assert sorted(project.runs()) == ["line.py:dark", "line.py:dark"] + [
+            "line.py:light",
+            "line.py:light",
+        ]
+        html = serve.get()
+        assert '"blue"' in html and '"red"' not in html  # the source box shows the new code
+        assert "The answer is 41." in html
+        fresh = _open(browser, serve)  # a page opened now gets the new bytes too
+        assert image_digest(fresh, _LIGHT) == image_digest(page, _LIGHT)
+        page.close()
+        fresh.close()
+
+
+def test_serve_rebuilds_pages_whose_text_changes_or_that_now_show_an_error(
+    project: Project, browser
+):
+    _line_project(project)
+    with LiveServe(project.root, _env(project)) as serve:
+        page = _open(browser, serve)
+        serve.idle()
+        project.script("line.py", LINE.format(colour="red", answer=42))
+        assert wait_for(lambda: "The answer is 42." in serve.get(), seconds=60), serve.log()
+        assert "figures/line.py wrote new text in numbers.md; rebuilding the site" in serve.log()
+        assert wait_for(lambda: _shows(page, "The answer is 42."), seconds=30)  # live reload
+        serve.idle()
+        project.script("line.py", "raise ValueError('not today')\n")
+        assert wait_for(lambda: "not today" in serve.get(), seconds=60), serve.log()
+        assert "admonition failure" in serve.get()
+        assert "figures/line.py failed; rebuilding the site" in serve.log()
+        page.close()
+
+
+SHADED = (
+    COUNT
+    + """\
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from shade import COLOUR
+with open(os.path.join(os.environ["FIGBLOG_PROJECT_ROOT"], "data", "width.txt")) as fh:
+    width = float(fh.read())
+fig, ax = plt.subplots(figsize=(2, 1.5))
+ax.plot([0, 1, 2], [0, 1, 0], color=COLOUR, linewidth=width)
+fig.savefig("plot.png")
+"""
+)
+
+
+def _png(serve: LiveServe) -> bytes:
+    try:
+        with urllib.request.urlopen(serve.url + "assets/figures/shaded/plot.light.png") as resp:
+            return resp.read()
+    except OSError:
+        return b""
+
+
+def test_serve_updates_figures_after_a_module_or_data_file_they_read_changes(project: Project):
+    project.write("lib/shade.py", "COLOUR = 'red'\n")
+    project.write("data/width.txt", "2\n")
+    project.script("shaded.py", SHADED)
+    project.write("docs/index.md", "# Home\n\n![Shaded](figures/shaded.py)\n")
+    config = MKDOCS_YML.format(timeout=60)
+    project.write(
+        "mkdocs.yml", config.replace("timeout: 60\n", "timeout: 60\n      watch: [lib, data]\n")
+    )
+    with LiveServe(project.root, _env(project)) as serve:
+        first = _png(serve)
+        assert first, serve.log()
+        serve.idle()
+        project.write("lib/shade.py", "COLOUR = 'blue'\n")
+        assert wait_for(lambda: _png(serve) not in (b"", first), seconds=60), serve.log()
+        serve.idle()
+        second = _png(serve)
+        project.write("data/width.txt", "8\n")
+        assert wait_for(lambda: _png(serve) not in (b"", second), seconds=60), serve.log()
+        serve.idle()
+        log = serve.log()
+    assert "lib/shade.py changed, 2 figure files updated without a site rebuild" in log
+    assert "data/width.txt changed, 2 figure files updated without a site rebuild" in log
+    assert log.count("Building documentation") == 1

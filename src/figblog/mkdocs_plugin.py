@@ -17,6 +17,7 @@ import logging
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -26,6 +27,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from figblog import serve_fast
 from figblog.engine.build import Engine, EngineError
 from figblog.engine.hashing import FileHasher, hash_text
 from figblog.engine.refs import FigureRef, scan
@@ -190,6 +192,17 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         prose = _DARK_IMAGE.sub("", prose)
         meta.readtime = readtime(prose, wpm)
         return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Leave what this build knows where the serve fast path finds it after us."""
+        if self.renderer is not None:
+            serve_fast.remember(config, self.renderer, self.config.watch)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Let `mkdocs serve` update changed figures without building the whole site."""
+        if self.config.enabled:
+            serve_fast.install(server, config)
+        return server
 
     def _page_label(self, f: File) -> str:
         """The page's path as an author finds it in their editor (relative to mkdocs.yml)."""

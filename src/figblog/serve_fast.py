@@ -1,0 +1,288 @@
+"""`mkdocs serve` shows a changed figure without building the whole site again.
+
+MkDocs 1.6 rebuilds everything on any change: it loads the config and every
+plugin anew and renders every page, which costs seconds on a blog before the
+new figure reaches the browser. When the change touched only figure inputs
+(a script, a project module a script imported, a data file a script read),
+the pages' HTML stays the same except for the figures' URLs and, for a script,
+its highlighted source. So this module wraps the server's builder: it re-runs
+the stale scripts through the engine, copies their new files into the served
+site folder and patches those strings in the built pages. Anything else (a
+page, mkdocs.yml, a script that now fails or writes other text or files) goes
+to the original builder, as does anything unexpected.
+
+The server does not say what changed, so the builder compares snapshots of
+the watched files. Each rebuild makes new plugin objects; what the last build
+left behind is kept at module level (``_BUILDS``), keyed by the config file.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import markdown
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from PIL import Image
+
+from figblog.engine.render import Renderer
+from figblog.engine.sitepatch import (
+    Patch,
+    PatchError,
+    Snapshot,
+    changed_files,
+    pair_published,
+    snapshot,
+)
+from figblog.serve_watch import skip_reload, wake_on_change
+
+__all__ = ["install", "remember"]
+
+log = get_plugin_logger(__name__)
+
+
+@dataclass
+class _Build:
+    """What the last build left behind: enough to update its site without another."""
+
+    config: MkDocsConfig
+    renderer: Renderer
+    sources: dict[str, str]  # script -> its text when the pages were rendered
+    code_dirs: tuple[str, ...]  # folders whose code keys mkdocs-jupyter's cache
+    _markdown: markdown.Markdown | None = field(default=None, repr=False)
+
+    def highlight(self, name: str, code: str) -> str:
+        """The HTML the site's Markdown makes of a script's source box code block."""
+        if self._markdown is None:
+            self._markdown = markdown.Markdown(
+                extensions=self.config.markdown_extensions,
+                extension_configs=self.config.mdx_configs or {},
+            )
+        code = code.rstrip("\n").replace("\t", "    ")
+        fence = "````" if "```" in code else "```"
+        self._markdown.reset()
+        return self._markdown.convert(f'{fence}python title="{name}"\n{code}\n{fence}\n')
+
+
+_BUILDS: dict[str, _Build] = {}
+
+
+def _config_key(config: MkDocsConfig) -> str:
+    return os.path.abspath(config.config_file_path or "mkdocs.yml")
+
+
+def remember(config: MkDocsConfig, renderer: Renderer, code_dirs: list[str]) -> None:
+    """Keep what a finished build knows, for the serve builder's next change."""
+    sources: dict[str, str] = {}
+    for script, _theme in renderer.outcomes:
+        if script not in sources:
+            try:
+                sources[script] = renderer.engine.script_path(script).read_text()
+            except (OSError, UnicodeDecodeError):
+                pass
+    root = renderer.engine.root
+    dirs = tuple(os.path.realpath(root / d) + os.sep for d in code_dirs)
+    _BUILDS[_config_key(config)] = _Build(config, renderer, sources, dirs)
+
+
+def install(server: Any, config: MkDocsConfig) -> None:
+    """Wrap ``server.builder`` (MkDocs' LiveReloadServer) with the fast path."""
+    builder = _FastBuilder(server, config, server.builder)
+    server.builder = builder
+    builder.observer = wake_on_change(server, map(str, builder.paths()))
+
+
+class _FastBuilder:
+    """The server's builder: a patch of the served site when that is enough, else a build."""
+
+    def __init__(self, server: Any, config: MkDocsConfig, full: Callable[..., None]) -> None:
+        self.server = server
+        self.key = _config_key(config)
+        self.full = full
+        self.fresh = True  # the site folder holds a whole, successful build
+        self.snapshot = snapshot(self.paths())
+        self.observer: Any | None = None  # the inotify watch that wakes the server early
+
+    def paths(self) -> list[Path]:
+        """What the server watches (known only to its private table) and what we know of."""
+        paths = {os.path.abspath(p) for p in getattr(self.server, "_watched_paths", {})}
+        build = _BUILDS.get(self.key)
+        if build is not None:
+            cfg = build.config
+            paths.add(os.path.abspath(cfg.docs_dir))
+            if cfg.config_file_path:
+                paths.add(os.path.abspath(cfg.config_file_path))
+            paths.update(os.path.abspath(p) for p in cfg.watch)
+        return [Path(p) for p in sorted(paths)]
+
+    def __call__(self, config: MkDocsConfig | None = None) -> None:
+        """Run on every change by the server's build loop; ``config`` only at the start."""
+        if config is not None:
+            self.full(config)
+            return
+        started = time.monotonic()
+        now = snapshot(self.paths())
+        try:
+            done = self._try_fast(now, started)
+        except PatchError as exc:
+            log.info(f"{exc}; rebuilding the site")
+            done = False
+        except Exception as exc:  # never let the fast path take the server down
+            log.warning(f"the fast update failed ({type(exc).__name__}: {exc}); rebuilding")
+            done = False
+        if done:
+            self.snapshot = now
+            return
+        before = _BUILDS.get(self.key)
+        self.fresh = False
+        self.full()
+        self.fresh = _BUILDS.get(self.key) is not before  # on_post_build ran
+        self.snapshot = now
+
+    def _try_fast(self, now: Snapshot, started: float) -> bool:
+        build = _BUILDS.get(self.key)
+        if build is None or not self.fresh:
+            return False
+        changed = changed_files(self.snapshot, now)
+        if not changed:
+            # Only bytecode changed, or the poller saw a change the fast path already showed.
+            # With the server's own list of watched paths in the snapshot, nothing is new.
+            if not hasattr(self.server, "_watched_paths"):
+                return False
+            skip_reload(self.server)
+            return True
+        scripts = _stale_scripts(build, changed)
+        if not scripts:
+            skip_reload(self.server)  # only editors' scratch files changed
+            return True
+        renderer = build.renderer
+        engine = renderer.engine
+        old_files = renderer.published_files()
+        outcomes = engine.build(sorted(scripts))
+        for outcome in outcomes.values():
+            if outcome.status == "failed":
+                raise PatchError(f"{engine.script_rel(outcome.script)} failed")
+        fresh = copy.copy(renderer)
+        fresh.outcomes = {**renderer.outcomes, **outcomes}
+        for script in scripts:
+            _check_same_text(renderer, fresh, script)
+        new_files = fresh.published_files()
+        patch = Patch(Path(build.config.site_dir))
+        patch.add_published(old_files, new_files, pair_published(old_files, new_files))
+        sources = dict(build.sources)
+        for script in sorted(scripts):
+            _patch_source(build, patch, script, old_files, sources)
+        patch.apply()
+        _BUILDS[self.key] = _Build(build.config, fresh, sources, build.code_dirs)
+        figures = sum(1 for p in patch.copies if not p.endswith(".py"))
+        shown = sorted(os.path.relpath(p, engine.root) for p in changed if not _is_scratch(p))
+        names = ", ".join(shown[:3])
+        more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
+        log.info(
+            f"{names}{more} changed, {figures} figure file{'s' if figures != 1 else ''} "
+            f"updated without a site rebuild ({time.monotonic() - started:.2f} s)"
+        )
+        return True
+
+
+def _stale_scripts(build: _Build, changed: set[str]) -> set[str]:
+    """The scripts that read a changed file; PatchError if a page may change otherwise."""
+    cfg = build.config
+    engine = build.renderer.engine
+    # Real paths on both sides: the watched paths may run through a symlink, the engine's not.
+    docs = os.path.realpath(cfg.docs_dir) + os.sep
+    config_file = os.path.realpath(cfg.config_file_path or "")
+    notebooks = cfg.plugins.get("mkdocs-jupyter") is not None
+    readers: dict[str, set[str]] = {}
+    for (script, _theme), outcome in build.renderer.outcomes.items():
+        readers.setdefault(os.path.realpath(engine.script_path(script)), set()).add(script)
+        if outcome.entry is not None:
+            for dep in outcome.entry.manifest.get("deps", {}):
+                readers.setdefault(os.path.realpath(engine.root / dep), set()).add(script)
+    scripts: set[str] = set()
+    for path in sorted(map(os.path.realpath, changed)):
+        rel = os.path.relpath(path, engine.root)
+        if path not in readers and _is_scratch(path):
+            continue  # an editor's swap or backup file: nothing reads it
+        if path == config_file or path.startswith(docs):
+            raise PatchError(f"{rel} changed")
+        if notebooks and path.endswith(".py") and path.startswith(build.code_dirs):
+            raise PatchError(f"{rel} changed and notebook pages may import it")
+        if path not in readers:
+            raise PatchError(f"{rel} changed, which no figure script read")
+        scripts |= readers[path]
+    for script in scripts:
+        for theme in engine.themes:
+            outcome = build.renderer.outcomes.get((script, theme))
+            if outcome is None or outcome.entry is None:
+                raise PatchError(f"{engine.script_rel(script)} had failed")
+    return scripts
+
+
+def _is_scratch(path: str) -> bool:
+    """Whether ``path`` is an editor's swap, lock, backup or test-write file."""
+    name = os.path.basename(path)
+    return (
+        name.startswith(("#", ".#"))
+        or name.endswith(("~", ".swp", ".swx", ".swo"))
+        or name == "4913"  # vim checks it may write in the folder with this name
+    )
+
+
+def _check_same_text(old: Renderer, new: Renderer, script: str) -> None:
+    """PatchError unless the script's pages need nothing but new image bytes."""
+    rel = old.engine.script_rel(script)
+    for theme in old.engine.themes:
+        before = old.outcomes[script, theme].entry
+        after = new.outcomes[script, theme].entry
+        assert before is not None and after is not None  # failures were turned away
+        if before.outputs != after.outputs:
+            raise PatchError(f"{rel} now writes {', '.join(after.outputs) or 'nothing'}")
+        for name in after.outputs:
+            a, b = before.out / name, after.out / name
+            if name.endswith(".md"):
+                if a.read_bytes() != b.read_bytes():
+                    raise PatchError(f"{rel} wrote new text in {name}")
+            elif _size(a) != _size(b):
+                raise PatchError(f"{rel} drew {name} at a new size")
+
+
+def _size(path: Path) -> tuple[int, int] | None:
+    try:
+        with Image.open(path) as im:
+            return im.size
+    except OSError:
+        return None
+
+
+def _patch_source(
+    build: _Build, patch: Patch, script: str, published: dict[str, Path], sources: dict[str, str]
+) -> None:
+    """Swap the script's highlighted source in every box that shows it, if it changed."""
+    engine = build.renderer.engine
+    try:
+        text = engine.script_path(script).read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PatchError(f"{engine.script_rel(script)} cannot be read ({exc})") from exc
+    old = build.sources.get(script)
+    if old is None:
+        raise PatchError(f"{engine.script_rel(script)} had no known source")
+    sources[script] = text
+    if old == text:
+        return
+    name = f"{engine.figures_dir.name}/{script}"
+    old_html = build.highlight(name, old)
+    new_html = build.highlight(name, text)
+    if old_html == new_html:
+        return
+    # A page holds one download link of the script per source box: each must be patched.
+    path = engine.script_path(script)
+    links = [f'{site}"' for site, file in published.items() if file == path]
+    marker = links[0] if links else f"How this figure is made: {name}<"
+    patch.blocks[old_html] = (new_html, marker)

@@ -33,7 +33,7 @@ from figblog.sitecheck.live import LiveServe, image_digest, wait_for, wait_for_c
 SAVES = 3
 POSTS = 12
 COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
-_LIGHT = 'img[src*="line/plot.light"]'
+_LIGHT = 'img[src*="line/plot."][src*=".light.png"]'
 _FAST_LINE = re.compile(r"updated without a site rebuild \(([0-9.]+) s\)")
 
 SCRIPT = '''\

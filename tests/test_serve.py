@@ -89,7 +89,7 @@ with open("numbers.md", "w") as fh:
     fh.write("The answer is {answer}.\\n")
 """
 )
-_LIGHT = 'img[src*="line/plot.light"]'
+_LIGHT = 'img[src*="line/plot."][src*=".light.png"]'
 
 
 def _line_project(project: Project) -> None:
@@ -178,8 +178,12 @@ fig.savefig("plot.png")
 
 
 def _png(serve: LiveServe) -> bytes:
+    """The light figure the served page shows now (its address carries the bytes' hash)."""
+    found = re.search(r"assets/figures/shaded/plot\.[0-9a-f]{8}\.light\.png", _get(serve.url))
+    if not found:
+        return b""
     try:
-        with urllib.request.urlopen(serve.url + "assets/figures/shaded/plot.light.png") as resp:
+        with urllib.request.urlopen(serve.url + found.group()) as resp:
             return resp.read()
     except OSError:
         return b""

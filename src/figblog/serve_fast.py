@@ -29,7 +29,6 @@ from typing import Any
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
-from PIL import Image
 
 from figblog.engine.render import Renderer
 from figblog.engine.sitepatch import (
@@ -59,12 +58,14 @@ class _Build:
 
     def highlight(self, name: str, code: str) -> str:
         """The HTML the site's Markdown makes of a script's source box code block."""
+        code = code.rstrip("\n").replace("\t", "    ")
+        if self.renderer.source_html is not None:  # the pages hold exactly this HTML
+            return self.renderer.source_html.html(name, code)
         if self._markdown is None:
             self._markdown = markdown.Markdown(
                 extensions=self.config.markdown_extensions,
                 extension_configs=self.config.mdx_configs or {},
             )
-        code = code.rstrip("\n").replace("\t", "    ")
         fence = "````" if "```" in code else "```"
         self._markdown.reset()
         return self._markdown.convert(f'{fence}python title="{name}"\n{code}\n{fence}\n')
@@ -249,16 +250,8 @@ def _check_same_text(old: Renderer, new: Renderer, script: str) -> None:
             if name.endswith(".md"):
                 if a.read_bytes() != b.read_bytes():
                     raise PatchError(f"{rel} wrote new text in {name}")
-            elif _size(a) != _size(b):
+            elif before.facts(name).pixels != after.facts(name).pixels:
                 raise PatchError(f"{rel} drew {name} at a new size")
-
-
-def _size(path: Path) -> tuple[int, int] | None:
-    try:
-        with Image.open(path) as im:
-            return im.size
-    except OSError:
-        return None
 
 
 def _patch_source(

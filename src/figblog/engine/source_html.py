@@ -119,6 +119,11 @@ class SourceHtml:
             self._ready[key] = html
         return MARKER + key
 
+    def html(self, title: str, code: str) -> str:
+        """The finished HTML of one code block (what a marker for it turns into)."""
+        key = self.marker(title, code)[len(MARKER) :]
+        return self._ready[key]
+
     def lookup(self, key: str) -> str | None:
         """The HTML for a marker's key, or None when this build made no such marker."""
         return self._ready.get(key)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -275,5 +276,13 @@ def _block_end(lines: list[str], i: int) -> int:
 
 
 def _error_box(ref: FigureRef, where: str, error: str, prefix: str) -> str:
-    body = "\n".join("    " + line for line in f"{where}: {error}".split("\n"))
-    return f'!!! failure "Figure not made: {prefix}/{ref.script}"\n\n    ```text\n{body}\n    ```'
+    text = f"{where}: {error}"
+    # The message is the script's (an exception's text): a fence longer than any run of
+    # backticks in it keeps it inside the box, where Markdown escapes any HTML.
+    longest = max((len(run) for run in re.findall(r"`+|~+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = "\n".join("    " + line for line in text.split("\n"))
+    return (
+        f'!!! failure "Figure not made: {prefix}/{ref.script}"\n\n'
+        f"    {fence}text\n{body}\n    {fence}"
+    )

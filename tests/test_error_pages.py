@@ -36,3 +36,39 @@ def test_an_error_box_shows_the_message_as_text_and_no_absolute_path(odd_project
     for page in (odd_project.root / "site").rglob("*.html"):
         assert "zz-Build-Machine-Folder-4711" not in page.read_text(), page
     assert 'lib/helper.py", line 4, in fail' in html
+
+
+def test_a_script_linked_from_outside_the_project_is_refused(project, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.py").write_text(
+        "SECRET = 'do not publish'\nopen('x.md','w').write(SECRET)\n"
+    )
+    (project.root / "figures" / "linked.py").symlink_to(outside / "secret.py")
+    (project.root / "figures" / "elsewhere").symlink_to(outside, target_is_directory=True)
+    project.write(
+        "docs/index.md",
+        "# Post\n\n![](figures/linked.py){ .show-source }\n\n![](figures/elsewhere/secret.py)\n",
+    )
+    result = project.mkdocs()
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "docs/index.md:3: figure script figures/linked.py is, or lies in a folder" in log
+    assert "docs/index.md:5: figure script figures/elsewhere/secret.py is, or lies" in log
+    assert not project.runs()
+    project.mkdocs(strict=False)
+    for page in (project.root / "site").rglob("*"):
+        if page.is_file():
+            assert b"do not publish" not in page.read_bytes(), page
+
+
+@pytest.mark.parametrize("prefix", ["../x", "a/../../b", "a//b", "a/./b", "a\\\\b", "a b"])
+def test_a_site_prefix_outside_the_site_is_a_config_error(project, prefix):
+    project.write(
+        "mkdocs.yml", f"site_name: t\nplugins:\n  - figblog:\n      site_prefix: '{prefix}'\n"
+    )
+    project.write("docs/index.md", "# Home\n")
+    result = project.mkdocs()
+    assert result.returncode != 0
+    assert "'site_prefix' must be a folder path inside the site" in result.stderr
+    assert "Traceback" not in result.stderr

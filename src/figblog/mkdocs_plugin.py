@@ -39,6 +39,7 @@ __all__ = ["FiguresConfig", "FiguresPlugin"]
 log = get_plugin_logger(__name__)
 
 _SOURCE_BOX = re.compile(r'<details class="example figblog-source">.*?</details>', re.S)
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _DARK_IMAGE = re.compile(r'<img [^>]*src="[^"]*#only-dark"[^>]*>')
 
 
@@ -80,6 +81,18 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError("figblog: 'jobs' must be 0 (one per CPU) or a positive number")
         if opts.timeout <= 0:
             raise PluginError("figblog: 'timeout' must be a positive number of seconds")
+        prefix = opts.site_prefix.strip("/")
+        parts = prefix.split("/")
+        if (
+            not prefix
+            or "\\" in prefix
+            or any(part in ("", ".", "..") for part in parts)
+            or not all(_SAFE_SEGMENT.fullmatch(part) for part in parts)
+        ):
+            raise PluginError(
+                f"figblog: 'site_prefix' must be a folder path inside the site, like "
+                f"'assets/figures' (letters, digits, '-', '_', '.'), not {opts.site_prefix!r}"
+            )
         if opts.enabled and not self.figures_dir.is_dir():
             raise PluginError(
                 f"figblog: the figures folder '{opts.figures_dir}' does not exist next to "

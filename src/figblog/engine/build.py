@@ -139,14 +139,13 @@ class Engine:
         outcomes: dict[tuple[str, str], Outcome] = {}
         todo: list[Task] = []
         for script in dict.fromkeys(scripts):
-            text = self._script_hash(script)
+            refused = self._refuse(script)
+            text = None if refused else self._script_hash(script)
             for theme in self.themes:
                 if text is None:
+                    missing = f"figure script {self.script_rel(script)} does not exist"
                     outcomes[script, theme] = Outcome(
-                        script,
-                        theme,
-                        "failed",
-                        error=f"figure script {self.script_rel(script)} does not exist",
+                        script, theme, "failed", error=refused or missing
                     )
                     continue
                 base = {"script": text, "theme": theme, **_environment()}
@@ -176,6 +175,20 @@ class Engine:
         return (
             f"figblog: {count['ran']} ran, {count['cached']} cached, {count['failed']} failed{took}"
         )
+
+    def _refuse(self, script: str) -> str:
+        """Why ``script`` may not run (a link that leads out of the project), or ""."""
+        path = self.script_path(script)
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            return f"figure script {self.script_rel(script)} is a link that leads nowhere"
+        if not real.is_relative_to(self.root):
+            return (
+                f"figure script {self.script_rel(script)} is, or lies in a folder that is, a "
+                "link to somewhere outside the project; only files inside it are run"
+            )
+        return ""
 
     def _script_hash(self, script: str) -> str | None:
         try:

@@ -72,3 +72,31 @@ def test_a_site_prefix_outside_the_site_is_a_config_error(project, prefix):
     assert result.returncode != 0
     assert "'site_prefix' must be a folder path inside the site" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_output_over_the_size_limit_fails_the_strict_build(project):
+    project.write("mkdocs.yml", MKDOCS_YML.format(timeout=60) + "")
+    yml = (project.root / "mkdocs.yml").read_text()
+    project.write("mkdocs.yml", yml.replace("jobs: 2\n", "jobs: 2\n      max_output_mb: 0.5\n"))
+    project.script(
+        "big.py",
+        "import numpy as np\nfrom PIL import Image\n"
+        "noise = np.random.default_rng(1).integers(0, 255, (600, 600, 3), dtype=np.uint8)\n"
+        "Image.fromarray(noise).save('noise.png')\n",
+    )
+    project.write("docs/index.md", "# Post\n\n![Noise](figures/big.py)\n")
+    result = project.mkdocs()
+    assert result.returncode != 0
+    assert "docs/index.md:3: 'noise.png' from figures/big.py is 1.1 MB, over the 0.5 MB" in (
+        result.stdout + result.stderr
+    )
+
+
+def test_a_reference_to_an_output_that_is_not_a_picture_or_text_is_an_error(project):
+    project.script("table.py", "open('t.csv', 'w').write('a,b\\n1,2\\n')\n")
+    project.write("docs/index.md", "# Post\n\n![Table](figures/table.py#t.csv)\n")
+    result = project.mkdocs()
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "docs/index.md:3: 't.csv' from figures/table.py cannot be shown on a page" in log
+    assert ".png, .gif" in log and ".md" in log

@@ -60,6 +60,8 @@ class FiguresConfig(Config):
     """Folders besides docs/ and figures/ that `mkdocs serve` watches (shared code, data)."""
     site_prefix = c.Type(str, default="assets/figures")
     """Where in the built site the figure files are published."""
+    max_output_mb = c.Type((int, float), default=5)
+    """A referenced output over this many MB is a warning (strict builds fail); 0: no limit."""
     verbose = c.Type(bool, default=False)
     """Log every line the scripts print (`mkdocs build -v` does too); else only a failure's."""
 
@@ -81,6 +83,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError("figblog: 'jobs' must be 0 (one per CPU) or a positive number")
         if opts.timeout <= 0:
             raise PluginError("figblog: 'timeout' must be a positive number of seconds")
+        if opts.max_output_mb < 0:
+            raise PluginError("figblog: 'max_output_mb' must be 0 (no limit) or a positive number")
         prefix = opts.site_prefix.strip("/")
         parts = prefix.split("/")
         if (
@@ -166,7 +170,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         outcomes = engine.build(r.script for r in refs)
         if outcomes:
             log.info(engine.summary(outcomes).removeprefix("figblog: "))
-        self.renderer = Renderer(engine, outcomes, self.config.site_prefix, self.source_html)
+        limit = int(self.config.max_output_mb * 1_000_000) or None
+        self.renderer = Renderer(
+            engine, outcomes, self.config.site_prefix, self.source_html, max_bytes=limit
+        )
         for message in self.renderer.check(refs):
             log.warning(message)
         for src_uri, path in self.renderer.published_files(refs).items():

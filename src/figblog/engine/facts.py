@@ -89,10 +89,21 @@ def _pillow_size(path: Path) -> tuple[int, int] | None:
 
 
 def file_facts(path: Path) -> OutputFacts:
-    """Hash and measure ``path`` (raises OSError when it cannot be read)."""
-    data = path.read_bytes()
-    pixels = header_size(data)
+    """Hash and measure ``path`` (raises OSError when it cannot be read).
+
+    Read in blocks: an output can be large, and it is never held in memory whole.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            if not head:
+                head = block[:65536]
+            digest.update(block)
+            size += len(block)
+    pixels = header_size(head)
     if pixels is None and path.suffix.lower() in _PILLOW_SUFFIXES:
         pixels = _pillow_size(path)
     width, height = pixels if pixels else (None, None)
-    return OutputFacts(hashlib.sha256(data).hexdigest(), len(data), width, height)
+    return OutputFacts(digest.hexdigest(), size, width, height)

@@ -37,27 +37,48 @@ def collect_outputs(out: Path) -> list[str]:
 
 
 def strip_png_metadata(path: Path) -> None:
-    """Drop text and time chunks from a PNG in place, leaving the pixels' bytes alone."""
-    data = path.read_bytes()
-    if not data.startswith(_PNG_SIGNATURE):
+    """Drop text and time chunks from a PNG in place, leaving the pixels' bytes alone.
+
+    The file is read chunk by chunk (a first pass only reads chunk headers), so a
+    large output is never held in memory; it is rewritten only if it has such chunks.
+    """
+    chunks = _png_chunks(path)
+    if chunks is None or not any(kind in _DROP for kind, _, _ in chunks):
         return
-    out = bytearray(_PNG_SIGNATURE)
-    pos = len(_PNG_SIGNATURE)
-    changed = False
-    while pos + 8 <= len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        end = pos + 12 + length
-        if end > len(data):
-            return  # truncated: leave it for the browser to complain about, untouched
-        if kind in _DROP:
-            changed = True
-        else:
-            out += data[pos:end]
-        pos = end
-        if kind == b"IEND":
-            break
-    if changed:
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(bytes(out))
-        os.replace(tmp, path)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(path, "rb") as src, open(tmp, "wb") as dst:
+        dst.write(_PNG_SIGNATURE)
+        for kind, start, length in chunks:
+            if kind in _DROP:
+                continue
+            src.seek(start)
+            left = length
+            while left:
+                block = src.read(min(left, 1 << 20))
+                if not block:
+                    break
+                dst.write(block)
+                left -= len(block)
+    os.replace(tmp, path)
+
+
+def _png_chunks(path: Path) -> list[tuple[bytes, int, int]] | None:
+    """(kind, offset, whole length) of each chunk up to IEND; None if not a whole PNG."""
+    chunks = []
+    with open(path, "rb") as fh:
+        if fh.read(len(_PNG_SIGNATURE)) != _PNG_SIGNATURE:
+            return None
+        size = os.fstat(fh.fileno()).st_size
+        pos = len(_PNG_SIGNATURE)
+        while pos + 8 <= size:
+            fh.seek(pos)
+            (length,) = struct.unpack(">I", fh.read(4))
+            kind = fh.read(4)
+            whole = 12 + length
+            if pos + whole > size:
+                return None  # truncated: leave it for the browser to complain about, untouched
+            chunks.append((kind, pos, whole))
+            pos += whole
+            if kind == b"IEND":
+                break
+    return chunks

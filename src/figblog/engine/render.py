@@ -29,6 +29,8 @@ from figblog.engine.source_html import SourceHtml
 __all__ = ["Renderer"]
 
 _TEXT_OUTPUTS = (".md",)
+# What a page can show as a picture.
+IMAGE_OUTPUTS = (".png", ".gif", ".jpg", ".jpeg", ".webp", ".svg")
 # About one phone screen of prose: a figure that starts within it is probably seen at once.
 FIRST_SCREEN_CHARS = 1500
 
@@ -47,8 +49,10 @@ class Renderer:
         outcomes: dict[tuple[str, str], Outcome],
         prefix: str,
         source_html: SourceHtml | None = None,
+        max_bytes: int | None = 5_000_000,
     ) -> None:
         self.engine = engine
+        self.max_bytes = max_bytes  # a larger output is reported (None: no limit)
         self.outcomes = outcomes
         self.prefix = prefix.strip("/")
         self.themes = engine.themes
@@ -147,6 +151,12 @@ class Renderer:
                 f"figure script {rel} did not write '{ref.output}'; it wrote: "
                 + (", ".join(names) or "nothing")
             )
+        if not ref.output.lower().endswith(IMAGE_OUTPUTS + _TEXT_OUTPUTS):
+            kinds = ", ".join(IMAGE_OUTPUTS + _TEXT_OUTPUTS)
+            return None, (
+                f"'{ref.output}' from {rel} cannot be shown on a page: a reference names a "
+                f"picture or Markdown text ({kinds})"
+            )
         return ref.output, None
 
     def check(self, refs: list[FigureRef]) -> list[str]:
@@ -165,12 +175,30 @@ class Renderer:
                 output, error = self._output_of(ref)
                 if error:
                     messages.append(f"{ref.where}: {error}")
-                elif not ref.alt.strip() and not output.endswith(_TEXT_OUTPUTS):
+                    continue
+                big = self._too_big(script, output)
+                if big:
+                    messages.append(f"{ref.where}: {big}")
+                if not ref.alt.strip() and not output.endswith(_TEXT_OUTPUTS):
                     messages.append(
                         f"{ref.where}: the figure from {self.engine.script_rel(script)} has no alt "
                         "text; describe it for readers who cannot see it: ![What it shows](...)"
                     )
         return messages
+
+    def _too_big(self, script: str, output: str) -> str:
+        """A warning when a theme's ``output`` is larger than the size limit, else ""."""
+        if not self.max_bytes:
+            return ""
+        sizes = [self._facts(script, theme, output) for theme in self.themes]
+        largest = max((f.size for f in sizes if f is not None), default=0)
+        if largest <= self.max_bytes:
+            return ""
+        return (
+            f"'{output}' from {self.engine.script_rel(script)} is {largest / 1e6:.1f} MB, over "
+            f"the {self.max_bytes / 1e6:g} MB limit: every reader downloads it; make it smaller "
+            "or raise the plugin's 'max_output_mb'"
+        )
 
     # -- writing Markdown ------------------------------------------------------------
 

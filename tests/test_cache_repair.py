@@ -69,3 +69,32 @@ def test_a_damaged_output_or_manifest_is_a_miss_and_is_replaced(project):
     third = engine(project).build(["a.py"])
     assert third["a.py", "dark"].status == "ran"
     assert third["a.py", "dark"].entry.outputs == ["plot.png"]
+
+
+def _entries(project: Project) -> list[Path]:
+    return list((project.root / ".cache/figblog/entries").glob("*/*"))
+
+
+def test_a_deleted_scripts_runs_are_forgotten_and_failed_runs_leave_nothing(project):
+    project.script("a.py", PLOT)
+    project.script("b.py", PLOT.replace("[0, 1, 0]", "[1, 0, 1]"))
+    engine(project).build(["a.py", "b.py"])
+    assert len(_entries(project)) == 4
+    (project.root / "figures" / "b.py").unlink()
+    project.script("c.py", "raise SystemExit('broken')\n")
+    out = engine(project).build(["a.py", "c.py"])
+    assert out["c.py", "light"].status == "failed"
+    assert len(_entries(project)) == 2  # b.py's two runs went when c.py ran
+    assert not list((project.root / ".cache/figblog/tmp").iterdir())
+    assert {o.status for k, o in engine(project).build(["a.py"]).items()} == {"cached"}
+
+
+def test_clean_unused_forgets_what_no_script_can_reach(project):
+    project.script("a.py", PLOT)
+    project.script("gone.py", PLOT)
+    engine(project).build(["a.py", "gone.py"])
+    (project.root / "figures" / "gone.py").unlink()
+    done = project.cli("clean", "--unused")
+    assert done.returncode == 0, done.stderr
+    assert "forgot 2 removed scripts and 2 unreachable runs" in done.stdout
+    assert len(_entries(project)) == 2

@@ -128,6 +128,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_clean(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    if args.unused:
+        live = {engine._ident(s, t) for s in engine.discover() for t in engine.themes}
+        scripts, runs = engine.cache.prune(live)
+        print(f"figblog: forgot {scripts} removed scripts and {runs} unreachable runs")
+        return 0
     count = engine.cache.clean()
     print(f"figblog: removed {count} cached runs from {engine.cache.root}")
     return 0
@@ -241,7 +246,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "list", help="show each script, its outputs, cached or stale and why"
     ).set_defaults(func=_cmd_list)
-    sub.add_parser("clean", help="empty the figure cache").set_defaults(func=_cmd_clean)
+    clean = sub.add_parser("clean", help="empty the figure cache")
+    clean.add_argument(
+        "--unused",
+        action="store_true",
+        help="only drop runs no current script can use (builds that run scripts do this too)",
+    )
+    clean.set_defaults(func=_cmd_clean)
     run = sub.add_parser(
         "run",
         help="run one script as the build does, outside the cache, and show what it wrote",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import threading
 import uuid
 from collections import Counter
@@ -165,7 +166,16 @@ class Engine:
 
         if todo:
             run_all(todo, self.jobs, work, self.cancel)
+            self._prune({script for script, _ in outcomes})
         return outcomes
+
+    def _prune(self, built: set[str]) -> None:
+        """After runs, drop what no current script can reach (deleted scripts, old runs)."""
+        live = {self._ident(s, t) for s in {*self.discover(), *built} for t in self.themes}
+        try:
+            self.cache.prune(live)
+        except OSError:  # a full disk or a read-only cache: pruning can wait
+            pass
 
     def summary(self, outcomes: dict[tuple[str, str], Outcome]) -> str:
         """One line: how many figure runs were cached, ran and failed."""
@@ -268,6 +278,8 @@ class Engine:
                     f"figure script {rel} [{theme}] ran, but its outputs could not be stored "
                     f"in the cache ({exc.strerror or exc}); free some space or run it again"
                 )
+        if outcome.entry is None:
+            shutil.rmtree(workspace, ignore_errors=True)  # a failed run's files are not kept
         self._progress(outcome)
         if outcome.status == "ran" and result.untracked:
             with self._log_lock:

@@ -268,13 +268,60 @@ class Cache:
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         return count
 
+    def prune(self, live: set[str]) -> tuple[int, int]:
+        """Forget every script and theme not in ``live``, and every entry no index names.
+
+        Returns (indexes removed, entries removed). An index lists the last few runs
+        of one script and theme; an entry that fell off every list, or whose script
+        is gone, can never be found again, so it only takes space.
+        """
+        with self._locked():
+            wanted: set[str] = set()
+            dropped = 0
+            for path in (self.root / "index").glob("*.json"):
+                try:
+                    data = json.loads(path.read_text())
+                    ident, recent = data["ident"], data["recent"]
+                except (OSError, ValueError, KeyError, TypeError):
+                    ident, recent = None, []
+                if ident not in live:
+                    path.unlink(missing_ok=True)
+                    dropped += 1
+                    continue
+                wanted.update(r.get("key", "") for r in recent if isinstance(r, dict))
+            removed = 0
+            for entry in (self.root / "entries").glob("*/*"):
+                if entry.name not in wanted:
+                    self._set_aside(entry)
+                    removed += 1
+        return dropped, removed
+
     def _sweep_tmp(self) -> None:
-        """Drop workspaces left by killed builds (old enough not to be in use)."""
+        """Drop what killed or failed builds left in ``tmp/``, once no process uses it.
+
+        A workspace's name ends with the id of the process that made it: when that
+        process is gone, so is any use of the folder; else it waits for six hours.
+        """
         now = time.time()
         for path in (self.root / "tmp").iterdir():
             with contextlib.suppress(OSError):
-                if now - path.stat().st_mtime > _STALE_TMP_SECONDS:
+                age = now - path.stat().st_mtime
+                owner = path.name.rpartition("-")[2]
+                if age > _STALE_TMP_SECONDS or (age > 60 and not _alive(owner)):
                     shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    """Whether process ``pid`` (as text) exists; True when that cannot be told."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: it exists
+        return True
+    return True
 
 
 # Files already checked in this process, by (path, inode, mtime, size): a cached output is

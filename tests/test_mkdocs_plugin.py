@@ -303,3 +303,19 @@ plugins:
       execute: true
       allow_errors: false
 """
+
+
+def test_notebook_kernels_use_no_tcp_and_a_truncated_notebook_cache_heals(project):
+    project.write("mkdocs.yml", MKDOCS_YML_NB)
+    project.write("lib/shared.py", "VALUE = 'first'\n")
+    project.write("docs/nb.ipynb", NOTEBOOK)
+    first = project.mkdocs()
+    assert first.returncode == 0, first.stderr
+    assert "without encryption" not in first.stdout + first.stderr
+    cached = list((project.root / ".cache" / "mkdocs-jupyter").glob("**/*.json"))
+    assert len(cached) == 1
+    cached[0].write_text(cached[0].read_text()[:100])  # a build killed while writing it
+    second = project.mkdocs()
+    assert second.returncode == 0, second.stderr
+    assert "removed a damaged notebook cache file" in second.stdout + second.stderr
+    assert "value first" in _html(project, "nb/index.html")

@@ -27,7 +27,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from figblog import serve_fast
+from figblog import notebooks, serve_fast
 from figblog.engine.build import Engine, EngineError
 from figblog.engine.hashing import FileHasher, hash_text
 from figblog.engine.refs import FigureRef, scan
@@ -137,6 +137,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         )
         digest = hash_text(*(f"{f}={hasher(f)}" for f in files))[:16]
         jupyter.config["cache_dir"] = str(base / f"code-{digest}")
+        folder = self.root / jupyter.config["cache_dir"]
+        for path in notebooks.drop_damaged_cache(folder):
+            log.info(f"removed a damaged notebook cache file: {path.relative_to(self.root)}")
+        notebooks.use_ipc_kernels()
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Find every reference, bring every referenced script up to date, add its files."""

@@ -86,11 +86,12 @@ def test_a_missing_data_file_fails_the_build_naming_it_and_the_scripts_line(proj
     )
     done = project.cli("build")
     assert done.returncode == 1
-    looked = project.root.resolve() / "data" / "run.csv"
+    # The build's message names the path relative to the project, never this machine's.
     assert (
         "figure script figures/typo.py failed at line 3: FileNotFoundError: "
-        f"no file data/run.csv in the project: looked for {looked}"
+        "no file data/run.csv in the project: looked for data/run.csv"
     ) in done.stderr
+    assert str(project.root.resolve()) not in done.stderr
     assert "data/ holds: runs.csv" in done.stderr
 
 

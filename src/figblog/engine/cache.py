@@ -204,10 +204,12 @@ class Cache:
         _write_atomic(workspace / "manifest.json", json.dumps(manifest, indent=1))
         final = self.root / "entries" / key[:2] / key
         final.parent.mkdir(parents=True, exist_ok=True)
+        # Remembered before it is in place: a concurrent prune, which keeps what the
+        # index names, can then never take an entry between its rename and its record.
+        self._remember(ident, key, sorted(deps))
         if replace:
             self._set_aside(final)
         self._place(workspace, final, key)
-        self._remember(ident, key, sorted(deps))
         entry = self._load(key)
         if entry is None:  # pragma: no cover - only if someone deletes it under us
             raise RuntimeError(f"cache entry {final} vanished right after it was written")

@@ -10,7 +10,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 # Each module has main(); a module that is not there yet is reported, not fatal.
-SUITES = ["engine_build", "cnn_train", "cnn_step", "site_budget"]
+SUITES = ["engine_build", "synthetic_site", "cnn_train", "cnn_step", "site_budget"]
 
 
 def main() -> int:

@@ -10,7 +10,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 # Each module has main(); a module that is not there yet is reported, not fatal.
-SUITES = ["run_overhead", "engine_build", "cnn_train", "cnn_step", "site_budget", "serve_latency"]
+SUITES = [
+    "run_overhead",
+    "synthetic_site",
+    "serve_latency",
+    "engine_build",
+    "cnn_train",
+    "cnn_step",
+    "site_budget",
+]
 
 
 def main() -> int:

@@ -25,6 +25,9 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 _SCRIPT = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$")
 _OUTPUT = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _CLASS = re.compile(r"(?:^|\s)\.show-source(?=\s|$)")
+# A line that opens a container whose content is indented: an admonition, a
+# collapsible block or a list item.
+_CONTAINER = re.compile(r"^[ \t]*(?:(?:!!!|\?\?\?\+?)[ \t]+\S|(?:[-*+]|\d{1,9}[.)])[ \t]+)")
 
 
 @dataclass(frozen=True)
@@ -114,32 +117,114 @@ def _parse_src(src: str, prefix: str) -> tuple[str, str | None] | str:
     return script, (output or None)
 
 
+class _Blocks:
+    """Python-Markdown's view of which lines are code, as far as references care.
+
+    It follows the containers whose content is indented (admonitions and collapsible
+    blocks and list items: four spaces, as Python-Markdown wants), so that a fence or
+    an indented code block is recognised relative to its container, as Markdown
+    does; and it masks HTML comments, which Markdown does not render.
+    """
+
+    def __init__(self) -> None:
+        self.containers: list[int] = []  # content columns of the open containers
+        self.fence: tuple[str, int, int] | None = None  # char, length, indent
+        self.in_code = False  # inside an indented code block
+        self.prev_blank = True
+        self.in_comment = False
+
+    def prose(self, line: str) -> str | None:
+        """``line`` with comments blanked, or None when Markdown treats it as code."""
+        indent = len(line) - len(line.lstrip(" \t"))
+        column = len(line[:indent].expandtabs(4))
+        blank = not line.strip()
+        if self.fence is not None:
+            m = _FENCE.match(line)
+            if (
+                m
+                and m["fence"][0] == self.fence[0]
+                and len(m["fence"]) >= self.fence[1]
+                and not line[m.end() :].strip()
+            ):
+                self.fence = None
+            self.prev_blank = False
+            return None
+        if blank:
+            self.prev_blank = True
+            return line if not self.in_comment else ""
+        while self.containers and column < self.containers[-1]:
+            self.containers.pop()
+            self.in_code = False
+        base = self.containers[-1] if self.containers else 0
+        relative = column - base
+        if relative >= 4 and (self.prev_blank or self.in_code) and not self.in_comment:
+            self.in_code = True
+            self.prev_blank = False
+            return None
+        self.in_code = False
+        self.prev_blank = False
+        m = _FENCE.match(line)
+        if m and relative < 4 and not self.in_comment:
+            self.fence = (m["fence"][0], len(m["fence"]), column)
+            return None
+        if _CONTAINER.match(line) and not self.in_comment:
+            # Python-Markdown indents a container's content by four, whatever its marker.
+            self.containers.append(column + 4)
+        return self._uncomment(line)
+
+    def _uncomment(self, line: str) -> str:
+        out, i = [], 0
+        while i < len(line):
+            if self.in_comment:
+                end = line.find("-->", i)
+                if end == -1:
+                    out.append(" " * (len(line) - i))
+                    return "".join(out)
+                out.append(" " * (end + 3 - i))
+                i = end + 3
+                self.in_comment = False
+            else:
+                start = line.find("<!--", i)
+                if start == -1:
+                    out.append(line[i:])
+                    break
+                out.append(line[i:start])
+                i = start
+                self.in_comment = True
+        return "".join(out)
+
+
 def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef], list[RefError]]:
     """Return the figure references in ``text`` and the malformed ones as errors.
 
     ``prefix`` is how a reference's source begins (the figures folder's name);
-    images with other sources are left alone. Never raises for any input text.
+    images with other sources are left alone. References in code (fenced, indented
+    or inline, inside containers too) and in HTML comments are not references, as
+    Markdown renders none of them as images. Never raises for any input text.
     """
     refs: list[FigureRef] = []
     errors: list[RefError] = []
-    fence: tuple[str, int] | None = None
+    blocks = _Blocks()
     lead = prefix.rstrip("/") + "/"
     # Split on \n alone, as Python-Markdown does: str.splitlines() also splits on
     # form feeds and Unicode separators, which would shift every line number after them.
     for number, line in enumerate(text.split("\n"), start=1):
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m["fence"][0] == fence[0] and len(m["fence"]) >= fence[1]:
-                if not line[m.end() :].strip():
-                    fence = None
+        prose = blocks.prose(line)
+        if prose is None or "![" not in prose:
             continue
-        if m and len(m["indent"].expandtabs(4)) < 4:
-            fence = (m["fence"][0], len(m["fence"]))
-            continue
-        if "![" not in line:
-            continue
-        masked = _mask_code_spans(line)
-        for im in _IMAGE.finditer(masked):
+        masked = _mask_code_spans(prose)
+        found = list(_IMAGE.finditer(masked))
+        for opening in re.finditer(re.escape("](" + lead), masked):
+            if not any(im.start() < opening.start() < im.end() for im in found):
+                errors.append(
+                    RefError(
+                        page,
+                        number,
+                        "a figure reference that is not closed: write "
+                        f"![what it shows]({lead}<script>.py#<output>) on one line, with its ')'",
+                    )
+                )
+        for im in found:
             src = im["src"].strip("<>")
             if not src.startswith(lead):
                 continue

@@ -103,10 +103,17 @@ def test_project_modules_the_worker_loaded_are_recorded(tmp_path):
     assert str(REPO / "src/figblog/engine/__init__.py") in preloaded
     result = run_script(script, "light", REPO, workspace, tmp_path / "memo", timeout=60)
     assert result.ok, result.output_tail
-    # The worker's own module is the engine's, and keyed as the engine version instead.
+    # The worker's own module is the engine's, and keyed as the engine version instead;
+    # the theme code is loaded but kept aside until a script draws.
     zygote = str(REPO / "src/figblog/engine/_zygote.py")
-    assert preloaded - {zygote} <= set(result.reads)
-    assert zygote not in result.reads
+    themes = {p for p in preloaded if "/figblog/plotting/" in p}
+    assert themes, "the worker preloads the theme code"
+    assert preloaded - {zygote} - themes <= set(result.reads)
+    assert zygote not in result.reads and not themes & set(result.reads)
+    script.write_text("import matplotlib.pyplot as plt\nplt.figure().savefig('x.png')\n")
+    drawn = run_script(script, "light", REPO, workspace, tmp_path / "memo", timeout=60)
+    assert drawn.ok, drawn.output_tail
+    assert themes <= set(drawn.reads)
 
 
 def test_a_worker_whose_project_code_changed_is_replaced(tmp_path):

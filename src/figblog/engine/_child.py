@@ -97,7 +97,32 @@ class _ThemeOnImport:
         return spec
 
 
+# Modules a warm worker loaded but keeps out of sys.modules until a run needs them.
+_HIDDEN: dict[str, object] = {}
+
+
+def hide(modules: dict[str, object]) -> None:
+    """Take ``modules`` out of sys.modules (and their parents), to be restored on first use."""
+    for name in modules:
+        sys.modules.pop(name, None)
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules and getattr(sys.modules[parent], child, None) is modules[name]:
+            delattr(sys.modules[parent], child)
+    _HIDDEN.update(modules)
+
+
+def _restore() -> None:
+    """Put the hidden modules back, exactly as an import of them would have left things."""
+    for name, module in sorted(_HIDDEN.items()):
+        sys.modules[name] = module
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules:
+            setattr(sys.modules[parent], child, module)
+    _HIDDEN.clear()
+
+
 def _apply_theme() -> None:
+    _restore()
     from figblog.plotting import apply_theme
 
     apply_theme()
@@ -126,11 +151,18 @@ def _theme_on_first_import() -> None:
         fromlist: object = (),
         level: int = 0,
     ) -> object:
+        draws = level == 0 and (name == "matplotlib" or name.startswith("matplotlib."))
+        # The theme package imports matplotlib: importing it (kept aside, preloaded) counts.
+        themes = _HIDDEN and (
+            name.startswith("figblog.plotting")
+            or (name == "figblog" and fromlist and "plotting" in fromlist)  # type: ignore[operator]
+        )
+        if themes:
+            _restore()
         module = original(name, globals, locals, fromlist, level)
-        if level == 0 and (name == "matplotlib" or name.startswith("matplotlib.")):
-            if builtins.__import__ is watching_import:
-                builtins.__import__ = original
-                _apply_theme()
+        if (draws or themes) and builtins.__import__ is watching_import:
+            builtins.__import__ = original
+            _apply_theme()
         return module
 
     builtins.__import__ = watching_import

@@ -69,6 +69,21 @@ except OSError:  # pragma: no cover - no C library to ask
     _LIBC = None
 
 
+def _load_themes() -> dict[str, object]:
+    """Import figblog's plotting package (the theme code), returning its modules.
+
+    They are project code: they must not look loaded to a run that does not use them
+    (its recorded reads would differ from a fresh interpreter's), so the child keeps
+    them aside and puts them back when the script first draws (see ``_child.hide``).
+    """
+    before = set(sys.modules)
+    try:
+        import figblog.plotting  # noqa: F401 - loaded for the children
+    except ImportError:
+        return {}
+    return {n: sys.modules[n] for n in set(sys.modules) - before if n.startswith("figblog.")}
+
+
 def _die_with_parent() -> None:
     """Ask the kernel to SIGKILL this process when the one that forked it ends."""
     try:
@@ -268,8 +283,7 @@ def main() -> None:
         _LIBC.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the engine's to handle
     _preload()
-    gc.collect()
-    gc.freeze()  # children then share the preloaded objects' pages instead of copying them
+    themes = _load_themes()
     root = os.path.join(os.environ.get("FIGBLOG_PROJECT_ROOT", "/nonexistent"), "")
     loaded = sorted(
         {
@@ -281,9 +295,12 @@ def main() -> None:
     project = [p for p in loaded if p.startswith(root) and not p.startswith(sys.prefix)]
     from figblog.engine import _child
 
+    _child.hide(themes)
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
         if not isinstance(path, str) or os.path.abspath(path) not in project:
             _child.OUTSIDE_MODULES[id(module)] = module
+    gc.collect()
+    gc.freeze()  # children then share the preloaded objects' pages instead of copying them
     control.sendall(json.dumps({"ready": True, "project_files": project}).encode())
     serve(control)

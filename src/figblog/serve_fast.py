@@ -40,6 +40,7 @@ from figblog.engine.sitepatch import (
     snapshot,
 )
 from figblog.serve_watch import skip_reload, wake_on_change
+from figblog.values import VALUES_FILE
 
 __all__ = ["install", "remember"]
 
@@ -247,7 +248,7 @@ def _check_same_text(old: Renderer, new: Renderer, script: str) -> None:
             raise PatchError(f"{rel} now writes {', '.join(after.outputs) or 'nothing'}")
         for name in after.outputs:
             a, b = before.out / name, after.out / name
-            if name.endswith(".md"):
+            if name.endswith(".md") or name == VALUES_FILE:
                 if a.read_bytes() != b.read_bytes():
                     raise PatchError(f"{rel} wrote new text in {name}")
             elif before.facts(name).pixels != after.facts(name).pixels:

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 from figblog.data.bees import make_split
 from figblog.learn.train import TrainConfig
 from figblog.plotting import apply_theme, picture_axes, save_png
+from figblog.values import publish
 
 p = apply_theme()
 cfg = TrainConfig()
@@ -40,3 +41,10 @@ with open("data-facts.md", "w") as fh:
         "very end (*test*), so that the final scores come from pictures the network has never "
         "seen. Each split is drawn from its own seeds, so no scene is in two of them.\n"
     )
+
+side = cfg.scenes.size
+# LaTeX groups the digits with a thin space, as in the post's other formulas.
+numbers = side * side * cfg.net.in_channels
+publish(
+    size=side, in_channels=cfg.net.in_channels, input_numbers=f"{numbers:,}".replace(",", "\\,")
+)

@@ -193,3 +193,18 @@ def test_a_failing_script_reports_its_own_error(project):
     assert result.returncode != 0
     assert "docs/index.md:3: " in result.stderr
     assert "RuntimeError: no data" in result.stderr and "figures/v.py" in result.stderr
+
+
+def test_serve_rebuilds_the_page_when_a_value_changes(valued):
+    """The fast path of `mkdocs serve` patches only pictures: new values need the pages again."""
+    from conftest import _env
+    from figblog.sitecheck.live import LiveServe, wait_for
+
+    with LiveServe(valued.root, _env(valued)) as serve:
+        assert wait_for(lambda: "runs 51 epochs" in serve.get(), seconds=60), serve.log()
+        serve.idle()
+        valued.script("v.py", SCRIPT.format(epochs=52))
+        assert wait_for(lambda: "runs 52 epochs" in serve.get(), seconds=60), serve.log()
+        assert "figures/v.py wrote new text in values.json; rebuilding the site" in serve.log(), (
+            serve.log()
+        )

@@ -20,10 +20,11 @@ from figblog.values import publish
 
 p = apply_theme()
 cfg = TrainConfig()
-images, masks = make_split("train", 3, seed=cfg.seed, config=cfg.scenes)
+SHOWN = 3  # scenes in the figure
+images, masks = make_split("train", SHOWN, seed=cfg.seed, config=cfg.scenes)
 
-fig, axes = plt.subplots(2, 3, figsize=(7.2, 5.0))
-for j in range(3):
+fig, axes = plt.subplots(2, SHOWN, figsize=(7.2, 5.0))
+for j in range(SHOWN):
     axes[0, j].imshow(images[j], interpolation="nearest")
     axes[1, j].imshow(masks[j], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     for ax in axes[:, j]:
@@ -46,5 +47,8 @@ side = cfg.scenes.size
 # LaTeX groups the digits with a thin space, as in the post's other formulas.
 numbers = side * side * cfg.net.in_channels
 publish(
-    size=side, in_channels=cfg.net.in_channels, input_numbers=f"{numbers:,}".replace(",", "\\,")
+    size=side,
+    shown=SHOWN,
+    in_channels=cfg.net.in_channels,
+    input_numbers=f"{numbers:,}".replace(",", "\\,"),
 )

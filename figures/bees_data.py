@@ -16,13 +16,15 @@ import matplotlib.pyplot as plt
 from figblog.data.bees import make_split
 from figblog.learn.train import TrainConfig
 from figblog.plotting import apply_theme, picture_axes, save_png
+from figblog.values import publish
 
 p = apply_theme()
 cfg = TrainConfig()
-images, masks = make_split("train", 3, seed=cfg.seed, config=cfg.scenes)
+SHOWN = 3  # scenes in the figure
+images, masks = make_split("train", SHOWN, seed=cfg.seed, config=cfg.scenes)
 
-fig, axes = plt.subplots(2, 3, figsize=(7.2, 5.0))
-for j in range(3):
+fig, axes = plt.subplots(2, SHOWN, figsize=(7.2, 5.0))
+for j in range(SHOWN):
     axes[0, j].imshow(images[j], interpolation="nearest")
     axes[1, j].imshow(masks[j], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     for ax in axes[:, j]:
@@ -40,3 +42,13 @@ with open("data-facts.md", "w") as fh:
         "very end (*test*), so that the final scores come from pictures the network has never "
         "seen. Each split is drawn from its own seeds, so no scene is in two of them.\n"
     )
+
+side = cfg.scenes.size
+# LaTeX groups the digits with a thin space, as in the post's other formulas.
+numbers = side * side * cfg.net.in_channels
+publish(
+    size=side,
+    shown=SHOWN,
+    in_channels=cfg.net.in_channels,
+    input_numbers=f"{numbers:,}".replace(",", "\\,"),
+)

@@ -17,6 +17,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from figblog.learn.cnn import UNet
 from figblog.learn.train import TrainConfig
 from figblog.plotting import apply_theme, save_png
+from figblog.values import publish
 
 p = apply_theme()
 cfg = TrainConfig()
@@ -154,3 +155,33 @@ ax.set_xlim(x_in - 0.35, hx + 0.5)
 ax.set_ylim(-1.0, top + 0.95)
 fig.tight_layout(pad=0.3)
 save_png(fig, "unet-shape.png")
+
+
+# -- the alt text and the numbers the post quotes, from the same stages as the drawing ------
+def _block(s):
+    return f"a block with {s.c_out} channels at {s.size} by {s.size}"
+
+
+enc = [s for s in stages if s.kind == "enc"]
+dec = [s for s in stages if s.kind == "dec"]
+(bottom,) = [s for s in stages if s.kind == "bottom"]
+(head,) = [s for s in stages if s.kind == "head"]
+down = ", max pooling, ".join(_block(s) for s in enc)
+up = ", ".join(f"upsampling to {_block(s)}" for s in dec)
+shape_alt = (
+    f"Diagram of the network as boxes on a U shape. Top left: the input photo, "
+    f"{cfg.net.in_channels} channels, {size} by {size}. Going down the left side: {down}, "
+    f"max pooling, and at the bottom {_block(bottom)}. Going up the right side: {up}, then a "
+    f"final box with {head.c_out} channel{'s' if head.c_out != 1 else ''} at {head.size} by "
+    f"{head.size}: the bee probability of every pixel. Dashed arrows labelled skip connect each "
+    "left block to the right block of the same size."
+)
+first, second = enc[0], enc[1] if len(enc) > 1 else bottom
+layer_weights = second.c_out * (3 * 3 * first.c_out + 1)  # 3 x 3 kernels plus one bias each
+publish(
+    shape_alt=shape_alt,
+    first_channels=first.c_out,
+    second_channels=second.c_out,
+    layer_weights=f"{layer_weights:,}".replace(",", "\\,"),  # inside LaTeX: a thin space
+    threshold=cfg.threshold,
+)

@@ -19,6 +19,7 @@ from matplotlib.colors import LogNorm
 from figblog.data.running import DescentSettings, guessed_lines, running_data
 from figblog.learn.regression import gradient_descent, mse, mse_grid
 from figblog.plotting import apply_theme, fig_to_image, save_gif
+from figblog.values import publish
 
 p = apply_theme()
 minutes, km = running_data(n=40, seed=2030)
@@ -30,10 +31,11 @@ path = gradient_descent(
 )
 
 # Every step at first, then roughly geometric spacing up to the last step.
+EVERY_STEP_TO = 8
 shown = np.unique(
     np.concatenate(
         [
-            np.arange(9),
+            np.arange(EVERY_STEP_TO + 1),
             np.geomspace(10, path.steps, 24).round().astype(int),
         ]
     )
@@ -137,3 +139,5 @@ table = [
 ]
 with open("descent-numbers.md", "w", encoding="utf-8") as out:
     out.write(summary + "\n\n" + "\n".join(table) + "\n")
+
+publish(every_step_to=EVERY_STEP_TO)

@@ -13,6 +13,7 @@ import numpy as np
 from figblog.data.running import guessed_lines, running_data
 from figblog.learn.regression import mse
 from figblog.plotting import apply_theme, fig_to_image, save_gif
+from figblog.values import publish
 
 p = apply_theme()
 minutes, km = running_data(n=40, seed=2030)
@@ -57,3 +58,5 @@ for k, (slope, intercept) in enumerate(guesses):
     frames.append(fig_to_image(fig))
 
 save_gif(frames, "guessing.gif", duration_ms=1400)
+
+publish(guesses=len(guesses))

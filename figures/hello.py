@@ -11,15 +11,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from figblog.plotting import apply_theme, save_png
+from figblog.values import Value, publish
 
 p = apply_theme()
 rng = np.random.default_rng(7)
 rolls = rng.integers(1, 7, size=1000)
 running = np.cumsum(rolls) / np.arange(1, rolls.size + 1)
+EXPECTED = np.mean(np.arange(1, 7))  # a fair die's mean
 
 fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
 ax.plot(np.arange(1, rolls.size + 1), running, color=p.data, lw=1.8, label="running mean")
-ax.axhline(3.5, color=p.accent, ls="--", lw=1.2, label="expected value 3.5")
+ax.axhline(EXPECTED, color=p.accent, ls="--", lw=1.2, label=f"expected value {EXPECTED:g}")
 ax.set_xscale("log")
 ax.set_ylim(1, 6)
 ax.set_xlabel("number of rolls")
@@ -30,5 +32,8 @@ save_png(fig, "rolls.png")
 with open("rolls.md", "w") as fh:
     fh.write(
         f"After {rolls.size} rolls the mean is **{running[-1]:.3f}**, "
-        f"{abs(running[-1] - 3.5):.3f} away from 3.5.\n"
+        f"{abs(running[-1] - EXPECTED):.3f} away from {EXPECTED:g}.\n"
     )
+
+# For the alt text and caption: where the line starts, and where it settles.
+publish(rolls=rolls.size, expected=Value(EXPECTED, fmt="g"), first=Value(running[0], fmt="g"))

@@ -17,6 +17,7 @@ from matplotlib.colors import LogNorm
 from figblog.data.running import guessed_lines, running_data
 from figblog.learn.regression import least_squares, mse, mse_grid
 from figblog.plotting import apply_theme, save_png
+from figblog.values import publish
 
 p = apply_theme()
 minutes, km = running_data(n=40, seed=2030)
@@ -131,3 +132,13 @@ ax3.tick_params(colors=p.foreground, labelsize=9)
 ax3.set_box_aspect(None, zoom=1.0)
 fig.subplots_adjust(left=-0.06, right=0.98, bottom=0.0, top=1.08)
 save_png(fig, "loss-surface-3d.png")
+
+# The alt text states the axes' ranges and the labelled contours.
+publish(
+    slope_from=slopes[0],
+    slope_to=slopes[-1],
+    intercept_from=intercepts[0],
+    intercept_to=intercepts[-1],
+    contour_from=levels[1],
+    contour_to=levels[-1],
+)

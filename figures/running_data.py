@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 
 from figblog.data.running import running_data
 from figblog.plotting import apply_theme, save_png
+from figblog.values import publish
 
 p = apply_theme()
 minutes, km = running_data(n=40, seed=2030)
@@ -21,3 +22,5 @@ ax.set_ylabel("distance (km)")
 ax.set_title("Forty runs from a made-up training log")
 fig.tight_layout()
 save_png(fig, "running-data.png")
+
+publish(runs=minutes.size)  # the post says how many runs in words and in figures

@@ -26,9 +26,11 @@ from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from figblog.learn.sgd import (
     B_TRUE,
+    DRAW_RANGE,
     M_TRUE,
     ROW_COLUMNS,
     SHEET_ROWS,
+    SHEET_X,
     DescentConfig,
     balance_point,
     descend,
@@ -40,6 +42,7 @@ from figblog.learn.sgd import (
     training_points,
 )
 from figblog.plotting import apply_theme, save_png
+from figblog.values import Value, publish
 
 p = apply_theme()
 np.random.seed(0)  # the data's own seed lives in figblog.learn.sgd.training_points
@@ -47,6 +50,7 @@ np.random.seed(0)  # the data's own seed lives in figblog.learn.sgd.training_poi
 EPOCHS = 51  # the sheet's state is shown after 51 epochs
 LONG = 200  # long enough to see the swapped descent turn round
 SHEET_M, SHEET_B = 2.051, 25.075  # what the sheet shows after 51 epochs (its own points)
+SHEET_RMSE_CELL = 17  # the sheet's own "rmse" cell at that moment
 
 x, y = training_points()
 right = DescentConfig()
@@ -123,6 +127,9 @@ def _surface(ax: plt.Axes, m_range: tuple[float, float], b_range: tuple[float, f
     ax.grid(False)
 
 
+DOT_EVERY = 10  # epochs between the dots on a path
+
+
 def _path(ax: plt.Axes, path: np.ndarray, color: str, label: str, epochs: int) -> None:
     """Draw the first epoch step by step (thin), then (m, b) at the end of every epoch (bold).
 
@@ -133,14 +140,15 @@ def _path(ax: plt.Axes, path: np.ndarray, color: str, label: str, epochs: int) -
     ends = path[: epochs * n + 1 : n]
     halo = [patheffects.withStroke(linewidth=3.0, foreground=p.background)]
     ax.plot(ends[:, 1], ends[:, 0], "-", lw=1.8, color=color, path_effects=halo)
-    ax.plot(ends[::10, 1], ends[::10, 0], "o", ms=5, color=color, mec=p.background, mew=0.8,
+    dots = ends[::DOT_EVERY]
+    ax.plot(dots[:, 1], dots[:, 0], "o", ms=5, color=color, mec=p.background, mew=0.8,
             label=label)  # fmt: skip
 
 
 M_RANGE, B_RANGE = (0.8, 3.4), (-3.0, 34.0)
 fig, ax = plt.subplots(figsize=(7, 4.6))
 _surface(ax, M_RANGE, B_RANGE)
-_path(ax, run.path, p.accent, f"{EPOCHS} epochs, a dot every 10", EPOCHS)
+_path(ax, run.path, p.accent, f"{EPOCHS} epochs, a dot every {DOT_EVERY}", EPOCHS)
 ax.plot([1.0], [1.0], "s", ms=7, color=p.foreground, mec=p.background, label="start, m = b = 1")
 ax.set_xlim(*B_RANGE)
 ax.set_ylim(*M_RANGE)
@@ -256,3 +264,31 @@ for k in (0, 4):  # x = 7 and x = 50
     ]
 with open("sheet-rows.md", "w", encoding="utf-8") as f:
     f.write("\n".join(lines) + "\n")
+
+# What the post's sentences and alt texts quote.
+publish(
+    epochs=EPOCHS,
+    later_epochs=EPOCHS - 1,
+    long=LONG,
+    h=right.h,
+    lr=right.learning_rate,
+    points=n,
+    visible=len(SHEET_X),
+    drawn=n - len(SHEET_X),
+    visible_x=", ".join(str(v) for v in SHEET_X),
+    draw_low=DRAW_RANGE[0],
+    draw_high=DRAW_RANGE[1],
+    x_max=Value(x.max(), fmt="g"),
+    start_m=Value(run.m[0], fmt="g"),
+    start_b=Value(run.b[0], fmt="g"),
+    m_true=Value(M_TRUE, fmt="g"),
+    b_true=Value(B_TRUE, fmt="g"),
+    sheet_m=SHEET_M,
+    sheet_b=SHEET_B,
+    sheet_rmse_cell=SHEET_RMSE_CELL,
+    m_from=Value(M_RANGE[0], fmt="g"),
+    m_to=Value(M_RANGE[1], fmt="g"),
+    b_from=Value(B_RANGE[0], fmt="g"),
+    b_to=Value(B_RANGE[1], fmt="g"),
+    dot_every=DOT_EVERY,
+)

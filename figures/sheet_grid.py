@@ -16,6 +16,7 @@ from matplotlib.colors import LogNorm, Normalize, to_hex, to_rgb
 
 from figblog.learn.sgd import B_TRUE, M_TRUE, five_points, rmse_grid
 from figblog.plotting import apply_theme, save_png
+from figblog.values import Value, publish
 
 p = apply_theme()
 np.random.seed(0)  # nothing here is random; the seed is the convention
@@ -79,6 +80,7 @@ with open("loss-grid.md", "w", encoding="utf-8") as f:
 # -- the fine heat map --------------------------------------------------------------------
 fine_m = np.linspace(0.5, 8.5, 321)
 fine_b = np.linspace(-1.5, 31.5, 331)
+LEVELS = [5, 10, 20, 40, 80, 160]  # labelled contours of the RMSE
 surface = rmse_grid(fine_m, fine_b, x, y)  # (321, 331): rows m, columns b, like the table
 
 fig, ax = plt.subplots(figsize=(7, 4.6))
@@ -93,9 +95,7 @@ image = ax.pcolormesh(
 )
 # Lines in the text colour with a halo in the page colour stay visible on both ends of the map.
 halo = [patheffects.withStroke(linewidth=2.4, foreground=p.background)]
-contours = ax.contour(
-    fine_b, fine_m, surface, levels=[5, 10, 20, 40, 80, 160], colors=p.foreground, linewidths=0.8
-)
+contours = ax.contour(fine_b, fine_m, surface, levels=LEVELS, colors=p.foreground, linewidths=0.8)
 contours.set(path_effects=halo)
 for label in ax.clabel(contours, fmt="%d", fontsize=8):
     label.set_path_effects(halo)
@@ -128,3 +128,18 @@ bar = fig.colorbar(image, ax=ax, pad=0.02)
 bar.set_label("RMSE (log scale)")
 fig.tight_layout()
 save_png(fig, "loss-heatmap.png")
+
+# What the post's sentences and alt texts quote.
+publish(
+    m_step=int(ms[1] - ms[0]),
+    b_step=int(bs[1] - bs[0]),
+    guesses=grid.size,
+    m_from=Value(fine_m[0], fmt="g"),
+    m_to=Value(fine_m[-1], fmt="g"),
+    b_from=Value(fine_b[0], fmt="g"),
+    b_to=Value(fine_b[-1], fmt="g"),
+    contour_from=LEVELS[0],
+    contour_to=LEVELS[-1],
+    m_true=Value(M_TRUE, fmt="g"),
+    b_true=Value(B_TRUE, fmt="g"),
+)

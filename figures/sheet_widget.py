@@ -10,6 +10,7 @@ import html
 import json
 
 from figblog.learn.sgd import DescentConfig, training_points
+from figblog.values import publish
 
 x, y = training_points()
 config = DescentConfig()
@@ -20,6 +21,7 @@ def _numbers(values: list[float]) -> str:
     return json.dumps([int(v) if float(v).is_integer() else float(v) for v in values])
 
 
+EPOCHS_PER_PRESS = 5  # the sheet's button runs five epochs unless told otherwise
 attrs = {
     "data-x": _numbers(x.tolist()),
     "data-y": _numbers(y.tolist()),
@@ -27,7 +29,7 @@ attrs = {
     "data-b0": "1",
     "data-h": f"{config.h:g}",
     "data-lr": f"{config.learning_rate:.4f}",
-    "data-epochs": "5",
+    "data-epochs": str(EPOCHS_PER_PRESS),
 }
 attributes = " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
 with open("widget.md", "w", encoding="utf-8") as f:
@@ -37,3 +39,5 @@ with open("widget.md", "w", encoding="utf-8") as f:
         "descent step by step.</em></p>\n"
         "</div>\n"
     )
+
+publish(epochs_per_press=EPOCHS_PER_PRESS)

@@ -30,7 +30,7 @@ from mkdocs.structure.pages import Page
 from figblog import notebooks, serve_fast
 from figblog.engine.build import Engine, EngineError
 from figblog.engine.hashing import FileHasher, hash_text
-from figblog.engine.refs import FigureRef, scan
+from figblog.engine.refs import FigureRef, ValueRef, scan, scan_values
 from figblog.engine.render import Renderer
 from figblog.engine.source_html import SourceHtml
 
@@ -148,13 +148,17 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return files
         prefix = Path(self.config.figures_dir).as_posix()
         refs: list[FigureRef] = []
+        values: list[ValueRef] = []
         for f in files.documentation_pages():
             if not f.src_uri.endswith(".md"):
                 continue  # notebooks are pages too, but their JSON holds no references
             page = self._page_label(f)
-            found, errors = scan(_source_text(f), page, prefix)
+            text = _source_text(f)
+            found, errors = scan(text, page, prefix)
+            found_values, value_errors = scan_values(text, page)
             refs += found
-            for err in errors:
+            values += found_values
+            for err in [*errors, *value_errors]:
                 log.warning(str(err))
         debug = log.isEnabledFor(logging.DEBUG)
         relay = log.info if self.config.verbose else log.debug
@@ -171,14 +175,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             )
         except EngineError as exc:
             raise PluginError(str(exc)) from exc
-        outcomes = engine.build(r.script for r in refs)
+        outcomes = engine.build(r.script for r in [*refs, *values])
         if outcomes:
             log.info(engine.summary(outcomes).removeprefix("figblog: "))
         limit = int(self.config.max_output_mb * 1_000_000) or None
         self.renderer = Renderer(
             engine, outcomes, self.config.site_prefix, self.source_html, max_bytes=limit
         )
-        for message in self.renderer.check(refs):
+        for message in self.renderer.check(refs, values):
             log.warning(message)
         for src_uri, path in self.renderer.published_files(refs).items():
             files.append(File.generated(config, src_uri, abs_src_path=str(path)))
@@ -187,7 +191,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Swap the page's references for figures, inserted text or error boxes."""
+        """Swap the page's references for figures, inserted text, values or error boxes."""
         if self.renderer is None:
             return markdown
         label = self._page_label(page.file)

@@ -40,6 +40,7 @@ from figblog.engine.sitepatch import (
     snapshot,
 )
 from figblog.serve_watch import skip_reload, wake_on_change
+from figblog.values import VALUES_FILE
 
 __all__ = ["install", "remember"]
 
@@ -165,8 +166,6 @@ class _FastBuilder:
         renderer = build.renderer
         engine = renderer.engine
         old_files = renderer.published_files()
-        # Read now: the build below may prune the entries its runs make unreachable.
-        old_texts = _texts(renderer, scripts)
         outcomes = engine.build(sorted(scripts))
         for outcome in outcomes.values():
             if outcome.status == "failed":
@@ -174,7 +173,7 @@ class _FastBuilder:
         fresh = copy.copy(renderer)
         fresh.outcomes = {**renderer.outcomes, **outcomes}
         for script in scripts:
-            _check_same_text(renderer, fresh, script, old_texts)
+            _check_same_text(renderer, fresh, script)
         new_files = fresh.published_files()
         patch = Patch(Path(build.config.site_dir))
         patch.add_published(old_files, new_files, pair_published(old_files, new_files))
@@ -238,23 +237,7 @@ def _is_scratch(path: str) -> bool:
     )
 
 
-def _texts(renderer: Renderer, scripts: set[str]) -> dict[tuple[str, str, str], bytes]:
-    """The Markdown outputs of ``scripts`` as the pages show them now."""
-    texts = {}
-    for (script, theme), outcome in renderer.outcomes.items():
-        if script in scripts and outcome.entry is not None:
-            for name in outcome.entry.outputs:
-                if name.endswith(".md"):
-                    try:
-                        texts[script, theme, name] = (outcome.entry.out / name).read_bytes()
-                    except OSError:
-                        pass  # gone: the comparison below then asks for a rebuild
-    return texts
-
-
-def _check_same_text(
-    old: Renderer, new: Renderer, script: str, old_texts: dict[tuple[str, str, str], bytes]
-) -> None:
+def _check_same_text(old: Renderer, new: Renderer, script: str) -> None:
     """PatchError unless the script's pages need nothing but new image bytes."""
     rel = old.engine.script_rel(script)
     for theme in old.engine.themes:
@@ -264,8 +247,9 @@ def _check_same_text(
         if before.outputs != after.outputs:
             raise PatchError(f"{rel} now writes {', '.join(after.outputs) or 'nothing'}")
         for name in after.outputs:
-            if name.endswith(".md"):
-                if old_texts.get((script, theme, name)) != (after.out / name).read_bytes():
+            if name.endswith(".md") or name == VALUES_FILE:
+                # Hashes from the manifests: the old entry's files may be gone (pruned).
+                if before.facts(name).sha256 != after.facts(name).sha256:
                     raise PatchError(f"{rel} wrote new text in {name}")
             elif before.facts(name).pixels != after.facts(name).pixels:
                 raise PatchError(f"{rel} drew {name} at a new size")

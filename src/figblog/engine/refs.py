@@ -1,20 +1,26 @@
-"""Find figure references in Markdown.
+"""Find figure references and value references in Markdown.
 
 A figure reference is an ordinary Markdown image whose source names a script
 in the figures folder and, after ``#``, the file it writes::
 
     ![Alt text](figures/loss_surface.py#loss-surface.png){ .show-source }
 
-References inside fenced code blocks and inline code spans are ignored, so a
+A value reference puts one value that a script publishes (``figblog.values``)
+inside a sentence, optionally with a format spec of its own::
+
+    It runs {{ sheet_descent.py:epochs }} epochs at a rate of {{ sheet_descent.py:lr | .1e }}.
+
+Both kinds inside fenced code blocks and inline code spans are ignored, so a
 post can show the syntax without triggering it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["FigureRef", "RefError", "scan"]
+__all__ = ["FigureRef", "RefError", "ValueRef", "scan", "scan_values"]
 
 _IMAGE = re.compile(
     r"!\[(?P<alt>(?:\\.|[^\]\\])*)\]"  # ![alt], with escaped brackets allowed
@@ -28,6 +34,13 @@ _CLASS = re.compile(r"(?:^|\s)\.show-source(?=\s|$)")
 # A line that opens a container whose content is indented: an admonition, a
 # collapsible block or a list item.
 _CONTAINER = re.compile(r"^[ \t]*(?:(?:!!!|\?\?\?\+?)[ \t]+\S|(?:[-*+]|\d{1,9}[.)])[ \t]+)")
+# Anything opening with "{{ <something>.py" is meant as a value reference; other double
+# braces (LaTeX such as \frac{{a}}{b}) are left alone.
+_VALUE_START = re.compile(r"\{\{[ \t]*[^\s{}|:]*\.py(?![A-Za-z0-9_])")
+_VALUE = re.compile(
+    r"\{\{[ \t]*(?P<script>[^\s{}|:]+)[ \t]*:[ \t]*(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"[ \t]*(?:\|[ \t]*(?P<fmt>[^{}|\n]*?)[ \t]*)?\}\}"
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,29 @@ class RefError:
 
     def __str__(self) -> str:
         return f"{self.page}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ValueRef:
+    """One value reference: where it stands, which script, which name, which format.
+
+    ``line`` is 1-based and ``start``/``end`` are the character offsets of the
+    whole ``{{ ... }}`` within that line. ``fmt`` is None unless the reference
+    gives its own format after ``|``.
+    """
+
+    page: str
+    line: int
+    start: int
+    end: int
+    script: str  # relative to the figures folder, POSIX separators
+    name: str
+    fmt: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``page:line``, the way an editor wants it."""
+        return f"{self.page}:{self.line}"
 
 
 def _mask_code_spans(line: str) -> str:
@@ -204,15 +240,8 @@ def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef]
     """
     refs: list[FigureRef] = []
     errors: list[RefError] = []
-    blocks = _Blocks()
     lead = prefix.rstrip("/") + "/"
-    # Split on \n alone, as Python-Markdown does: str.splitlines() also splits on
-    # form feeds and Unicode separators, which would shift every line number after them.
-    for number, line in enumerate(text.split("\n"), start=1):
-        prose = blocks.prose(line)
-        if prose is None or "![" not in prose:
-            continue
-        masked = _mask_code_spans(prose)
+    for number, line, masked in _prose_lines(text, "!["):
         found = list(_IMAGE.finditer(masked))
         for opening in re.finditer(re.escape("](" + lead), masked):
             if not any(im.start() < opening.start() < im.end() for im in found):
@@ -250,3 +279,46 @@ def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef]
                 )
             )
     return refs, errors
+
+
+def scan_values(text: str, page: str) -> tuple[list[ValueRef], list[RefError]]:
+    """Return the value references in ``text`` and the malformed ones as errors.
+
+    Never raises for any input text.
+    """
+    refs: list[ValueRef] = []
+    errors: list[RefError] = []
+    for number, _line, masked in _prose_lines(text, "{{"):
+        for start in _VALUE_START.finditer(masked):
+            m = _VALUE.match(masked, start.start())
+            script = m["script"] if m else ""
+            if m is None or not _SCRIPT.match(script) or ".." in script.split("/"):
+                shown = masked[start.start() : masked.find("}}", start.start()) + 2 or None]
+                errors.append(
+                    RefError(
+                        page,
+                        number,
+                        f"badly formed value reference {shown!r}: expected "
+                        "'{{ <script>.py:<name> }}' or '{{ <script>.py:<name> | <format> }}', "
+                        "with the script's path inside the figures folder",
+                    )
+                )
+                continue
+            fmt = m["fmt"] or None
+            refs.append(ValueRef(page, number, m.start(), m.end(), script, m["name"], fmt))
+    return refs, errors
+
+
+def _prose_lines(text: str, needle: str) -> Iterator[tuple[int, str, str]]:
+    """Yield ``(number, line, line with code spans and comments blanked)`` for prose lines.
+
+    Lines Markdown treats as code (see :class:`_Blocks`) are skipped, and only lines
+    holding ``needle`` are yielded (a cheap filter before any regex).
+    """
+    blocks = _Blocks()
+    # Split on \n alone, as Python-Markdown does: str.splitlines() also splits on
+    # form feeds and Unicode separators, which would shift every line number after them.
+    for number, line in enumerate(text.split("\n"), start=1):
+        prose = blocks.prose(line)
+        if prose is not None and needle in prose:
+            yield number, line, _mask_code_spans(prose)

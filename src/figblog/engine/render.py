@@ -21,9 +21,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from figblog.engine import inline
 from figblog.engine.build import Engine, Outcome
 from figblog.engine.facts import OutputFacts
-from figblog.engine.refs import FigureRef, scan
+from figblog.engine.refs import FigureRef, ValueRef, scan
 from figblog.engine.source_html import SourceHtml
 
 __all__ = ["Renderer"]
@@ -58,6 +59,7 @@ class Renderer:
         self.themes = engine.themes
         self.source_html = source_html
         self._script_hashes: dict[str, str | None] = {}
+        self._published: dict[Path, inline.Published | str] = {}  # run folder -> values
 
     # -- where things go -------------------------------------------------------------
 
@@ -115,7 +117,7 @@ class Renderer:
             if outcome.entry is None:
                 continue
             for name in outcome.entry.outputs:
-                if not name.endswith(_TEXT_OUTPUTS):
+                if not name.endswith(_TEXT_OUTPUTS) and name != inline.VALUES_FILE:
                     files[self._variant_uri(script, theme, name)] = outcome.entry.out / name
             files.setdefault(self._script_uri(script), self.engine.script_path(script))
         return files
@@ -159,19 +161,24 @@ class Renderer:
             )
         return ref.output, None
 
-    def check(self, refs: list[FigureRef]) -> list[str]:
+    def check(self, refs: list[FigureRef], values: Iterable[ValueRef] = ()) -> list[str]:
         """Every problem with these references, each message naming the page and line."""
         messages: list[str] = []
-        by_script: dict[str, list[FigureRef]] = defaultdict(list)
-        for ref in refs:
+        by_script: dict[str, list[FigureRef | ValueRef]] = defaultdict(list)
+        for ref in [*refs, *values]:
             by_script[ref.script].append(ref)
         for script, script_refs in by_script.items():
             failure = self._failure(script)
             if failure:
-                where = ", ".join(r.where for r in script_refs)
+                where = ", ".join(dict.fromkeys(r.where for r in script_refs))
                 messages.append(f"{where}: {failure}")
                 continue
             for ref in script_refs:
+                if isinstance(ref, ValueRef):
+                    _, error = self._value(ref)
+                    if error:
+                        messages.append(f"{ref.where}: {error}")
+                    continue
                 output, error = self._output_of(ref)
                 if error:
                     messages.append(f"{ref.where}: {error}")
@@ -202,14 +209,42 @@ class Renderer:
 
     # -- writing Markdown ------------------------------------------------------------
 
+    def _value(self, ref: ValueRef) -> tuple[str | None, str | None]:
+        """The text of a value reference, or the error to report instead."""
+        failure = self._failure(ref.script)
+        if failure:
+            return None, failure
+        rel = self.engine.script_rel(ref.script)
+        found: list[inline.Published] = []
+        for theme in self.themes:
+            entry = self.outcomes[ref.script, theme].entry
+            assert entry is not None  # no failure
+            published = inline.read_published(entry.out, rel, self._published)
+            if isinstance(published, str):
+                return None, published
+            found.append(published)
+        if any(p != found[0] for p in found[1:]):
+            return None, (
+                f"figure script {rel} publishes different values in the {' and '.join(self.themes)}"
+                " themes; a value in a sentence must not depend on the colour scheme"
+            )
+        return inline.value_text(found[0], ref, rel)
+
     def render(self, markdown: str, page: str, page_uri: str, line_offset: int = 0) -> str:
-        """Return ``markdown`` with each reference replaced; ``page_uri`` is its src path."""
+        """Return ``markdown`` with each reference replaced; ``page_uri`` is its src path.
+
+        Values go in first, so that a figure's alt text may hold them too.
+        """
         prefix = self.engine.figures_dir.name
+        markdown, failed = inline.substitute(markdown, page, self._value, line_offset)
         refs, _ = scan(markdown, page, prefix)
-        if not refs:
+        if not refs and not failed:
             return markdown
         lines = markdown.split("\n")
         blocks: dict[int, list[str]] = defaultdict(list)  # insert after line index
+        for index, vref, message in failed:
+            title = f"Value not computed: {prefix}/{vref.script}:{vref.name}"
+            blocks[_block_end(lines, index)].append(_error_box(title, message))
         base = posixpath.dirname(page_uri)
         resolved = [(ref, *self._resolve(ref)) for ref in refs]  # (ref, output, error)
         # A figure in the first screen is often the largest thing a reader sees first: load it
@@ -224,7 +259,8 @@ class Renderer:
             if error or output is None:
                 where = f"{page}:{ref.line + line_offset}"
                 replacement = ""
-                blocks[_block_end(lines, i)].append(_error_box(ref, where, error or "", prefix))
+                title = f"Figure not made: {prefix}/{ref.script}"
+                blocks[_block_end(lines, i)].append(_error_box(title, f"{where}: {error}"))
             elif output.endswith(_TEXT_OUTPUTS):
                 entry = self.outcomes[ref.script, self.themes[0]].entry
                 assert entry is not None
@@ -303,14 +339,10 @@ def _block_end(lines: list[str], i: int) -> int:
     return j
 
 
-def _error_box(ref: FigureRef, where: str, error: str, prefix: str) -> str:
-    text = f"{where}: {error}"
+def _error_box(title: str, text: str) -> str:
     # The message is the script's (an exception's text): a fence longer than any run of
     # backticks in it keeps it inside the box, where Markdown escapes any HTML.
     longest = max((len(run) for run in re.findall(r"`+|~+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     body = "\n".join("    " + line for line in text.split("\n"))
-    return (
-        f'!!! failure "Figure not made: {prefix}/{ref.script}"\n\n'
-        f"    {fence}text\n{body}\n    {fence}"
-    )
+    return f'!!! failure "{title}"\n\n    {fence}text\n{body}\n    {fence}'

@@ -32,6 +32,7 @@ import numpy as np
 
 __all__ = [
     "B_TRUE",
+    "DRAW_RANGE",
     "M_TRUE",
     "ROW_COLUMNS",
     "SHEET_ROWS",
@@ -69,6 +70,7 @@ SHEET_ROWS = (
     (40, 110, 2.058, 25.211, -5, 2.059, -196, 25.231),
 )
 _DRAW_SEED = 2026  # draws the nine x values the dump cut off
+DRAW_RANGE = (1, 50)  # the drawn x values are whole numbers in this range, ends included
 
 # One row of the sheet's descent table, in the sheet's column order.
 ROW_COLUMNS = (
@@ -141,7 +143,9 @@ def training_points() -> tuple[np.ndarray, np.ndarray]:
     The nine are whole numbers from 1 to 50 drawn with a fixed seed, since the dump stops after
     the eleventh row; every y sits exactly on y = 2x + 30, as in the sheet.
     """
-    drawn = np.random.default_rng(_DRAW_SEED).integers(1, 51, size=N_TRAIN - len(SHEET_X))
+    drawn = np.random.default_rng(_DRAW_SEED).integers(
+        DRAW_RANGE[0], DRAW_RANGE[1] + 1, size=N_TRAIN - len(SHEET_X)
+    )
     x = np.concatenate([np.array(SHEET_X, dtype=float), drawn.astype(float)])
     return x, M_TRUE * x + B_TRUE
 

@@ -42,6 +42,7 @@ from figblog.learn.sgd import (
     training_points,
 )
 from figblog.plotting import apply_theme, save_png
+from figblog.plotting.contrast import path_surface
 
 p = apply_theme()
 np.random.seed(0)  # the data's own seed lives in figblog.learn.sgd.training_points
@@ -111,7 +112,7 @@ def _surface(ax: plt.Axes, m_range: tuple[float, float], b_range: tuple[float, f
     fm = np.linspace(*m_range, 161)
     fb = np.linspace(*b_range, 161)
     s = rmse_grid(fm, fb, x, y)  # (161, 161): rows m, columns b
-    ax.pcolormesh(fb, fm, s, cmap=p.sequential, norm=LogNorm(vmin=0.5, vmax=s.max()),
+    ax.pcolormesh(fb, fm, s, cmap=path_surface(p), norm=LogNorm(vmin=0.5, vmax=s.max()),
                   shading="auto", rasterized=True, alpha=0.9)  # fmt: skip
     halo = [patheffects.withStroke(linewidth=2.2, foreground=p.background)]
     cs = ax.contour(fb, fm, s, levels=[1, 2, 5, 10, 20, 40], colors=p.muted, linewidths=0.7)

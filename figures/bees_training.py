@@ -1,4 +1,4 @@
-"""The network learning to see bees: ``learning.gif`` and ``training-curves.png``.
+"""The network learning to see bees: ``learning.gif``, ``training-curves.png`` and a caption.
 
 ``learning.gif``: one held-out test scene, its label, and the network's bee probability
 for every pixel (black = surely not bee, white = surely bee) before training and after
@@ -8,7 +8,10 @@ each epoch, with that scene's IoU at the 0.5 threshold. The last frame is held l
 epoch's steps) and the validation loss per epoch; right, the validation IoU per epoch,
 with the best epoch marked (its weights are the ones kept).
 
-Both come from the same memoised training run as every other bee figure, so the site
+``learning-label.md``: a sentence for the caption, counting the connected white shapes in the
+scene's label with a flood fill (bees that touch are one shape) and giving their sizes.
+
+All come from the same memoised training run as every other bee figure, so the site
 build trains the network once.
 """
 
@@ -20,6 +23,7 @@ import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from figblog.learn.metrics import scores
+from figblog.learn.shapes import label_shapes
 from figblog.learn.train import TrainConfig, trained_segmenter
 from figblog.plotting import apply_theme, fig_to_image, picture_axes, save_gif, save_png
 
@@ -52,6 +56,24 @@ for epoch, probs in enumerate(frames_probs):
 durations = [900] + [260] * (len(images) - 2) + [2500]
 save_gif(images, "learning.gif", duration_ms=durations)
 plt.close(fig)
+
+
+def _listed(values: list[int]) -> str:
+    """Return ``1,024``, ``1,024 and 12`` or ``1,024, 40 and 12``."""
+    words = [f"{v:,}" for v in values]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# --- what the label shows, counted, for the caption: bees that touch are one shape ---
+shape_labels, n_shapes = label_shapes(mask)
+sizes = sorted((int(np.count_nonzero(shape_labels == k)) for k in range(1, n_shapes + 1)),
+               reverse=True)  # fmt: skip
+with open("learning-label.md", "w", encoding="utf-8") as fh:
+    fh.write(
+        f"The label of this scene has {n_shapes} separate white "
+        f"{'shape' if n_shapes == 1 else 'shapes'} ({_listed(sizes)} pixels): bees that touch "
+        "merge into one shape.\n"
+    )
 
 # --- the curves ---
 epochs = np.arange(1, cfg.epochs + 1)

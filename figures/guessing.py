@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from figblog.data.running import guessed_lines, running_data
+from figblog.data.running import frame_mse, guessed_lines, running_data
 from figblog.learn.regression import mse
 from figblog.plotting import apply_theme, fig_to_image, save_gif
 from figblog.values import publish
@@ -53,7 +53,7 @@ for k, (slope, intercept) in enumerate(guesses):
     label.set_text(
         f"guess {k + 1} of {len(guesses)}\n"
         f"f(x) = {slope:.3f}x {sign} {abs(intercept):.2f}\n"
-        f"MSE = {mse(np.array([slope, intercept]), minutes, km):.1f} km²"
+        f"MSE = {frame_mse(mse(np.array([slope, intercept]), minutes, km))} km²"
     )
     frames.append(fig_to_image(fig))
 

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from figblog.data.running import guessed_lines, running_data
+from figblog.data.running import frame_mse, guessed_lines, running_data
 from figblog.learn.regression import mse, predict
 from figblog.plotting import apply_theme, save_png
 
@@ -125,6 +125,6 @@ with open("misfit-numbers.md", "w", encoding="utf-8") as out:
 with open("misfit-mse.md", "w", encoding="utf-8") as out:
     out.write(
         f"Averaged over all {len(km)} runs, guess {best + 1} scores an MSE of "
-        f"{losses[best]:.2f} km², the number printed on frame {best + 1} of the guessing "
-        "animation."
+        f"{losses[best]:.2f} km²; frame {best + 1} of the guessing animation prints it to one "
+        f"decimal, {frame_mse(losses[best])} km²."
     )

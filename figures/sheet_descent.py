@@ -10,7 +10,9 @@ Writes
 - ``path.png``: the path of (m, b) over the RMSE surface;
 - ``swapped.png``: the sheet's swapped-column descent against the correct one, path and RMSE;
 - ``after-51.md``: a table of where each variant is after 51 epochs, next to the sheet's numbers;
-- ``swapped-numbers.md``: a sentence on how the swapped descent bottoms out and then climbs;
+- ``swapped-numbers.md``: how the swapped descent starts slower, overtakes (the epochs where it
+  is ahead, computed), bottoms out and then climbs;
+- ``swapped-balance.md``: where the swapped steps balance, for the plotted forward-difference run;
 - ``sheet-rows.md``: two of the sheet's printed rows against exact and finite-difference slopes.
 """
 
@@ -42,6 +44,7 @@ from figblog.learn.sgd import (
     training_points,
 )
 from figblog.plotting import apply_theme, save_png
+from figblog.plotting.contrast import path_surface
 from figblog.values import Value, publish
 
 p = apply_theme()
@@ -113,7 +116,7 @@ def _surface(ax: plt.Axes, m_range: tuple[float, float], b_range: tuple[float, f
     fm = np.linspace(*m_range, 161)
     fb = np.linspace(*b_range, 161)
     s = rmse_grid(fm, fb, x, y)  # (161, 161): rows m, columns b
-    ax.pcolormesh(fb, fm, s, cmap=p.sequential, norm=LogNorm(vmin=0.5, vmax=s.max()),
+    ax.pcolormesh(fb, fm, s, cmap=path_surface(p), norm=LogNorm(vmin=0.5, vmax=s.max()),
                   shading="auto", rasterized=True, alpha=0.9)  # fmt: skip
     halo = [patheffects.withStroke(linewidth=2.2, foreground=p.background)]
     cs = ax.contour(fb, fm, s, levels=[1, 2, 5, 10, 20, 40], colors=p.muted, linewidths=0.7)
@@ -231,12 +234,28 @@ with open("after-51.md", "w", encoding="utf-8") as f:
     f.write("\n".join(table) + "\n")
 
 best = int(np.argmin(slip.rmse))
+ahead = np.flatnonzero(slip.rmse < run.rmse)  # epochs after which the swapped run is lower
+# The prose names one stretch of epochs; make sure the simulation has exactly one.
+assert ahead.size and np.all(np.diff(ahead) == 1), "the swapped run is ahead more than once"
 with open("swapped-numbers.md", "w", encoding="utf-8") as f:
     f.write(
-        f"With the columns swapped the RMSE falls faster at first and is lowest, "
+        f"At first the swapped columns are the slower ones: after one epoch the RMSE is "
+        f"{run.rmse[1]:.2f} with the correct columns and {slip.rmse[1]:.2f} with the swapped "
+        f"ones. The swapped run keeps falling while the correct one crawls, and from epoch "
+        f"{ahead[0]} to epoch {ahead[-1]} it is the lower of the two. It is lowest, "
         f"{slip.rmse[best]:.2f}, after {best} epochs; then it climbs again: "
         f"{slip.rmse[EPOCHS]:.2f} after {EPOCHS} epochs and {slip.rmse[LONG]:.2f} after {LONG}, "
         f"where the correct descent has crept down to {run.rmse[LONG]:.2f}.\n"
+    )
+# Swapping the columns changes which parameter each equation moves, not where they balance:
+# the forward-difference run balances where the correct one does (see ``epoch-one.md``).
+with open("swapped-balance.md", "w", encoding="utf-8") as f:
+    f.write(
+        f"The only place where the swapped steps balance is the one where the correct steps "
+        f"balance: with forward differences, as in the run plotted above, $m = {bal_m:.3f}$, "
+        f"$b = {bal_b:.2f}$, close to the answer $m = {M_TRUE:g}$, $b = {B_TRUE:g}$ that "
+        f"exact derivatives would balance at. But it is a balance like a pencil on its tip: "
+        f"any drift along the valley grows.\n"
     )
 
 # -- two of the sheet's printed rows, recomputed --------------------------------------------

@@ -96,3 +96,39 @@ def test_load_rejects_a_file_without_config(tmp_path):
 def test_forward_rejects_sizes_that_do_not_halve(tiny):
     with pytest.raises(ValueError, match="divisible by 4"):
         tiny.forward(np.zeros((1, 6, 8, 3), np.float32))
+
+
+def test_depth_zero_is_a_working_network_without_encoder_or_decoder():
+    net = UNet(UNetConfig(base_channels=2, depth=0, convs_per_block=1, seed=1))
+    as_float64(net)
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 5, 7, 3))  # no halving, so any size works
+    assert net.forward(x).shape == (2, 5, 7)
+    # bottom 3->2 with batch norm, then the 1x1 head 2->1
+    assert net.n_parameters() == 9 * 3 * 2 + 2 + 2 * 2 + 2 + 1
+    y = rng.random((2, 5, 7)) < 0.4
+    _, grad = bce_with_logits(net.forward(x), y)
+    net.backward(grad)
+    w = net.bottom.layers[0].params["w"]
+    analytic = net.gradients()["bottom.0.w"].copy()
+
+    def loss() -> float:
+        return bce_with_logits(net.forward(x), y)[0]
+
+    np.testing.assert_allclose(analytic, numeric_grad(loss, w), rtol=1e-4, atol=1e-7)
+
+
+def test_biases_before_batch_norm_get_no_gradient_and_are_counted(tiny):
+    as_float64(tiny)
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((3, 4, 4, 3))
+    _, grad = bce_with_logits(tiny.forward(x), rng.random((3, 4, 4)) < 0.3)
+    tiny.backward(grad)
+    grads = tiny.gradients()
+    idle = [name for name in grads if name.endswith(".b") and not name.startswith("head")]
+    for name in idle:
+        np.testing.assert_allclose(grads[name], 0.0, atol=1e-12)
+    assert np.abs(grads["head.b"]).max() > 1e-6  # the head's bias feeds no batch norm
+    assert tiny.n_idle_biases() == sum(grads[name].size for name in idle) == 2 + 4 + 8 + 4 + 2
+    plain = UNet(UNetConfig(base_channels=2, depth=2, convs_per_block=1, batch_norm=False))
+    assert plain.n_idle_biases() == 0

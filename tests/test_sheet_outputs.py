@@ -120,3 +120,40 @@ def _luminance(hex_colour: str) -> float:
 def _contrast(a: str, b: str) -> float:
     la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
+
+
+POST = REPO / "docs" / "blog" / "posts" / "gradient-descent-in-a-spreadsheet.md"
+
+
+def test_swapped_sentence_gives_the_crossover_the_simulation_shows(descent_dir: Path) -> None:
+    x, y = sgd.training_points()
+    right = sgd.descend(x, y, 200, config=sgd.DescentConfig())
+    slip = sgd.descend(x, y, 200, config=sgd.DescentConfig(swapped=True))
+    ahead = np.flatnonzero(slip.rmse < right.rmse)
+    assert slip.rmse[1] > right.rmse[1]  # the swapped run is behind after the first epoch
+    text = (descent_dir / "swapped-numbers.md").read_text()
+    assert "faster at first" not in text
+    assert f"{right.rmse[1]:.2f} with the correct columns and {slip.rmse[1]:.2f}" in text
+    assert f"from epoch {ahead[0]} to epoch {ahead[-1]} it is the lower" in text
+    assert (ahead[0], ahead[-1]) == (7, 155)  # the review's numbers, recomputed
+
+
+def test_post_does_not_call_the_swapped_run_faster_at_first() -> None:
+    text = POST.read_text()
+    assert "faster at first" not in text
+    assert "figures/sheet_descent.py#swapped-numbers.md" in text
+
+
+def test_swapped_balance_point_is_the_forward_difference_one(descent_dir: Path) -> None:
+    x, y = sgd.training_points()
+    m, b = sgd.balance_point(x, y, "finite", 0.01)
+    # At that point one epoch's swapped steps, all taken from there, cancel.
+    steps = [sgd.point_gradient(m, b, xi, yi, "finite", 0.01) for xi, yi in zip(x, y, strict=True)]
+    np.testing.assert_allclose(np.sum(steps, axis=0), 0.0, atol=1e-9)
+    assert abs(m - 2.0) > 0.01  # so "m = 2, b = 30" is not where the plotted run balances
+    text = (descent_dir / "swapped-balance.md").read_text()
+    assert f"$m = {m:.3f}$, $b = {b:.2f}$" in text
+    assert "$m = 1.983$, $b = 30.37$" in text
+    post = POST.read_text()
+    assert "figures/sheet_descent.py#swapped-balance.md" in post
+    assert "balance is\nstill $m = 2$" not in post and "still $m = 2$, $b = 30$" not in post

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PACE_MIN_PER_KM", "DescentSettings", "guessed_lines", "running_data"]
+__all__ = ["PACE_MIN_PER_KM", "DescentSettings", "frame_mse", "guessed_lines", "running_data"]
 
 PACE_MIN_PER_KM = 5.5  # the runner's typical pace; the slope to find is its inverse, km/min
 
@@ -65,3 +65,11 @@ class DescentSettings:
     learning_rate: float = 0.1  # per step, with time in hours inside the descent
     steps: int = 1000  # ends within about 1e-7 km/min of the least-squares slope
     x_scale: float = 60.0  # minutes per hour: slope and intercept get gradients of like size
+
+
+def frame_mse(value: float) -> str:
+    """Return an MSE in km² as the guessing animation prints it on a frame: one decimal.
+
+    The prose that points at a frame's number uses this too, so the two cannot disagree.
+    """
+    return f"{value:.1f}"

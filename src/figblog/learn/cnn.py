@@ -82,11 +82,12 @@ class UNet:
             _Block(cfg.in_channels if i == 0 else ch[i - 1], ch[i], n, bn, rng)
             for i in range(cfg.depth)
         ]
-        first = self.enc[0] if self.enc else self.bottom
-        first.layers[0].input_grad = False  # nothing upstream of the photo needs a gradient
         self.bottom = _Block(
             ch[cfg.depth - 1] if cfg.depth else cfg.in_channels, ch[cfg.depth], n, bn, rng
         )
+        # With depth 0 there is no encoder: the bottom block reads the photo itself.
+        first = self.enc[0] if self.enc else self.bottom
+        first.layers[0].input_grad = False  # nothing upstream of the photo needs a gradient
         # Decoder level i takes the up-sampled features of level i+1 and the skip of level i.
         self.dec = [_Block(ch[i + 1] + ch[i], ch[i], n, bn, rng) for i in range(cfg.depth)]
         self.pools = [MaxPool2() for _ in range(cfg.depth)]
@@ -158,6 +159,20 @@ class UNet:
     def n_parameters(self) -> int:
         """How many numbers training tunes."""
         return sum(p.size for p in self.parameters().values())
+
+    def n_idle_biases(self) -> int:
+        """How many of :meth:`parameters` are biases that cannot change the output.
+
+        A convolution followed by batch norm: in training, batch norm subtracts each channel's
+        batch mean, so a constant added to the channel cancels and its gradient is zero. Such a
+        bias stays at its initial value, and batch norm's shift ``beta`` does its job.
+        """
+        idle = 0
+        for block in [*self.enc, self.bottom, *self.dec]:
+            for conv, after in zip(block.layers, block.layers[1:], strict=False):
+                if isinstance(conv, Conv2d) and isinstance(after, BatchNorm):
+                    idle += conv.params["b"].size
+        return idle
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Logits (N, H, W) for a batch of images x (N, H, W, C)."""

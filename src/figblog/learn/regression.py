@@ -24,7 +24,9 @@ import numpy as np
 __all__ = [
     "DescentPath",
     "gradient_descent",
+    "largest_stable_rate",
     "least_squares",
+    "mse_curvature",
     "mse",
     "mse_gradient",
     "mse_grid",
@@ -209,3 +211,30 @@ def least_squares(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     design = np.column_stack([x, np.ones_like(x)])  # (n, 2)
     w, *_ = np.linalg.lstsq(design, y, rcond=None)
     return w
+
+
+def mse_curvature(x: np.ndarray, *, x_scale: float = 1.0) -> tuple[float, float]:
+    """Return how curved the MSE surface is along its flattest and its steepest direction.
+
+    The MSE is a quadratic in ``w``; its second derivatives do not depend on ``y`` or ``w``:
+    ``H = 2 * [[<x^2>, <x>], [<x>, 1]]`` with ``<.>`` the mean over the points, here of
+    ``x / x_scale``, the units the descent sees. Returns ``(lowest, highest)`` eigenvalue of
+    ``H``. Their ratio says how long and narrow the valley is.
+    """
+    x, _ = _check_data(x, np.zeros_like(np.asarray(x, dtype=float)))
+    if not (np.isfinite(x_scale) and x_scale > 0):
+        raise ValueError(f"x_scale must be a positive finite number, got {x_scale}")
+    x = x / x_scale
+    hessian = 2.0 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
+    low, high = np.linalg.eigvalsh(hessian)  # ascending
+    return float(low), float(high)
+
+
+def largest_stable_rate(x: np.ndarray, *, x_scale: float = 1.0) -> float:
+    """Return the learning rate above which :func:`gradient_descent` on ``x`` blows up.
+
+    Along the steepest direction each step multiplies the distance to the minimum by
+    ``1 - rate * highest``; beyond ``2 / highest`` that factor is below -1 and every step
+    overshoots further than the last.
+    """
+    return 2.0 / mse_curvature(x, x_scale=x_scale)[1]

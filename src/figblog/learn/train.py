@@ -24,6 +24,7 @@ from figblog.memo import memo
 __all__ = [
     "TrainConfig",
     "network_from",
+    "predict_turned",
     "train_on_images",
     "train_segmenter",
     "trained_segmenter",
@@ -95,8 +96,13 @@ def _learning_rate(cfg: TrainConfig, step: int, total: int, steps_per_epoch: int
     return cfg.lr_end + 0.5 * (cfg.lr - cfg.lr_end) * (1 + np.cos(np.pi * t))
 
 
-def _predict_turned(net: UNet, x: np.ndarray) -> np.ndarray:
-    """Mean bee probability over the four quarter turns of each image, turned back."""
+def predict_turned(net: UNet, x: np.ndarray) -> np.ndarray:
+    """Mean bee probability over the four quarter turns of each image, turned back.
+
+    ``x`` is (N, H, W, C) with H == W; the result is (N, H, W). A convolution is not
+    rotation-invariant: a net trained on turned crops still answers a little differently
+    for each turn of the same scene, and the mean smooths those differences out.
+    """
     total = np.zeros(x.shape[:3], np.float32)
     for k in range(4):
         turned = np.ascontiguousarray(np.rot90(x, k, axes=(1, 2)))
@@ -235,7 +241,7 @@ def _fit(
     bar.close()
 
     net.load_state(best)
-    p_test = _predict_turned(net, x_test) if cfg.tta else net.predict(x_test)
+    p_test = predict_turned(net, x_test) if cfg.tta else net.predict(x_test)
     pred = p_test > cfg.threshold
     pooled = scores(pred, y_test)
     return {

@@ -92,3 +92,24 @@ def test_only_referenced_outputs_and_shown_sources_are_published(project):
         "other.#.dark.png",
         "other.#.light.png",
     ]
+
+
+def test_two_scripts_whose_outputs_share_a_path_get_different_urls(project):
+    # a.py writes b/x.png, a/b.py writes x.png: without the bytes' hash in the name both
+    # would be published as assets/figures/a/b/x.<theme>.png, and one page would show the
+    # other's figure.
+    draw = (
+        "import os\nimport matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots(figsize=(1, 1))\nax.set_facecolor('{colour}')\n"
+        "os.makedirs(os.path.dirname('{out}') or '.', exist_ok=True)\nfig.savefig('{out}')\n"
+    )
+    project.script("a.py", draw.format(colour="red", out="b/x.png"))
+    project.script("a/b.py", draw.format(colour="blue", out="x.png"))
+    project.write("docs/index.md", "# P\n\n![Red](figures/a.py)\n\n![Blue](figures/a/b.py)\n")
+    result = project.mkdocs()
+    assert result.returncode == 0, result.stderr
+    html = (project.root / "site" / "index.html").read_text()
+    urls = re.findall(r'src="(assets/figures/a/b/x\.[0-9a-f]{8}\.light\.png)', html)
+    assert len(urls) == 2 and urls[0] != urls[1]
+    for url in urls:
+        assert (project.root / "site" / url).is_file()

@@ -153,14 +153,15 @@ def visits(browser: object, base_url: str, pages: list[str]) -> Callable[[str], 
 def pages_with(site_dir: Path, pages: list[str]) -> Callable[[str], list[str]]:
     """``pages_with(marker)``: the pages whose HTML contains the text ``marker``.
 
-    ``pages_with(marker, missing="why")`` skips the calling test with that reason when no page
-    has the marker (a feature the site does not show yet).
+    ``pages_with(marker, missing="why")`` fails the calling test with that reason when no page
+    has the marker: the site shows each of these features, so one that vanishes is a
+    regression, not something to skip.
     """
 
     def find(marker: str, missing: str | None = None) -> list[str]:
         found = [p for p in pages if marker in (site_dir / p / "index.html").read_text("utf-8")]
         if not found and missing is not None:
-            pytest.skip(missing)
+            pytest.fail(f"no page has {marker!r}: {missing}")
         return found
 
     return find

@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.figblog-installed
+# Files the site ships from npm packages (the math font), pinned in package-lock.json.
+NODE_STAMP := node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site serve test bench lint figures clean browser lock
@@ -17,33 +19,40 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 # Debian's chromium for the browser tests (Playwright cannot download its own here).
 browser:
 	@test -x /usr/bin/chromium || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-site: $(STAMP)
+site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs build --strict
 
-serve: $(STAMP)
+serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs serve
 
 figures: $(STAMP)
 	$(BIN)/figblog build
 
-test: $(STAMP) browser lint
+test: $(STAMP) $(NODE_STAMP) browser lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests figures benchmarks docs
 	$(BIN)/ruff format --check src tests figures benchmarks docs
 
-bench: $(STAMP) browser
+bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf site .cache
+	rm -rf site .cache node_modules
 
 # Re-pin every dependency after a change to pyproject.toml, from a clean venv.
 lock:

@@ -15,7 +15,7 @@ def test_inline_and_display_formulas_become_mathml():
         '<p>Mean <span class="arithmatex">\\(\\bar{x} &lt; 1\\)</span>.</p>'
         '<div class="arithmatex">\n\\[\nL = \\frac{1}{n}\\sum_i e_i^2\n\\]\n</div>'
     )
-    out = MathMLPlugin().on_post_page(html, page=page, config=None)
+    out = MathMLPlugin().convert_page(html, page=page, config=None)
     assert "\\(" not in out and "\\[" not in out
     assert out.count("<math") == 2 and 'display="block"' in out
     assert "<mo>&#x0003C;</mo>" in out or "<mo>&lt;</mo>" in out
@@ -29,5 +29,5 @@ def test_a_broken_formula_is_a_clear_error():
 def test_a_broken_formula_on_a_page_is_left_as_is_with_a_warning(caplog):
     page = SimpleNamespace(file=SimpleNamespace(src_uri="blog/p.md"))
     html = '<span class="arithmatex">\\(x^\\)</span>'
-    assert MathMLPlugin().on_post_page(html, page=page, config=None) == html
+    assert MathMLPlugin().convert_page(html, page=page, config=None) == html
     assert "blog/p.md: cannot render the formula 'x^'" in caplog.text

@@ -5,6 +5,9 @@ r"""Render the site's LaTeX to MathML at build time: no script, no CDN, no layou
 converts both to MathML, which browsers render natively, in ``on_post_page`` so
 that the blog's index and archive pages (which render post excerpts outside the
 page events) are converted too.
+
+With the ``font`` option (a WOFF2 with a MATH table, see :mod:`figblog.math_font`), the font
+is copied into the site and every page that has maths, whoever converted it, loads it.
 """
 
 from __future__ import annotations
@@ -12,13 +15,20 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from latex2mathml.converter import convert
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-__all__ = ["MathMLPlugin", "formula_replacer", "to_mathml"]
+from figblog.math_font import MathFont, add_font, find_font, font_files
+
+__all__ = ["MathMLConfig", "MathMLPlugin", "formula_replacer", "to_mathml"]
 
 log = get_plugin_logger(__name__)
 
@@ -52,11 +62,54 @@ def formula_replacer(display: bool, where: str, tag: str) -> Callable[[re.Match[
     return replace
 
 
-class MathMLPlugin(BasePlugin):
+class MathMLConfig(Config):
+    """Options of the ``figblog-mathml`` plugin."""
+
+    font = c.Optional(c.Type(str))
+    """A WOFF2 math font (OpenType MATH table) to ship with the site, relative to mkdocs.yml.
+
+    Installed by a package manager (the project's package.json), not kept in the repository.
+    Unset: the pages rely on the reader's system math font.
+    """
+
+
+class MathMLPlugin(BasePlugin[MathMLConfig]):
     """Replace arithmatex's LaTeX with MathML in every page the build writes."""
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+    def __init__(self) -> None:
+        super().__init__()
+        self._font: MathFont | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Find the math font; a configured one that is not installed stops the build."""
+        self._font = None
+        if self.config.font:
+            path = Path(config.config_file_path or ".").parent / self.config.font
+            try:
+                self._font = find_font(path.resolve())
+            except ValueError as exc:
+                raise PluginError(f"figblog-mathml: {exc}") from exc
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add the font (and its licence) to the site's files."""
+        if self._font is not None:
+            for file in font_files(self._font, config):
+                files.append(file)
+        return files
+
+    def convert_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Convert every formula on the page; a bad one is a warning naming the page."""
         where = page.file.src_uri
         output = _BLOCK.sub(formula_replacer(True, where, "div"), output)
         return _INLINE.sub(formula_replacer(False, where, "span"), output)
+
+    # Late, after other plugins and hooks (notebook pages) have written their maths.
+    @event_priority(-90)
+    def load_font(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Give a page that has maths the font's ``@font-face``."""
+        if self._font is None:
+            return output
+        return add_font(output, page.url, self._font)
+
+    on_post_page = CombinedEvent(convert_page, load_font)

@@ -26,6 +26,7 @@ from figblog.learn.metrics import scores
 from figblog.learn.shapes import label_shapes
 from figblog.learn.train import TrainConfig, trained_segmenter
 from figblog.plotting import apply_theme, fig_to_image, picture_axes, save_gif, save_png
+from figblog.values import publish
 
 p = apply_theme()
 cfg = TrainConfig()
@@ -74,6 +75,7 @@ with open("learning-label.md", "w", encoding="utf-8") as fh:
         f"{'shape' if n_shapes == 1 else 'shapes'} ({_listed(sizes)} pixels): bees that touch "
         "merge into one shape.\n"
     )
+publish(label_shapes=n_shapes)  # for the animation's alt text
 
 # --- the curves ---
 epochs = np.arange(1, cfg.epochs + 1)

@@ -5,9 +5,10 @@ differ; only the way the code is run changes between the sites compared.
 
 * warm: the figblog site (scripts in figures/, references
   ``![alt](figures/pNNN.py)``), cache full, against the floor: the same pages
-  without the plugin, plain images of the PNGs figblog made (light only, no
-  source boxes). Printed per N (default 10, 50, 200) as warm / floor, median of
-  interleaved rounds, and as ms per cached figure, (warm - floor) / N.
+  without the plugin, plain images of the PNGs figblog made (both schemes, with the
+  same width, height and loading attributes, no source boxes). Printed per N
+  (default 10, 50, 200) as warm / floor, median of interleaved rounds, and as
+  ms per cached figure, (warm - floor) / N.
   Target: <= 1.10 at the largest N.
 * cold: figblog with an empty cache (both themes) against markdown-exec
   running the same code in-process in one theme (PNG as a data URL, so both
@@ -63,6 +64,7 @@ _EXTENSIONS = [
 ]
 Row = tuple[str, float, float, bool]  # name, value, target, passed
 _SKIP_COPY = (".venv", ".cache", "site", ".git", "node_modules", "__pycache__", ".pytest_cache")
+# node_modules is not copied but linked: the site needs the math font it holds.
 
 # The figure code every tool runs; ``k`` varies the curve, the colour and the title.
 _PLOT = """\
@@ -105,11 +107,17 @@ def write_scripts(root: Path, n: int) -> list[str]:
     return names
 
 
-def _figure_markdown(kind: str, k: int) -> str:
+def _figure_markdown(kind: str, k: int, size: tuple[int, int] = (0, 0)) -> str:
     if kind == "figblog":
         return f"![Figure {k}](figures/p{k:03d}.py)"
     if kind == "floor":
-        return f"![Figure {k}](img/p{k:03d}.png)"
+        # What the plugin writes, as plain Markdown: both schemes, sized, lazy.
+        w, h = size
+        return "".join(
+            f"![Figure {k}](img/p{k:03d}.{theme}.png#only-{theme})"
+            f'{{ width="{w}" height="{h}" loading="lazy" }}'
+            for theme in ("light", "dark")
+        )
     code = _PLOT.format(k=k) + _SAVE_DATA_URL.format(k=k)
     return f'```python exec="on" html="on"\n{code}```'
 
@@ -125,7 +133,7 @@ def write_site(
     """Write the pages of an ``n``-figure site of ``kind`` under ``root``; return its config.
 
     ``kind`` is ``figblog`` (needs ``write_scripts`` and ``cache_dir``),
-    ``floor`` (needs ``images``: figure number -> PNG to copy) or ``exec``
+    ``floor`` (needs ``images``: figure number -> its PNG per theme and size) or ``exec``
     (markdown-exec). Pages stay out of the nav, as blog posts do, so that the
     nav's size does not grow with N and hide the per-figure cost.
     """
@@ -137,14 +145,17 @@ def write_site(
     (docs / "index.md").write_text(f"# Synthetic site\n\n{n} pages, one figure each.\n\n{links}\n")
     for k in range(n):
         prose = f"Page {k} shows one curve whose frequency grows with the page number."
-        body = f"# Page {k}\n\n{prose}\n\n{_figure_markdown(kind, k)}\n\nThe end of page {k}.\n"
+        size = images[k]["size"] if kind == "floor" and images is not None else (0, 0)
+        figure = _figure_markdown(kind, k, size)
+        body = f"# Page {k}\n\n{prose}\n\n{figure}\n\nThe end of page {k}.\n"
         (docs / f"p{k:03d}.md").write_text(body)
     if kind == "floor":
         if images is None:
             raise ValueError("a floor site needs the figure images to copy")
         (docs / "img").mkdir(exist_ok=True)
         for k in range(n):
-            shutil.copyfile(images[k], docs / "img" / f"p{k:03d}.png")
+            for theme in ("light", "dark"):
+                shutil.copyfile(images[k][theme], docs / "img" / f"p{k:03d}.{theme}.png")
     if kind == "figblog":
         if cache_dir is None:
             raise ValueError("a figblog site needs a cache folder")
@@ -165,19 +176,25 @@ def write_site(
     return path
 
 
-def light_images(root: Path, cache_dir: Path, n: int) -> dict[int, Path]:
-    """The light PNG figblog stored for each of the first ``n`` figures (all cached)."""
+def theme_images(root: Path, cache_dir: Path, n: int) -> dict[int, dict]:
+    """The PNGs figblog stored for each of the first ``n`` figures (all cached), per theme.
+
+    Each value maps ``light`` and ``dark`` to a file, and ``size`` to its (width, height).
+    """
     from figblog.engine.build import Engine
 
     engine = Engine(root, root / "figures", cache_dir, log=lambda _m: None)
     names = [f"p{k:03d}.py" for k in range(n)]
     outcomes = engine.build(names)
-    images = {}
+    images: dict[int, dict] = {}
     for k, name in enumerate(names):
-        outcome = outcomes[(name, "light")]
-        if outcome.entry is None:
-            raise SystemExit(f"synthetic site: {name} has no light output: {outcome.error}")
-        images[k] = outcome.entry.out / f"p{k:03d}.png"
+        images[k] = {}
+        for theme in ("light", "dark"):
+            outcome = outcomes[(name, theme)]
+            if outcome.entry is None:
+                raise SystemExit(f"synthetic site: {name} has no {theme} output: {outcome.error}")
+            images[k][theme] = outcome.entry.out / f"p{k:03d}.png"
+        images[k]["size"] = outcomes[(name, "light")].entry.facts(f"p{k:03d}.png").pixels
     return images
 
 
@@ -215,7 +232,7 @@ def bench_warm(tmp: Path, sizes: list[int], rounds: int, seed: Path | None = Non
     warm_cfg = {n: write_site(ws, n, "figblog", cache_dir=cache) for n in sizes}
     fill = build(warm_cfg[top])
     print(f"filling the cache, N={top} (both themes{seeded}): {fill:.1f} s")
-    images = light_images(ws, cache, top)
+    images = theme_images(ws, cache, top)
     floor_cfg = {n: write_site(ws, n, "floor", images=images) for n in sizes}
     for n in sizes:  # the first build of each site pays for a cold disk; not timed
         build(floor_cfg[n])
@@ -280,6 +297,8 @@ def bench_schedule(tmp: Path) -> list[Row]:
     """A cold build of this repository's site against the bound its runs allow."""
     copy = tmp / "repo"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*_SKIP_COPY), symlinks=True)
+    if (ROOT / "node_modules").is_dir():
+        (copy / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     # Scripts import figblog from the copy, so their project files are recorded as at home.
     paths = [str(copy / "src"), *filter(None, ENV.get("PYTHONPATH", "").split(os.pathsep))]
     env = {**ENV, "PYTHONPATH": os.pathsep.join(paths)}

@@ -36,7 +36,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert synthetic.write_scripts(root, 2) == ["p000.py", "p001.py"]
     configs = {"figblog": synthetic.write_site(root, 2, "figblog", cache_dir=cache)}
     synthetic.build(configs["figblog"], "--strict")
-    images = synthetic.light_images(root, cache, 2)
+    images = synthetic.theme_images(root, cache, 2)
     configs["floor"] = synthetic.write_site(root, 2, "floor", images=images)
     configs["exec"] = synthetic.write_site(root, 2, "exec")
     for kind in ("floor", "exec"):
@@ -56,11 +56,12 @@ def test_figblog_site_shows_a_different_figure_on_each_page(built: dict[str, Pat
     assert pngs[0] != pngs[1]
 
 
-def test_floor_site_shows_figblogs_light_png_as_a_plain_image(built: dict[str, Path]) -> None:
+def test_floor_site_shows_figblogs_pngs_as_plain_images(built: dict[str, Path]) -> None:
     for k in range(2):
         floor_page = built["floor"] / f"p{k:03d}" / "index.html"
-        (src,) = _images(floor_page)
-        assert src.endswith(f"img/p{k:03d}.png")
+        src, dark = _images(floor_page)
+        assert src.endswith(f"img/p{k:03d}.light.png#only-light")
+        assert dark.endswith(f"img/p{k:03d}.dark.png#only-dark")
         fig_page = built["figblog"] / f"p{k:03d}" / "index.html"
         light = _published(fig_page, _images(fig_page)[0])
         assert _published(floor_page, src).read_bytes() == light.read_bytes()

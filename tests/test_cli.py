@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 from conftest import PLOT, _env
 from figblog.engine.build import Engine
@@ -176,3 +177,30 @@ def test_list_into_a_closed_pipe_ends_quietly(project):
     )
     assert done.stdout.strip() == "figures/s0.py"
     assert done.stderr == ""
+
+
+def test_clean_during_a_build_gives_a_message_not_a_traceback(project):
+    project.script(
+        "slow.py",
+        "import os, time\nopen(os.environ['FIGBLOG_TEST_COUNTER'], 'a').write('run\\n')\n"
+        "time.sleep(3)\nopen('x.md', 'w').write('x')\n",
+    )
+    build = subprocess.Popen(
+        [sys.executable, "-m", "figblog.cli", "build", "--jobs", "2"],
+        cwd=project.root,
+        env=_env(project),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(project.runs()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    cleaned = project.cli("clean")
+    assert cleaned.returncode == 0, cleaned.stderr
+    stdout, stderr = build.communicate(timeout=60)
+    assert "Traceback" not in stdout + stderr, stdout + stderr
+    assert build.returncode == 1
+    assert "its working folder vanished while it ran" in stderr
+    again = project.cli("build")  # and the cache works again afterwards
+    assert again.returncode == 0, again.stderr

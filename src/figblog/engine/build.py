@@ -239,7 +239,12 @@ class Engine:
         except OSError as exc:  # e.g. no more processes: report it as this run's failure
             result = RunResult(ok=False, seconds=0.0, error_type="OSError", error_message=str(exc))
         outcome = Outcome(script, theme, "failed", seconds=result.seconds, reason=reason)
-        if not result.ok:
+        if not (workspace / "out").is_dir():
+            outcome.error = (
+                f"figure script {rel} [{theme}]: its working folder vanished while it ran "
+                "(was the figure cache cleaned during the build?); build again"
+            )
+        elif not result.ok:
             outcome.error = describe_failure(rel, result, self.root)
         else:
             try:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,24 @@ class Project:
         return subprocess.run(
             cmd, cwd=self.root, capture_output=True, text=True, timeout=300, env=_env(self)
         )
+
+    def start_build(self, **popen: object) -> subprocess.Popen[str]:
+        """``figblog build --jobs 2`` in the background (output piped unless ``popen`` says)."""
+        kwargs: dict = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **popen}
+        return subprocess.Popen(
+            [sys.executable, "-m", "figblog.cli", "build", "--jobs", "2"],
+            cwd=self.root,
+            env=_env(self),
+            text=True,
+            **kwargs,
+        )
+
+    def wait_for_runs(self, count: int, seconds: float = 60) -> list[str]:
+        """Poll the run counter until ``count`` scripts have started; return what it holds."""
+        deadline = time.monotonic() + seconds
+        while len(self.runs()) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.runs()
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

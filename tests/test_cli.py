@@ -6,7 +6,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 
 from conftest import PLOT, _env
 from figblog.engine.build import Engine
@@ -185,17 +184,8 @@ def test_clean_during_a_build_gives_a_message_not_a_traceback(project):
         "import os, time\nopen(os.environ['FIGBLOG_TEST_COUNTER'], 'a').write('run\\n')\n"
         "time.sleep(3)\nopen('x.md', 'w').write('x')\n",
     )
-    build = subprocess.Popen(
-        [sys.executable, "-m", "figblog.cli", "build", "--jobs", "2"],
-        cwd=project.root,
-        env=_env(project),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while len(project.runs()) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    build = project.start_build()
+    project.wait_for_runs(2)
     cleaned = project.cli("clean")
     assert cleaned.returncode == 0, cleaned.stderr
     stdout, stderr = build.communicate(timeout=60)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from conftest import Project, _env
+from conftest import Project
 from figblog.engine.build import Engine
 
 # Starts a grandchild in a session of its own (out of reach of the run's process group)
@@ -67,13 +66,7 @@ def test_killing_the_build_ends_its_scripts_and_what_they_started(project):
         "slow.py",
         ESCAPE.format(out="subprocess.DEVNULL") + "import time\ntime.sleep(300)\n",
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "figblog.cli", "build", "--jobs", "2"],
-        cwd=project.root,
-        env=_env(project),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = project.start_build(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while len(_pids(project)) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -110,18 +103,8 @@ def test_ctrl_c_stops_the_build_within_seconds_and_runs_nothing_more(project):
             "open(os.environ['FIGBLOG_TEST_COUNTER'], 'a').write('run\\n')\n"
             "time.sleep(60)\nopen('x.md', 'w').write('x')\n",
         )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "figblog.cli", "build", "--jobs", "2"],
-        cwd=project.root,
-        env=_env(project),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while len(project.runs()) < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert len(project.runs()) == 2
+    proc = project.start_build()
+    assert len(project.wait_for_runs(2)) == 2
     start = time.monotonic()
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=30)

@@ -112,19 +112,20 @@ class Engine:
         """The script's path relative to the project root, as messages show it."""
         return os.path.relpath(self.script_path(script), self.root)
 
-    def _base(self, script: str, theme: str) -> dict[str, str] | None:
-        text = self._script_hash(script)
-        return None if text is None else {"script": text, "theme": theme, **_environment()}
+    @staticmethod
+    def _base(script_hash: str, theme: str) -> dict[str, str]:
+        """What a run's key covers besides the files it read."""
+        return {"script": script_hash, "theme": theme, **_environment()}
 
     def _ident(self, script: str, theme: str) -> str:
         return f"{self.script_rel(script)}|{theme}"
 
     def status(self, script: str, theme: str) -> tuple[Entry | None, str]:
         """The cached entry for ``script`` in ``theme`` if it is fresh, and why not."""
-        base = self._base(script, theme)
-        if base is None:
+        text = self._script_hash(script)
+        if text is None:
             return None, "the script does not exist"
-        return self.cache.lookup(self._ident(script, theme), base, self.hasher)
+        return self.cache.lookup(self._ident(script, theme), self._base(text, theme), self.hasher)
 
     def discover(self) -> list[str]:
         """Every figure script in the figures folder (names starting with _ are helpers)."""
@@ -149,7 +150,7 @@ class Engine:
                         script, theme, "failed", error=refused or missing
                     )
                     continue
-                base = {"script": text, "theme": theme, **_environment()}
+                base = self._base(text, theme)
                 entry, reason = (
                     (None, "--force")
                     if force

@@ -74,7 +74,7 @@ def _make_floor(tmp: Path) -> Path:
     floor_yml = re.sub(r"^  - figblog(:.*)?\n(    .*\n)*", "", text, count=1, flags=re.M)
     assert len(plugins) == len(config["plugins"]) - 1, "figblog plugin not found in mkdocs.yml"
     floor_yml += f"\ndocs_dir: {docs}\n"
-    for name in ("overrides", "src"):  # custom_dir and hooks are relative to the config
+    for name in ("overrides", "src", "node_modules"):  # paths relative to the config
         (tmp / name).symlink_to(ROOT / name)
     (tmp / "mkdocs.yml").write_text(floor_yml)
     return tmp / "mkdocs.yml"

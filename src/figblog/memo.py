@@ -38,6 +38,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from figblog.engine.cache import Cache
 from figblog.engine.hashing import FileHasher, hash_bytes, hash_text
+from figblog.engine.reads import path_read
 from figblog.engine.streams import STATUS_GO, STATUS_WAIT
 
 __all__ = ["memo", "memo_dir", "project_root"]
@@ -68,27 +69,12 @@ def memo_dir() -> Path:
 
 
 def _audit(event: str, args: tuple) -> None:
-    if not _recording:
-        return
-    if event == "open":
-        mode, flags = args[1], args[2]
-        if isinstance(mode, str):
-            reads = "r" in mode or ("a" in mode and "+" in mode)
-        else:
-            reads = not (isinstance(flags, int) and flags & (os.O_WRONLY | os.O_TRUNC))
-        if reads:
-            _add(args[0])
-    elif event in ("os.listdir", "os.scandir", "sqlite3.connect"):
-        # A listed folder (a glob) is an input too: a file added to it changes the result.
-        if not sys._getframe(1).f_code.co_filename.startswith("<frozen importlib"):
-            _add(args[0])
-
-
-def _add(path: object) -> None:
-    if isinstance(path, bytes):
-        path = os.fsdecode(path)
-    if isinstance(path, str) and path and path != ":memory:":
-        _recording[-1].add(os.path.abspath(path))
+    # What counts as a read is the figure engine's rule: a memoised result depends on
+    # exactly what a figure running the same code would (listed folders included).
+    if _recording:
+        path = path_read(event, args)
+        if path is not None:
+            _recording[-1].add(os.path.abspath(path))
 
 
 def _profile(frame: FrameType, event: str, arg: object) -> None:

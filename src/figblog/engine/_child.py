@@ -16,6 +16,8 @@ import json
 import os
 import sys
 
+from figblog.engine.reads import path_read
+
 _READS: set[str] = set()
 _ROOT = os.environ.get("FIGBLOG_PROJECT_ROOT", "")
 # The virtualenv may live inside the project; what it holds is keyed by version instead.
@@ -32,43 +34,23 @@ _STARTED: list[str] = []  # programs started, for the report
 _DECLARED: list[bool] = []  # figblog.deps.declare() was called
 
 
-def _reads(mode: object, flags: object) -> bool:
-    """Whether an open() with this mode (or os.open with these flags) can read old content."""
-    if isinstance(mode, str):
-        return "r" in mode or ("a" in mode and "+" in mode)
-    if isinstance(flags, int):
-        return flags & os.O_ACCMODE != os.O_WRONLY and not flags & os.O_TRUNC
-    return True
-
-
-def _record(path: object) -> None:
-    if isinstance(path, bytes):
-        path = os.fsdecode(path)
-    if not isinstance(path, str) or path in ("", ":memory:") or path.startswith("file:"):
-        return
+def _record(path: str) -> None:
     full = os.path.abspath(path)
     if full.startswith(_ROOT) and not full.startswith(_PREFIXES):
         _READS.add(full)
 
 
 def _audit(event: str, args: tuple) -> None:
-    if event == "open":
-        if _reads(args[1], args[2]):
-            _record(args[0])
-    elif event == "sqlite3.connect":
-        _record(args[0])
-    elif event in ("os.listdir", "os.scandir"):
-        caller = sys._getframe(1)
-        # The import system lists sys.path folders to find modules: those are not reads.
-        if not caller.f_code.co_filename.startswith("<frozen importlib"):
-            _record(args[0])
+    path = path_read(event, args)
+    if path is not None:
+        _record(path)
     elif event in _PROGRAMS:
         if len(_STARTED) < 5:
             _STARTED.append(event)
     elif event == "figblog.declare":
         _DECLARED.append(True)
-        for path in args[0]:
-            _record(path)
+        for declared in args[0]:
+            _record(declared)
 
 
 class _ThemeOnImport:

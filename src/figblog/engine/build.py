@@ -18,7 +18,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from figblog.engine import THEMES, _child, _zygote
+from figblog.engine import THEMES, _child, _zygote, reads
 from figblog.engine.cache import Cache, Entry
 from figblog.engine.hashing import FileHasher, hash_bytes
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
@@ -59,7 +59,7 @@ def _environment() -> dict[str, str]:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             versions[dist] = "absent"
-    code = b"".join(Path(m.__file__).read_bytes() for m in (_child, _zygote))
+    code = b"".join(Path(m.__file__).read_bytes() for m in (_child, _zygote, reads))
     child = hash_bytes(code)[:16]
     versions["engine"] = f"{ENGINE_VERSION}-{child}"
     return versions

@@ -72,6 +72,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def __init__(self) -> None:
         self.renderer: Renderer | None = None
         self.source_html: SourceHtml | None = None
+        self._lines: dict[str, int] = {}  # page src_uri -> lines of its file, front matter too
+        self._labels: dict[str, str] = {}  # page file -> its path as messages show it
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check the options and make `mkdocs serve` watch the scripts and shared code."""
@@ -149,11 +151,13 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         prefix = Path(self.config.figures_dir).as_posix()
         refs: list[FigureRef] = []
         values: list[ValueRef] = []
+        self._lines: dict[str, int] = {}
         for f in files.documentation_pages():
             if not f.src_uri.endswith(".md"):
                 continue  # notebooks are pages too, but their JSON holds no references
             page = self._page_label(f)
             text = _source_text(f)
+            self._lines[f.src_uri] = text.count("\n")
             found, errors = scan(text, page, prefix)
             found_values, value_errors = scan_values(text, page)
             refs += found
@@ -195,8 +199,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if self.renderer is None:
             return markdown
         label = self._page_label(page.file)
-        raw = _source_text(page.file)
-        offset = max(0, raw.count("\n") - markdown.count("\n"))  # lines of front matter
+        raw = self._lines.get(page.file.src_uri)
+        if raw is None:  # a page another plugin added after on_files
+            raw = _source_text(page.file).count("\n")
+        offset = max(0, raw - markdown.count("\n"))  # lines of front matter
         return self.renderer.render(markdown, label, page.file.src_uri, offset)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -234,9 +240,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def _page_label(self, f: File) -> str:
         """The page's path as an author finds it in their editor (relative to mkdocs.yml)."""
-        if f.abs_src_path:
-            return os.path.relpath(f.abs_src_path, self.root)
-        return f.src_uri
+        if not f.abs_src_path:
+            return f.src_uri
+        label = self._labels.get(f.abs_src_path)
+        if label is None:
+            label = self._labels[f.abs_src_path] = os.path.relpath(f.abs_src_path, self.root)
+        return label
 
 
 def _source_text(f: File) -> str:

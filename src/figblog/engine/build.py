@@ -6,6 +6,8 @@ each script and theme, a cache entry or an error that says what went wrong.
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import os
 import platform
 import shutil
@@ -20,10 +22,11 @@ from pathlib import Path
 
 from figblog.engine import THEMES, _child, _zygote, reads
 from figblog.engine.cache import Cache, Entry
-from figblog.engine.hashing import FileHasher, hash_bytes
+from figblog.engine.hashing import MISSING, FileHasher, hash_bytes, hash_text
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
 from figblog.engine.schedule import Task, run_all
+from figblog.engine.stamps import Stamps
 
 __all__ = ["ENGINE_VERSION", "UNTRACKED", "Engine", "EngineError", "Outcome"]
 
@@ -51,14 +54,36 @@ class Outcome:
     error: str = ""  # one paragraph: what failed, where, and the last frames
 
 
+# Distributions whose version is part of every run's key, and the module each installs.
+_KEYED_DISTS = {"numpy": "numpy", "matplotlib": "matplotlib", "pillow": "PIL"}
+
+
+def _version(dist: str, module: str) -> str:
+    """The installed version of ``dist``, read from the dist-info beside its module.
+
+    ``importlib.metadata.version`` searches every folder on sys.path (about 4 ms
+    a name, paid by every build); the folder that holds the module holds its
+    dist-info too, unless the install is unusual, when the slow search answers.
+    """
+    spec = importlib.util.find_spec(module)
+    if spec is not None and spec.origin:
+        folder = os.path.dirname(os.path.dirname(spec.origin))
+        prefix = f"{dist.lower()}-"
+        with contextlib.suppress(OSError):
+            for name in os.listdir(folder):
+                if name.lower().startswith(prefix) and name.endswith(".dist-info"):
+                    return name[len(prefix) : -len(".dist-info")]
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
 @cache
 def _environment() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for dist in ("numpy", "matplotlib", "pillow"):
-        try:
-            versions[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            versions[dist] = "absent"
+    for dist, module in _KEYED_DISTS.items():
+        versions[dist] = _version(dist, module)
     code = b"".join(Path(m.__file__).read_bytes() for m in (_child, _zygote, reads))
     child = hash_bytes(code)[:16]
     versions["engine"] = f"{ENGINE_VERSION}-{child}"
@@ -83,8 +108,11 @@ class Engine:
     ) -> None:
         self.root = root.resolve()
         self.figures_dir = figures_dir.resolve()
+        # One book per project: its names are relative to the root (see engine/stamps.py).
+        book = f"{hash_text(str(self.root))[:16]}.json"
+        self.stamps = Stamps(cache_dir.resolve() / "stamps" / book)
         try:
-            self.cache = Cache(cache_dir.resolve())
+            self.cache = Cache(cache_dir.resolve(), self.stamps)
         except OSError as exc:
             shown = os.path.relpath(cache_dir, self.root)
             raise EngineError(
@@ -99,7 +127,8 @@ class Engine:
         self.verbose = verbose  # relay every line a script prints, not only a failure's
         self.warm = warm  # fork runs from a warm worker rather than start interpreters
         self.cancel = threading.Event()  # set on Ctrl-C: running scripts are killed
-        self.hasher = FileHasher(self.root)
+        self.hasher = FileHasher(self.root, self.stamps)
+        self._rels: dict[str, str] = {}
         self._log_lock = threading.Lock()
 
     # -- planning ----------------------------------------------------------------
@@ -110,7 +139,10 @@ class Engine:
 
     def script_rel(self, script: str) -> str:
         """The script's path relative to the project root, as messages show it."""
-        return os.path.relpath(self.script_path(script), self.root)
+        rel = self._rels.get(script)
+        if rel is None:
+            rel = self._rels[script] = os.path.relpath(self.script_path(script), self.root)
+        return rel
 
     @staticmethod
     def _base(script_hash: str, theme: str) -> dict[str, str]:
@@ -168,6 +200,7 @@ class Engine:
         if todo:
             run_all(todo, self.jobs, work, self.cancel)
             self._prune({script for script, _ in outcomes})
+        self.stamps.save()
         return outcomes
 
     def _prune(self, built: set[str]) -> None:
@@ -177,6 +210,7 @@ class Engine:
             self.cache.prune(live)
         except OSError:  # a full disk or a read-only cache: pruning can wait
             pass
+        self.stamps.forget(live, lambda name: os.path.exists(os.path.join(self.root, name)))
 
     def summary(self, outcomes: dict[tuple[str, str], Outcome]) -> str:
         """One line: how many figure runs were cached, ran and failed."""
@@ -189,12 +223,13 @@ class Engine:
 
     def _refuse(self, script: str) -> str:
         """Why ``script`` may not run (a link that leads out of the project), or ""."""
-        path = self.script_path(script)
         try:
-            real = path.resolve()
-        except (OSError, RuntimeError):  # a loop of links
+            real = os.path.realpath(os.path.join(self.figures_dir, script), strict=True)
+        except FileNotFoundError:
+            return ""  # no such script: reported as missing
+        except OSError:  # a loop of links, or a link to nowhere
             return f"figure script {self.script_rel(script)} is a link that leads nowhere"
-        if not real.is_relative_to(self.root):
+        if not (real + os.sep).startswith(str(self.root) + os.sep):
             return (
                 f"figure script {self.script_rel(script)} is, or lies in a folder that is, a "
                 "link to somewhere outside the project; only files inside it are run"
@@ -202,10 +237,10 @@ class Engine:
         return ""
 
     def _script_hash(self, script: str) -> str | None:
-        try:
-            return hash_bytes(self.script_path(script).read_bytes())
-        except OSError:
+        if not os.path.isfile(self.script_path(script)):
             return None
+        digest = self.hasher(self.script_rel(script))
+        return None if digest == MISSING else digest
 
     def _last_seconds(self, script: str, theme: str) -> float:
         """How long this script's last stored run took, for scheduling; 0 if unknown."""

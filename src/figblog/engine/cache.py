@@ -35,6 +35,7 @@ from typing import Any
 
 from figblog.engine.facts import OutputFacts, file_facts
 from figblog.engine.hashing import hash_text
+from figblog.engine.stamps import Stamps
 
 __all__ = ["Cache", "Entry"]
 
@@ -49,7 +50,7 @@ class Entry:
     key: str
     path: Path
     manifest: dict[str, Any]
-    # Facts computed here for entries stored before the manifest carried them.
+    # Facts read from the manifest, or computed for entries stored before it carried them.
     _measured: dict[str, OutputFacts] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -71,12 +72,10 @@ class Entry:
         facts are measured from the file, once per :class:`Entry`. Raises OSError
         only when the output cannot be read at all.
         """
-        files = self.manifest.get("files")
-        known = OutputFacts.from_json(files.get(name)) if isinstance(files, dict) else None
-        if known is not None:
-            return known
         if name not in self._measured:
-            self._measured[name] = file_facts(self.out / name)
+            files = self.manifest.get("files")
+            known = OutputFacts.from_json(files.get(name)) if isinstance(files, dict) else None
+            self._measured[name] = known if known is not None else file_facts(self.out / name)
         return self._measured[name]
 
 
@@ -87,10 +86,16 @@ def _key(base: Mapping[str, str], deps: Mapping[str, str]) -> str:
 
 
 class Cache:
-    """The on-disk store under ``root`` (``.cache/figblog`` by default)."""
+    """The on-disk store under ``root`` (``.cache/figblog`` by default).
 
-    def __init__(self, root: Path) -> None:
+    With ``stamps``, a lookup first tries the entry the last build found for the same
+    run, and outputs already checked by an earlier build are not hashed again.
+    """
+
+    def __init__(self, root: Path, stamps: Stamps | None = None) -> None:
         self.root = root
+        self.stamps = stamps
+        self._entries = os.path.join(root, "entries")
         for sub in ("entries", "index", "tmp"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         self._sweep_tmp()
@@ -104,11 +109,20 @@ class Cache:
 
         Returns the entry (or None) and a short reason for a miss.
         """
+        hit = self.stamps.hit(ident) if self.stamps else None
+        if hit is not None:
+            with contextlib.suppress(TypeError, AttributeError, KeyError):
+                key = _key(base, {p: hasher(p) for p in hit["deps"]})
+                path = self._entry_path(key)
+                if key == hit["key"] and self._whole(path, hit["manifest"]):
+                    return Entry(key, path, hit["manifest"]), "cached"
         recent = self._read_index(ident)
         for item in recent:
             deps = {p: hasher(p) for p in item.get("deps", [])}
             entry = self._load(_key(base, deps))
             if entry is not None:
+                if self.stamps:
+                    self.stamps.remember_hit(ident, entry.key, item.get("deps", []), entry.manifest)
                 return entry, "cached"
         if not recent:
             return None, "never built"
@@ -141,21 +155,30 @@ class Cache:
             return ", ".join(deps[:3]) + more + (" changed" if len(deps) == 1 else " changed")
         return "inputs changed"
 
+    def _entry_path(self, key: str) -> Path:
+        return Path(os.path.join(self._entries, key[:2], key))
+
     def _load(self, key: str) -> Entry | None:
         if not key:
             return None
-        path = self.root / "entries" / key[:2] / key
+        path = self._entry_path(key)
         try:
             manifest = json.loads((path / "manifest.json").read_text())
+        except (OSError, ValueError):
+            return None
+        return Entry(key, path, manifest) if self._whole(path, manifest) else None
+
+    def _whole(self, path: Path, manifest: Any) -> bool:
+        """Whether the entry at ``path`` holds every output ``manifest`` lists, unchanged."""
+        try:
             outputs = manifest["outputs"]
             files = manifest.get("files")
             if not outputs or not isinstance(files, dict) or set(files) != set(outputs):
-                return None  # every run writes something, and the facts of each file
-            if not all(_intact(path / "out" / name, files[name]) for name in outputs):
-                return None
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None
-        return Entry(key, path, manifest)
+                return False  # every run writes something, and the facts of each file
+            out = os.path.join(path, "out")
+            return all(_intact(os.path.join(out, n), files[n], self.stamps) for n in outputs)
+        except (OSError, KeyError, TypeError, AttributeError):
+            return False
 
     def _index_path(self, ident: str) -> Path:
         return self.root / "index" / (hash_text(ident)[:24] + ".json")
@@ -202,7 +225,7 @@ class Cache:
             **meta,
         }
         _write_atomic(workspace / "manifest.json", json.dumps(manifest, indent=1))
-        final = self.root / "entries" / key[:2] / key
+        final = self._entry_path(key)
         final.parent.mkdir(parents=True, exist_ok=True)
         # Remembered before it is in place: a concurrent prune, which keeps what the
         # index names, can then never take an entry between its rename and its record.
@@ -213,6 +236,8 @@ class Cache:
         entry = self._load(key)
         if entry is None:  # pragma: no cover - only if someone deletes it under us
             raise RuntimeError(f"cache entry {final} vanished right after it was written")
+        if self.stamps:
+            self.stamps.remember_hit(ident, key, sorted(deps), entry.manifest)
         return entry
 
     def _place(self, workspace: Path, final: Path, key: str) -> None:
@@ -264,7 +289,7 @@ class Cache:
     def clean(self) -> int:
         """Remove every entry and index; return how many entries there were."""
         count = sum(1 for _ in (self.root / "entries").glob("*/*"))
-        for sub in ("entries", "index", "tmp", "memo", "html"):
+        for sub in ("entries", "index", "tmp", "memo", "html", "stamps"):
             shutil.rmtree(self.root / sub, ignore_errors=True)
         for sub in ("entries", "index", "tmp"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
@@ -331,19 +356,22 @@ def _alive(pid: str) -> bool:
 _CHECKED: dict[tuple[str, int, int, int], str] = {}
 
 
-def _intact(path: Path, facts: Mapping[str, Any]) -> bool:
+def _intact(path: str, facts: Mapping[str, Any], stamps: Stamps | None = None) -> bool:
     """Whether ``path`` still holds the bytes the manifest describes (size, then sha256)."""
     st = os.stat(path)
     if st.st_size != facts.get("bytes"):
         return False
-    stamp = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
-    digest = _CHECKED.get(stamp)
+    stamp = (path, st.st_ino, st.st_mtime_ns, st.st_size)
+    digest = _CHECKED.get(stamp) or (stamps.digest(path, st) if stamps else None)
     if digest is None:
         h = hashlib.sha256()
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
-        digest = _CHECKED[stamp] = h.hexdigest()
+        digest = h.hexdigest()
+        if stamps:
+            stamps.remember(path, st, digest)
+    _CHECKED[stamp] = digest
     return digest == facts.get("sha256")
 
 

@@ -6,8 +6,12 @@ import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["FileHasher", "hash_bytes", "hash_text"]
+if TYPE_CHECKING:
+    from figblog.engine.stamps import Stamps
+
+__all__ = ["MISSING", "FileHasher", "hash_bytes", "hash_text"]
 
 MISSING = "missing"
 
@@ -33,15 +37,17 @@ class FileHasher:
     """Hash files under a root, remembering each by (mtime, size) for one build.
 
     A folder's hash is that of the names it holds (its mtime changes with them).
+    With ``stamps``, hashes are also remembered across builds (see :mod:`stamps`).
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, stamps: Stamps | None = None) -> None:
         self.root = root
+        self.stamps = stamps
         self._seen: dict[str, tuple[int, int, str]] = {}
 
     def __call__(self, rel: str) -> str:
         """Return the content hash of ``root/rel``, or ``"missing"``."""
-        path = self.root / rel
+        path = os.path.join(self.root, rel)
         try:
             st = os.stat(path)
         except OSError:
@@ -49,13 +55,19 @@ class FileHasher:
         known = self._seen.get(rel)
         if known and known[0] == st.st_mtime_ns and known[1] == st.st_size:
             return known[2]
+        digest = self.stamps.digest(rel, st) if self.stamps else None
+        if digest is not None:
+            self._seen[rel] = (st.st_mtime_ns, st.st_size, digest)
+            return digest
         try:
             if stat.S_ISDIR(st.st_mode):
                 # A folder a script listed (a glob, say): what counts is which names it holds.
                 digest = hash_text("folder", *sorted(os.listdir(path)))
             else:
-                digest = hash_bytes(path.read_bytes())
+                digest = hash_bytes(Path(path).read_bytes())
         except OSError:
             return MISSING
         self._seen[rel] = (st.st_mtime_ns, st.st_size, digest)
+        if self.stamps:
+            self.stamps.remember(rel, st, digest)
         return digest

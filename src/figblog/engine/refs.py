@@ -315,6 +315,8 @@ def _prose_lines(text: str, needle: str) -> Iterator[tuple[int, str, str]]:
     Lines Markdown treats as code (see :class:`_Blocks`) are skipped, and only lines
     holding ``needle`` are yielded (a cheap filter before any regex).
     """
+    if needle not in text:
+        return  # most pages have no value references: no need to follow their blocks
     blocks = _Blocks()
     # Split on \n alone, as Python-Markdown does: str.splitlines() also splits on
     # form feeds and Unicode separators, which would shift every line number after them.

@@ -1,0 +1,113 @@
+"""What a warm build may take on trust from the last one: file hashes by stat, last hits.
+
+A warm build asks of every script and theme "is the stored run still good?".
+Answering that from scratch means hashing every file each run read and every
+output it stored, and reading two small JSON files per run: about 3 ms a
+figure, more than the rest of the build spends on it. This book, one JSON
+file per project in the cache, keeps what the last build learned:
+
+* ``files``: a file's content hash under its stat stamp (inode, mtime in ns,
+  size), as git's index does. A file whose stamp is unchanged is not read
+  again. A stamp is only kept when the file's mtime was over a second old when
+  it was hashed: a write in the same clock tick as the hashing could
+  otherwise leave the stamp as it was over new bytes ("racy git").
+* ``hits``: for each run identity, the key, dependency list and manifest of
+  the entry the last lookup found, so that a lookup whose inputs hash as
+  before needs no index or manifest read.
+
+Everything here is a hint, checked before use: a changed stamp means hash
+again, a key that no longer matches means the normal lookup. A missing,
+unreadable or foreign book is an empty one. Concurrent builds each write the
+whole book with an atomic rename; the last one wins, which costs at most some
+re-hashing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Stamps"]
+
+_VERSION = 1
+_SETTLED_NS = 1_000_000_000  # a file this much older than its hashing keeps its stamp
+
+
+class Stamps:
+    """The book at ``path``: load it (or start empty), consult it, save it when it changed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._files: dict[str, list[Any]] = {}
+        self._hits: dict[str, dict[str, Any]] = {}
+        self._dirty = False
+        try:
+            data = json.loads(path.read_text())
+            if data.get("version") == _VERSION:
+                self._files = dict(data["files"])
+                self._hits = dict(data["hits"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # no book yet, or a damaged one: start empty
+
+    # -- file hashes -----------------------------------------------------------
+
+    def digest(self, name: str, st: os.stat_result) -> str | None:
+        """The hash remembered for ``name`` if its stamp is still ``st``'s, else None."""
+        known = self._files.get(name)
+        if known and known[:3] == [st.st_ino, st.st_mtime_ns, st.st_size]:
+            return str(known[3])
+        return None
+
+    def remember(self, name: str, st: os.stat_result, digest: str) -> None:
+        """Keep ``digest`` for ``name`` under ``st``'s stamp, if the file had settled."""
+        if time.time_ns() - st.st_mtime_ns < _SETTLED_NS:
+            return  # too new to trust its stamp next time: it is hashed again then
+        stamp = [st.st_ino, st.st_mtime_ns, st.st_size, digest]
+        if self._files.get(name) != stamp:
+            self._files[name] = stamp
+            self._dirty = True
+
+    # -- last hits -------------------------------------------------------------
+
+    def hit(self, ident: str) -> dict[str, Any] | None:
+        """What the last lookup of ``ident`` found: ``key``, ``deps`` and ``manifest``."""
+        found = self._hits.get(ident)
+        return found if isinstance(found, dict) else None
+
+    def remember_hit(self, ident: str, key: str, deps: list[str], manifest: dict) -> None:
+        """Record the entry a lookup of ``ident`` found (or a run stored)."""
+        if self._hits.get(ident, {}).get("key") == key:
+            return
+        self._hits[ident] = {"key": key, "deps": deps, "manifest": manifest}
+        self._dirty = True
+
+    def forget(self, idents: set[str], exists: Callable[[str], bool]) -> None:
+        """Drop the hits of identities no longer built, and the stamps of vanished files."""
+        gone = [i for i in self._hits if i not in idents]
+        files = [name for name in self._files if not exists(name)]
+        for ident in gone:
+            del self._hits[ident]
+        for name in files:
+            del self._files[name]
+        self._dirty = self._dirty or bool(gone or files)
+
+    # -- saving ----------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the book if anything changed; a failure to write only costs speed."""
+        if not self._dirty:
+            return
+        data = {"version": _VERSION, "files": self._files, "hits": self._hits}
+        tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(data, separators=(",", ":")))
+            os.replace(tmp, self.path)
+            self._dirty = False
+        except OSError:
+            tmp.unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from pathlib import Path
 from figblog.engine import THEMES, _child, _zygote, reads
 from figblog.engine.cache import Cache, Entry
 from figblog.engine.hashing import MISSING, FileHasher, hash_bytes, hash_text
+from figblog.engine.live import LiveLine
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
 from figblog.engine.schedule import Task, run_all
@@ -130,6 +131,8 @@ class Engine:
         self.hasher = FileHasher(self.root, self.stamps)
         self._rels: dict[str, str] = {}
         self._log_lock = threading.Lock()
+        # Running scripts' progress bars, drawn in place when the log is a terminal.
+        self.live = LiveLine()
 
     # -- planning ----------------------------------------------------------------
 
@@ -255,8 +258,11 @@ class Engine:
         def relay(line: str) -> None:
             if self.on_output and self.verbose:
                 with self._log_lock:  # whole lines: light and dark never mix mid-line
+                    self.live.wipe()
                     self.on_output(rel, theme, line)
+                    self.live.restore()
 
+        label = f"{rel} [{theme}]"
         try:
             result = run_script(
                 self.script_path(script),
@@ -269,11 +275,14 @@ class Engine:
                 warm=self.warm,
                 on_status=report_wait,
                 cancel=self.cancel,
+                on_redraw=lambda state: self.live.update(label, state),
             )
         except Cancelled:
             return Outcome(script, theme, "failed", reason=reason, error=f"{rel}: cancelled")
         except OSError as exc:  # e.g. no more processes: report it as this run's failure
             result = RunResult(ok=False, seconds=0.0, error_type="OSError", error_message=str(exc))
+        finally:
+            self.live.done(label)
         outcome = Outcome(script, theme, "failed", seconds=result.seconds, reason=reason)
         if not (workspace / "out").is_dir():
             outcome.error = (
@@ -323,12 +332,11 @@ class Engine:
             shutil.rmtree(workspace, ignore_errors=True)  # a failed run's files are not kept
         self._progress(outcome)
         if outcome.status == "ran" and result.untracked:
-            with self._log_lock:
-                self.log(
-                    f"{rel} [{theme}] will run again on every build: {outcome.reason}. "
-                    "Declare the files it depends on with figblog.deps.declare(...) "
-                    "(see the README, 'What a script depends on')"
-                )
+            self._say(
+                f"{rel} [{theme}] will run again on every build: {outcome.reason}. "
+                "Declare the files it depends on with figblog.deps.declare(...) "
+                "(see the README, 'What a script depends on')"
+            )
         return outcome
 
     def _project_deps(self, reads: list[str], workspace: Path) -> list[str]:
@@ -352,5 +360,11 @@ class Engine:
         if word is None:
             return
         why = f" ({outcome.reason})" if outcome.status == "ran" and outcome.reason else ""
+        self._say(f"{rel} [{outcome.theme}] {word} in {outcome.seconds:.2f} s{why}")
+
+    def _say(self, message: str) -> None:
+        """Log ``message`` whole, with the live progress line out of its way."""
         with self._log_lock:
-            self.log(f"{rel} [{outcome.theme}] {word} in {outcome.seconds:.2f} s{why}")
+            self.live.wipe()
+            self.log(message)
+            self.live.restore()

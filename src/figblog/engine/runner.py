@@ -93,6 +93,7 @@ def run_script(
     warm: bool = True,
     on_status: Callable[[bool], None] | None = None,
     cancel: threading.Event | None = None,
+    on_redraw: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run ``script`` with ``workspace/out`` as its working folder.
 
@@ -104,7 +105,7 @@ def run_script(
     """
     start = time.monotonic()
     env = _child_env(theme, root, memo_dir)
-    reader = OutputReader(_TAIL_LINES, on_line, on_status)
+    reader = OutputReader(_TAIL_LINES, on_line, on_status, on_redraw=on_redraw)
     outcome = None
     if warm:
         try:

@@ -6,7 +6,7 @@ when the author asks for it (verbose). Either way it is read here:
 * lines are relayed whole, never mixed with another run's (the caller prefixes them);
 * a progress bar redraws its line with a carriage return many times a second: a redraw
   is relayed only when its percentage enters a new tenth, and its final state when the
-  line ends;
+  line ends (every redraw goes to ``on_redraw``, for a live display on a terminal);
 * only the last ``tail_lines`` lines are kept, and a line without an end is cut to
   ``max_line`` characters, so a flood of output costs neither memory nor time;
 * :func:`figblog.memo` tells the engine when it waits for another run's result with
@@ -36,11 +36,13 @@ class OutputReader:
         on_line: Callable[[str], None] | None = None,
         on_status: Callable[[bool], None] | None = None,
         max_line: int = 4000,
+        on_redraw: Callable[[str], None] | None = None,
     ) -> None:
         self.tail: deque[str] = deque(maxlen=tail_lines)
         self.lines = 0  # complete lines seen, kept or not
         self._on_line = on_line
         self._on_status = on_status
+        self._on_redraw = on_redraw  # every state of a progress bar, for a live display
         self._max = max_line
         self._parts: list[str] = []  # the unfinished line, in pieces (no quadratic joins)
         self._size = 0
@@ -103,6 +105,8 @@ class OutputReader:
         line = self._take()
         if not line.strip():
             return
+        if self._on_redraw:
+            self._on_redraw(line)
         self._pending = line
         found = _PERCENT.search(line)
         decile = min(int(found.group(1)), 100) // 10 if found else None

@@ -9,8 +9,7 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import _env
-
+from conftest import _env
 from figblog.engine.live import LiveLine
 
 # A script whose progress bar redraws its line with carriage returns, slowly enough

@@ -20,12 +20,11 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from figblog.engine import THEMES, _child, _zygote, reads
+from figblog.engine import THEMES
 from figblog.engine.cache import Cache, Entry
 from figblog.engine.hashing import MISSING, FileHasher, hash_bytes, hash_text
 from figblog.engine.live import LiveLine
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
-from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
 from figblog.engine.schedule import Task, run_all
 from figblog.engine.stamps import Stamps
 
@@ -85,7 +84,9 @@ def _environment() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for dist, module in _KEYED_DISTS.items():
         versions[dist] = _version(dist, module)
-    code = b"".join(Path(m.__file__).read_bytes() for m in (_child, _zygote, reads))
+    # The code that runs scripts, read without importing it: a warm build runs none.
+    here = Path(__file__).parent
+    code = b"".join((here / name).read_bytes() for name in ("_child.py", "_zygote.py", "reads.py"))
     child = hash_bytes(code)[:16]
     versions["engine"] = f"{ENGINE_VERSION}-{child}"
     return versions
@@ -250,6 +251,9 @@ class Engine:
         return self.cache.last_seconds(self._ident(script, theme))
 
     def _run(self, task: Task, report_wait: Callable[[bool], None]) -> Outcome:
+        # Imported on the first run: a warm build, which runs nothing, skips the workers.
+        from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
+
         script, theme = task.script, task.theme
         base, reason = task.extra["base"], task.extra["reason"]
         workspace = self.cache.new_workspace()

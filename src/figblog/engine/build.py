@@ -11,6 +11,7 @@ import importlib.util
 import os
 import platform
 import shutil
+import stat
 import threading
 import uuid
 from collections import Counter
@@ -227,8 +228,11 @@ class Engine:
 
     def _refuse(self, script: str) -> str:
         """Why ``script`` may not run (a link that leads out of the project), or ""."""
+        path = os.path.join(self.figures_dir, script)
         try:
-            real = os.path.realpath(os.path.join(self.figures_dir, script), strict=True)
+            # A plain file right in the (resolved) figures folder has no link on its way.
+            plain = "/" not in script and stat.S_ISREG(os.lstat(path).st_mode)
+            real = path if plain else os.path.realpath(path, strict=True)
         except FileNotFoundError:
             return ""  # no such script: reported as missing
         except OSError:  # a loop of links, or a link to nowhere

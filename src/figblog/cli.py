@@ -129,8 +129,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_clean(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if args.unused:
-        live = {engine._ident(s, t) for s in engine.discover() for t in engine.themes}
-        scripts, runs = engine.cache.prune(live)
+        scripts, runs = engine.prune()
         print(f"figblog: forgot {scripts} removed scripts and {runs} unreachable runs")
         return 0
     count = engine.cache.clean()

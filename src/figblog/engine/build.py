@@ -204,18 +204,24 @@ class Engine:
 
         if todo:
             run_all(todo, self.jobs, work, self.cancel)
-            self._prune({script for script, _ in outcomes})
+            self.prune({script for script, _ in outcomes})
         self.stamps.save()
         return outcomes
 
-    def _prune(self, built: set[str]) -> None:
-        """After runs, drop what no current script can reach (deleted scripts, old runs)."""
+    def prune(self, built: Iterable[str] = ()) -> tuple[int, int]:
+        """Drop what no current script can reach (deleted scripts, old runs).
+
+        ``built``: scripts just built besides those in the figures folder. Returns
+        (scripts forgotten, runs removed); (0, 0) when the cache cannot be written.
+        """
         live = {self._ident(s, t) for s in {*self.discover(), *built} for t in self.themes}
         try:
-            self.cache.prune(live)
+            removed = self.cache.prune(live)
         except OSError:  # a full disk or a read-only cache: pruning can wait
-            pass
+            return 0, 0
         self.stamps.forget(live, lambda name: os.path.exists(os.path.join(self.root, name)))
+        self.stamps.save()
+        return removed
 
     def summary(self, outcomes: dict[tuple[str, str], Outcome]) -> str:
         """One line: how many figure runs were cached, ran and failed."""

@@ -111,18 +111,21 @@ class Cache:
         """
         hit = self.stamps.hit(ident) if self.stamps else None
         if hit is not None:
-            with contextlib.suppress(TypeError, AttributeError, KeyError):
+            with contextlib.suppress(OSError, TypeError, AttributeError, KeyError):
                 key = _key(base, {p: hasher(p) for p in hit["deps"]})
                 path = self._entry_path(key)
-                if key == hit["key"] and self._whole(path, hit["manifest"]):
+                if (
+                    key == hit["key"]
+                    and Stamps.same_file(hit, os.stat(os.path.join(path, "manifest.json")))
+                    and self._whole(path, hit["manifest"])
+                ):
                     return Entry(key, path, hit["manifest"]), "cached"
         recent = self._read_index(ident)
         for item in recent:
             deps = {p: hasher(p) for p in item.get("deps", [])}
             entry = self._load(_key(base, deps))
             if entry is not None:
-                if self.stamps:
-                    self.stamps.remember_hit(ident, entry.key, item.get("deps", []), entry.manifest)
+                self._remember_hit(ident, entry, item.get("deps", []))
                 return entry, "cached"
         if not recent:
             return None, "never built"
@@ -236,9 +239,15 @@ class Cache:
         entry = self._load(key)
         if entry is None:  # pragma: no cover - only if someone deletes it under us
             raise RuntimeError(f"cache entry {final} vanished right after it was written")
-        if self.stamps:
-            self.stamps.remember_hit(ident, key, sorted(deps), entry.manifest)
+        self._remember_hit(ident, entry, sorted(deps))
         return entry
+
+    def _remember_hit(self, ident: str, entry: Entry, deps: list[str]) -> None:
+        if self.stamps is None:
+            return
+        with contextlib.suppress(OSError):  # gone already: nothing worth remembering
+            st = os.stat(entry.path / "manifest.json")
+            self.stamps.remember_hit(ident, entry.key, deps, entry.manifest, st)
 
     def _place(self, workspace: Path, final: Path, key: str) -> None:
         """Rename ``workspace`` to ``final``; a whole entry already there wins, a broken one goes.

@@ -59,7 +59,7 @@ class Stamps:
     def digest(self, name: str, st: os.stat_result) -> str | None:
         """The hash remembered for ``name`` if its stamp is still ``st``'s, else None."""
         known = self._files.get(name)
-        if known and known[:3] == [st.st_ino, st.st_mtime_ns, st.st_size]:
+        if known and known[:3] == _stamp(st):
             return str(known[3])
         return None
 
@@ -67,7 +67,7 @@ class Stamps:
         """Keep ``digest`` for ``name`` under ``st``'s stamp, if the file had settled."""
         if time.time_ns() - st.st_mtime_ns < _SETTLED_NS:
             return  # too new to trust its stamp next time: it is hashed again then
-        stamp = [st.st_ino, st.st_mtime_ns, st.st_size, digest]
+        stamp = [*_stamp(st), digest]
         if self._files.get(name) != stamp:
             self._files[name] = stamp
             self._dirty = True
@@ -79,12 +79,24 @@ class Stamps:
         found = self._hits.get(ident)
         return found if isinstance(found, dict) else None
 
-    def remember_hit(self, ident: str, key: str, deps: list[str], manifest: dict) -> None:
-        """Record the entry a lookup of ``ident`` found (or a run stored)."""
-        if self._hits.get(ident, {}).get("key") == key:
-            return
-        self._hits[ident] = {"key": key, "deps": deps, "manifest": manifest}
-        self._dirty = True
+    def remember_hit(
+        self, ident: str, key: str, deps: list[str], manifest: dict, st: os.stat_result
+    ) -> None:
+        """Record the entry a lookup of ``ident`` found (or a run stored).
+
+        ``st`` is the stat of the entry's manifest file: a hit is only good while
+        that file is untouched (a damaged manifest makes the entry a miss, to be
+        replaced, whatever this book remembers of it).
+        """
+        hit = {"key": key, "deps": deps, "manifest": manifest, "stamp": _stamp(st)}
+        if self._hits.get(ident) != hit:
+            self._hits[ident] = hit
+            self._dirty = True
+
+    @staticmethod
+    def same_file(hit: dict[str, Any], st: os.stat_result) -> bool:
+        """Whether the manifest a hit was read from still has the stat it had then."""
+        return hit.get("stamp") == _stamp(st)
 
     def forget(self, idents: set[str], exists: Callable[[str], bool]) -> None:
         """Drop the hits of identities no longer built, and the stamps of vanished files."""
@@ -111,3 +123,7 @@ class Stamps:
             self._dirty = False
         except OSError:
             tmp.unlink(missing_ok=True)
+
+
+def _stamp(st: os.stat_result) -> list[int]:
+    return [st.st_ino, st.st_mtime_ns, st.st_size]

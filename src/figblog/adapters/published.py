@@ -92,8 +92,16 @@ def _pages(options: Options) -> list[Path]:
     return sorted(p for p in options.docs.rglob("*.md") if not p.is_relative_to(generated))
 
 
-def prepare(options: Options, log: Callable[[str], None] = print) -> Prepared:
-    """Scan every page, build every referenced script, publish what pages show."""
+def prepare(
+    options: Options,
+    log: Callable[[str], None] = print,
+    extra: dict[str, Path] | None = None,
+) -> Prepared:
+    """Scan every page, build every referenced script, publish what pages show.
+
+    ``extra`` (path in the site -> file) is published beside the figures: assets the
+    generator's theme would otherwise fetch from another host.
+    """
     figures = options.root / options.figures_dir
     if not figures.is_dir():
         return Prepared(options, None, [f"figblog: no figures folder at {figures}"])
@@ -124,7 +132,7 @@ def prepare(options: Options, log: Callable[[str], None] = print) -> Prepared:
     limit = int(options.max_output_mb * 1_000_000) or None
     renderer = Renderer(engine, outcomes, options.site_prefix, None, max_bytes=limit)
     messages += renderer.check(refs, values)
-    files = renderer.published_files(refs)
+    files = {**renderer.published_files(refs), **(extra or {})}
     publish(files, options.docs, options.publish_dir)
     return Prepared(options, renderer, messages, engine.summary(outcomes), files)
 

@@ -45,17 +45,35 @@ _NAME = "figblog.adapters.zensical"
 _DEFAULTS = Options(Path("."))
 _lock = threading.Lock()
 _current: dict[Options, tuple[tuple[int, int], Prepared]] = {}
+_reported: set[str] = set()
 
 
 class FigblogError(Exception):
     """Figures that could not be made or placed; the message lists each with page and line."""
 
 
-def report(messages: list[str]) -> str:
+def report(messages: list[str], stopped: bool = True) -> str:
     """One message for the build log: every problem, and how the build reacts."""
     count = f"{len(messages)} problem" + ("s" if len(messages) != 1 else "")
     body = "\n\n".join(messages)
-    return f"figblog: {count} with the site's figures; the site was not built:\n\n{body}"
+    then = "the site was not built" if stopped else "the pages show them in error boxes"
+    return f"figblog: {count} with the site's figures; {then}:\n\n{body}"
+
+
+def _fail(messages: list[str], stop: bool) -> None:
+    """Print the problems once, plainly; then stop the build if ``stop``.
+
+    Zensical shows an extension's exception with its own traceback around it; the
+    report printed first is what the author needs to read. A live preview is not
+    stopped (an exception would end the server): its pages show error boxes.
+    """
+    text = report(messages, stop)
+    with _lock:
+        if text not in _reported:
+            _reported.add(text)
+            print(text, file=sys.stderr, flush=True)
+    if stop:
+        raise FigblogError(text)
 
 
 def current(options: Options) -> Prepared:
@@ -64,9 +82,24 @@ def current(options: Options) -> Prepared:
         now = stamp(options)
         known = _current.get(options)
         if known is None or known[0] != now:
-            known = (now, prepare(options, log=lambda msg: print(msg, file=sys.stderr)))
+            log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731 - Zensical's log
+            known = (now, prepare(options, log, lightbox_files(options)))
             _current[options] = known
         return known[1]
+
+
+def lightbox_files(options: Options) -> dict[str, Path]:
+    """GLightbox's script and style, to publish under ``<publish_dir>/vendor/``.
+
+    Zensical's theme loads GLightbox (the figure zoom) from a CDN unless the page
+    already has it; zensical.yml lists these copies under ``extra_javascript`` and
+    ``extra_css``. They come from mkdocs-glightbox, pinned in requirements.lock.
+    """
+    import mkdocs_glightbox
+
+    folder = Path(mkdocs_glightbox.__file__).parent / "glightbox"
+    prefix = f"{options.publish_dir.strip('/')}/vendor"
+    return {f"{prefix}/{name}": folder / name for name in ("glightbox.min.js", "glightbox.min.css")}
 
 
 def _zensical_page(md: markdown.Markdown) -> Any:  # noqa: ANN401 - Zensical's own Page type
@@ -105,8 +138,8 @@ class _FigurePreprocessor(Preprocessor):
                 "the page; under MkDocs or ProperDocs use the 'figblog' plugin instead"
             )
         prepared = current(self.ext.options())
-        if prepared.messages and self.ext.getConfig("fail_on_error"):
-            raise FigblogError(report(prepared.messages))
+        if prepared.messages:
+            _fail(prepared.messages, self.ext.stops())
         return prepared.render("\n".join(lines), str(page.path)).split("\n")
 
 
@@ -122,8 +155,8 @@ class _MathPostprocessor(Postprocessor):
         where = f"{self.ext.options().docs_dir}/{page.path}" if page is not None else "a page"
         problems: list[str] = []
         text = convert_html(text, lambda msg: problems.append(f"{where}: {msg}"))
-        if problems and self.ext.getConfig("fail_on_error"):
-            raise FigblogError(report(problems))
+        if problems:
+            _fail(problems, self.ext.stops())
         return text
 
 
@@ -138,7 +171,11 @@ class FigblogExtension(Extension):
             "jobs": [_DEFAULTS.jobs, "Scripts run at once; 0 = one per CPU"],
             "timeout": [_DEFAULTS.timeout, "Seconds before a script is killed"],
             "max_output_mb": [_DEFAULTS.max_output_mb, "A larger output is an error; 0 = none"],
-            "fail_on_error": [True, "Stop the build on a figure problem (else error boxes)"],
+            "fail_on_error": [
+                None,
+                "Stop on a figure problem (else error boxes); unset: stop `zensical build`, "
+                "keep `zensical serve` running",
+            ],
         }
         super().__init__(**kwargs)
 
@@ -146,6 +183,13 @@ class FigblogExtension(Extension):
         """The engine options these settings give, for the running build's project."""
         root, docs = _root_and_docs()
         return options_from(root, docs, self.getConfigs())
+
+    def stops(self) -> bool:
+        """Whether a problem stops the build: ``fail_on_error``, else unless serving."""
+        chosen = self.getConfig("fail_on_error")
+        if chosen is not None:
+            return bool(chosen)
+        return sys.argv[1:2] != ["serve"]  # Zensical has no other way to tell
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's name
         """Register the reference swap first (before whitespace is normalised) and MathML last."""
@@ -223,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     except FigblogError as exc:
         print(exc, file=sys.stderr)
         return 2
-    prepared = prepare(options)
+    prepared = prepare(options, extra=lightbox_files(options))
     if prepared.summary:
         print(prepared.summary)
     if prepared.messages:

@@ -122,3 +122,16 @@ def test_mkdocs_leaves_the_generated_folder_to_zensical(zproject):
 
 
 EXCLUDE = "exclude_docs: |\n  /generated/\n"
+
+
+def test_zensical_alone_on_a_fresh_checkout_fails_then_the_next_build_is_whole(zproject):
+    """Files published during the build come after Zensical listed the docs folder."""
+    zproject.write("docs/post.md", POST)
+    first = _zensical(zproject)
+    assert first.returncode != 0
+    assert "python -m figblog.adapters.zensical" in first.stderr + first.stdout
+    second = _zensical(zproject)
+    assert second.returncode == 0, second.stderr
+    html = (zproject.root / "site" / "post" / "index.html").read_text()
+    src = re.search(r'src="\.\./(generated/figures/plot/[^"#]+)#only-light"', html)
+    assert src and (zproject.root / "site" / src[1]).is_file()

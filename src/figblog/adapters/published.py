@@ -68,6 +68,7 @@ class Prepared:
     messages: list[str] = field(default_factory=list)
     summary: str = ""
     published: dict[str, Path] = field(default_factory=dict)
+    written: int = 0  # of those, copies this build wrote (new files in the docs folder)
 
     def render(self, markdown: str, src_uri: str) -> str:
         """The page's Markdown (front matter removed) with references swapped for figures.
@@ -133,16 +134,18 @@ def prepare(
     renderer = Renderer(engine, outcomes, options.site_prefix, None, max_bytes=limit)
     messages += renderer.check(refs, values)
     files = {**renderer.published_files(refs), **(extra or {})}
-    publish(files, options.docs, options.publish_dir)
-    return Prepared(options, renderer, messages, engine.summary(outcomes), files)
+    written = publish(files, options.docs, options.publish_dir)
+    return Prepared(options, renderer, messages, engine.summary(outcomes), files, written)
 
 
-def publish(files: dict[str, Path], docs: Path, folder: str) -> None:
+def publish(files: dict[str, Path], docs: Path, folder: str) -> int:
     """Copy ``files`` (path in the site -> file) into ``docs``; drop old copies in ``folder``.
 
     A copy that exists with the same size is kept: names carry a hash of the bytes.
+    Returns how many copies were written.
     """
     wanted = set()
+    written = 0
     for uri, source in files.items():
         dest = docs / uri
         wanted.add(dest)
@@ -152,14 +155,16 @@ def publish(files: dict[str, Path], docs: Path, folder: str) -> None:
         tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex}.tmp")
         shutil.copyfile(source, tmp)
         os.replace(tmp, dest)
+        written += 1
     generated = docs / folder
     if not generated.is_dir():
-        return
+        return written
     for path in sorted(generated.rglob("*"), reverse=True):  # files before their folders
         if path.is_file() and path not in wanted:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
+    return written
 
 
 def stamp(options: Options) -> tuple[int, int]:

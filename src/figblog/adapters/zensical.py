@@ -102,6 +102,15 @@ def lightbox_files(options: Options) -> dict[str, Path]:
     return {f"{prefix}/{name}": folder / name for name in ("glightbox.min.js", "glightbox.min.css")}
 
 
+def _late(prepared: Prepared) -> str:
+    folder = f"{prepared.options.docs_dir}/{prepared.options.publish_dir}"
+    return (
+        f"{prepared.written} figure files were published into {folder}/ after Zensical had "
+        f"listed the docs folder, so this build would show them broken. Run `python -m {_NAME}` "
+        "before `zensical build` (make site-zensical does), or build again"
+    )
+
+
 def _zensical_page(md: markdown.Markdown) -> Any:  # noqa: ANN401 - Zensical's own Page type
     """Zensical's page being converted (it registers it on a preprocessor), or None."""
     for processor in md.preprocessors:
@@ -140,6 +149,9 @@ class _FigurePreprocessor(Preprocessor):
         prepared = current(self.ext.options())
         if prepared.messages:
             _fail(prepared.messages, self.ext.stops())
+        if prepared.written and self.ext.stops():
+            # Zensical listed the docs folder before this page: this build lacks the copies.
+            _fail([_late(prepared)], True)
         return prepared.render("\n".join(lines), str(page.path)).split("\n")
 
 

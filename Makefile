@@ -10,13 +10,24 @@ STAMP := $(VENV)/.figblog-installed
 NODE_STAMP := node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test bench lint figures clean browser lock
+# Zensical, Material's successor, in a venv of its own: the project's pins plus Zensical's.
+ZVENV := .venv-zensical
+ZSTAMP := $(ZVENV)/.figblog-installed
+
+.PHONY: site serve site-zensical serve-zensical test bench lint figures clean browser lock
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(ZSTAMP): pyproject.toml requirements.lock requirements-zensical.lock
+	test -x $(ZVENV)/bin/python || $(PYTHON) -m venv $(ZVENV)
+	$(ZVENV)/bin/python -m pip install --quiet --upgrade pip
+	$(ZVENV)/bin/python -m pip install --quiet -r requirements.lock -r requirements-zensical.lock
+	$(ZVENV)/bin/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -38,10 +49,21 @@ site: $(STAMP) $(NODE_STAMP)
 serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs serve
 
+# The same site built by Zensical into site-zensical/: figures first (a failing script stops
+# here, naming post and line), then the site. Never `zensical build --clean`: it deletes all
+# of .cache/, the figure cache too.
+site-zensical: $(ZSTAMP) $(NODE_STAMP)
+	$(ZVENV)/bin/python -m figblog.adapters.zensical -f zensical.yml
+	$(ZVENV)/bin/zensical build -f zensical.yml
+
+serve-zensical: $(ZSTAMP) $(NODE_STAMP)
+	$(ZVENV)/bin/python -m figblog.adapters.zensical -f zensical.yml
+	$(ZVENV)/bin/zensical serve -f zensical.yml
+
 figures: $(STAMP)
 	$(BIN)/figblog build
 
-test: $(STAMP) $(NODE_STAMP) browser lint
+test: $(STAMP) $(ZSTAMP) $(NODE_STAMP) browser lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -52,7 +74,7 @@ bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf site .cache node_modules
+	rm -rf site site-zensical docs/generated .cache node_modules
 
 # Re-pin every dependency after a change to pyproject.toml, from a clean venv.
 lock:

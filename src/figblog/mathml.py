@@ -12,12 +12,10 @@ is copied into the site and every page that has maths, whoever converted it, loa
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-from latex2mathml.converter import convert
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -26,22 +24,13 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from figblog import latex_mathml
+from figblog.latex_mathml import to_mathml
 from figblog.math_font import MathFont, add_font, find_font, font_files
 
 __all__ = ["MathMLConfig", "MathMLPlugin", "formula_replacer", "to_mathml"]
 
 log = get_plugin_logger(__name__)
-
-_INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
-_BLOCK = re.compile(r'<div class="arithmatex">\s*\\\[(.*?)\\\]\s*</div>', re.S)
-
-
-def to_mathml(latex: str, display: bool) -> str:
-    """Convert one formula; raise ValueError naming the formula if it cannot be parsed."""
-    try:
-        return convert(latex.strip(), display="block" if display else "inline")
-    except Exception as exc:  # latex2mathml raises many exception types for bad input
-        raise ValueError(f"cannot render the formula {latex.strip()!r}: {exc}") from exc
 
 
 def formula_replacer(display: bool, where: str, tag: str) -> Callable[[re.Match[str]], str]:
@@ -50,16 +39,7 @@ def formula_replacer(display: bool, where: str, tag: str) -> Callable[[re.Match[
     A formula that cannot be converted stays as it was, with a warning naming ``where`` (so a
     strict build stops on it).
     """
-
-    def replace(m: re.Match[str]) -> str:
-        try:
-            math = to_mathml(html.unescape(m[1]), display)
-        except ValueError as exc:
-            log.warning(f"{where}: {exc}")
-            return m[0]
-        return f'<{tag} class="arithmatex">{math}</{tag}>'
-
-    return replace
+    return latex_mathml.replacer(display, tag, lambda msg: log.warning(f"{where}: {msg}"))
 
 
 class MathMLConfig(Config):
@@ -101,8 +81,7 @@ class MathMLPlugin(BasePlugin[MathMLConfig]):
     def convert_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Convert every formula on the page; a bad one is a warning naming the page."""
         where = page.file.src_uri
-        output = _BLOCK.sub(formula_replacer(True, where, "div"), output)
-        return _INLINE.sub(formula_replacer(False, where, "span"), output)
+        return latex_mathml.convert_html(output, lambda msg: log.warning(f"{where}: {msg}"))
 
     # Late, after other plugins and hooks (notebook pages) have written their maths.
     @event_priority(-90)

@@ -1,0 +1,137 @@
+"""The Zensical adapter inside real Zensical builds (the pinned .venv-zensical) of tiny projects."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from conftest import PLOT, REPO, Project, _env
+
+ZENSICAL = REPO / ".venv-zensical" / "bin"
+
+ZENSICAL_YML = """\
+INHERIT: mkdocs.yml
+markdown_extensions:
+  - pymdownx.arithmatex:
+      generic: true
+  - figblog.adapters.zensical
+"""
+
+POST = """\
+---
+title: A post
+---
+
+# A post
+
+The answer is ![](figures/answer.py#answer.md), and $x^2$ is maths.
+
+![A small plot](figures/plot.py#plot.png){ .show-source }
+/// caption
+A caption.
+///
+"""
+
+BROKEN = """\
+x = 1
+y = {}["missing"]
+"""
+
+
+@pytest.fixture
+def zproject(project: Project) -> Project:
+    if not (ZENSICAL / "zensical").is_file():
+        pytest.fail("no .venv-zensical: run `make site-zensical` (make test does)", pytrace=False)
+    project.write("zensical.yml", ZENSICAL_YML)
+    project.script("plot.py", PLOT)
+    project.script("answer.py", "open('answer.md', 'w').write('**42**\\n')\n")
+    return project
+
+
+def _run(project: Project, *cmd: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ZENSICAL / cmd[0]), *cmd[1:]],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=_env(project),
+    )
+
+
+def _prepare(project: Project) -> subprocess.CompletedProcess[str]:
+    return _run(project, "python", "-m", "figblog.adapters.zensical", "-f", "zensical.yml")
+
+
+def _zensical(project: Project) -> subprocess.CompletedProcess[str]:
+    return _run(project, "zensical", "build", "-f", "zensical.yml")
+
+
+def test_a_post_gets_both_variants_text_source_caption_and_mathml(zproject):
+    zproject.write("docs/post.md", POST)
+    prepared = _prepare(zproject)
+    assert prepared.returncode == 0, prepared.stderr
+    assert "files published in docs/generated/" in prepared.stdout
+    built = _zensical(zproject)
+    assert built.returncode == 0, built.stderr + built.stdout
+    html = (zproject.root / "site" / "post" / "index.html").read_text()
+    imgs = re.findall(r"<img [^>]*>", html)
+    srcs = [re.search(r'src="([^"#]+)#only-(light|dark)"', i) for i in imgs]
+    assert [s[2] for s in srcs if s] == ["light", "dark"], imgs
+    for found in srcs:
+        assert re.fullmatch(r"\.\./generated/figures/plot/plot\.[0-9a-f]{8}\.\w+\.png", found[1])
+        assert (zproject.root / "site" / "post" / found[1]).is_file()
+    assert all('alt="A small plot"' in i and 'width="200"' in i for i in imgs)
+    assert "<figcaption>" in html and "A caption." in html
+    assert "The answer is <strong>42</strong>" in html
+    assert '<details class="example figblog-source">' in html and 'download="plot.py"' in html
+    assert "<math" in html and "\\(x^2\\)" not in html
+
+
+def test_a_failing_script_stops_both_steps_naming_post_line_and_script_line(zproject):
+    zproject.script("broken.py", BROKEN)
+    zproject.write("docs/post.md", POST + "\n![A broken figure](figures/broken.py)\n")
+    for step in (_prepare, _zensical):
+        result = step(zproject)
+        out = result.stderr + result.stdout
+        assert result.returncode != 0, out
+        assert "docs/post.md:14" in out, out  # the reference's line, front matter counted
+        assert "figures/broken.py" in out and "line 2" in out and "KeyError" in out, out
+    assert not (zproject.root / "site" / "post" / "index.html").exists()
+
+
+def test_an_image_without_alt_text_stops_the_build(zproject):
+    zproject.write("docs/post.md", "# Post\n\n![](figures/plot.py#plot.png)\n")
+    result = _prepare(zproject)
+    assert result.returncode == 1
+    assert "docs/post.md:3" in result.stderr and "no alt text" in result.stderr
+
+
+def test_mkdocs_leaves_the_generated_folder_to_zensical(zproject):
+    """The MkDocs build of the same project publishes its own copies, not docs/generated/."""
+    zproject.write("mkdocs.yml", (zproject.root / "mkdocs.yml").read_text() + EXCLUDE)
+    zproject.write("docs/post.md", POST.replace(", and $x^2$ is maths", ""))
+    assert _prepare(zproject).returncode == 0
+    assert any((zproject.root / "docs" / "generated").rglob("*.png"))
+    result = zproject.mkdocs()
+    assert result.returncode == 0, result.stderr
+    assert not (zproject.root / "site" / "generated").exists()
+    assert any((zproject.root / "site" / "assets" / "figures").rglob("*.png"))
+
+
+EXCLUDE = "exclude_docs: |\n  /generated/\n"
+
+
+def test_zensical_alone_on_a_fresh_checkout_fails_then_the_next_build_is_whole(zproject):
+    """Files published during the build come after Zensical listed the docs folder."""
+    zproject.write("docs/post.md", POST)
+    first = _zensical(zproject)
+    assert first.returncode != 0
+    assert "python -m figblog.adapters.zensical" in first.stderr + first.stdout
+    second = _zensical(zproject)
+    assert second.returncode == 0, second.stderr
+    html = (zproject.root / "site" / "post" / "index.html").read_text()
+    src = re.search(r'src="\.\./(generated/figures/plot/[^"#]+)#only-light"', html)
+    assert src and (zproject.root / "site" / src[1]).is_file()

@@ -225,6 +225,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if raw is None:  # a page another plugin added after on_files
             raw = _source_text(page.file).count("\n")
         offset = max(0, raw - markdown.count("\n"))  # lines of front matter
+        if self.social is not None:
+            self.social.claim_image(page)
         return self.renderer.render(markdown, label, page.file.src_uri, offset)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

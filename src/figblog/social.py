@@ -97,7 +97,9 @@ class Social:
                 continue
             made = leads.lead(ref)
             if isinstance(made, str):
-                warnings.append(f"{ref.where}: the post's card: {made}")
+                # A figure's own failure is reported where it stands; an image: only here.
+                if src_uri in self.chosen_refs:
+                    warnings.append(f"{ref.where}: the post's card: {made}")
                 continue
             self.leads[src_uri] = made
             self.alts[src_uri] = _alt(renderer, ref, refs.get(src_uri, []), src_uri)
@@ -113,6 +115,15 @@ class Social:
                     (_alt(renderer, site, [r], src) for src, r in shown if _same(r, site)), ""
                 )
         return leads.files, warnings
+
+    def claim_image(self, page: Page) -> None:
+        """Take a post's ``image:`` out of its metadata once it has been made a card.
+
+        The RSS plugin reads ``image`` as a URL relative to the page: it would publish the
+        reference itself (``figures/x.py#y.png``) as the feed item's picture, which is no file.
+        """
+        if page.file.src_uri in self.chosen_refs:
+            page.meta.pop("image", None)
 
     # -- what templates read ---------------------------------------------------------
 

@@ -93,3 +93,20 @@ def test_a_font_that_is_not_installed_stops_the_build_with_the_fix(project):
     assert done.returncode != 0
     assert "figblog-mathml: the math font" in done.stderr
     assert "node_modules/missing/math.woff2 is not installed: run `npm ci`" in done.stderr
+
+
+def test_maths_added_after_the_font_was_cut_is_a_warning_naming_the_page(project, woff2):
+    # A hook that writes a formula into the page after MkDocs' on_env, when the cut is made.
+    project.write(
+        "late.py",
+        """\
+        def on_post_page(output, page, config):
+            return output.replace("<p>late</p>", "<math><mo>\\u222b</mo></math>")
+        """,
+    )
+    project.write("mkdocs.yml", MKDOCS_YML.format(font=woff2) + "hooks:\n  - late.py\n")
+    project.write("docs/sum.md", "# Sum\n\n$$\n\\sum_{i=1}^n x_i\n$$\n\nlate\n")
+    done = project.mkdocs()
+    assert done.returncode != 0
+    assert "sum.md: the math font was cut down before these characters" in done.stderr
+    assert "\u222b" in done.stderr

@@ -105,7 +105,7 @@ class Social:
             self.alts[src_uri] = _alt(renderer, ref, refs.get(src_uri, []), src_uri)
         site = self.site_ref()
         if isinstance(site, FigureRef):
-            made = leads.lead(site)
+            made = leads.lead(site, thumbs=False)  # no list shows the site's figure
             if isinstance(made, str):
                 warnings.append(f"{site.where}: the site card ('site_image'): {made}")
             else:

@@ -75,17 +75,17 @@ class Leads:
         self.prefix = prefix.strip("/")
         self.files: dict[str, Path] = {}  # site path -> file, for everything made
 
-    def lead(self, ref: FigureRef) -> Lead | str:
-        """The card and thumbnails of the picture ``ref`` shows, or an error message."""
+    def lead(self, ref: FigureRef, thumbs: bool = True) -> Lead | str:
+        """The card and (unless not ``thumbs``) thumbnails of ``ref``'s picture, or an error."""
         found = self.renderer.picture(ref)
         if isinstance(found, str):
             return found
         try:
             card = self._publish(ref, found[CARD_THEME], CARD, CARD_THEME)
-            thumbs = {t: self._publish(ref, found[t], THUMB, t) for t in found}
+            small = {t: self._publish(ref, found[t], THUMB, t) for t in found if thumbs}
         except DerivedError as exc:
             return f"cannot make a card from {self.renderer.engine.script_rel(ref.script)}: {exc}"
-        return Lead(ref, card, thumbs)
+        return Lead(ref, card, small)
 
     def _publish(self, ref: FigureRef, source: tuple[Path, str], kind: Kind, theme: str) -> Picture:
         made = derive(source[0], source[1], kind, self.cache_dir)

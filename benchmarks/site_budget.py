@@ -9,7 +9,7 @@ names a built one, serves it on 127.0.0.1 with gzip like the static host, then f
   included (every image is scrolled into view, then the page to its bottom); budget 2 MB.
 - Lighthouse (npm package in benchmarks/package.json, installed with `npm ci` when missing)
   against Debian's Chromium, mobile preset by default, the median of 3 runs per post:
-  performance >= 95, accessibility 100, best practices >= 95.
+  performance >= 95, accessibility 100, best practices 100; on the blog index too.
 - axe-core (the engine of Lighthouse's accessibility audits) on every page in both colour
   schemes, since Lighthouse sees only the light one: no WCAG 2.1 A/AA violation.
 
@@ -41,7 +41,9 @@ HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
 BYTES_BUDGET = 2_000_000
-TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 95}
+TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100}
+# Besides the posts, Lighthouse measures the blog's index (its post thumbnails).
+LISTS = ["blog/"]
 LIGHTHOUSE_TIMEOUT = 240
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -260,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
             with_tools = not args.no_lighthouse and ensure_lighthouse() is not None
             failures = browser_checks(base, posts, find_pages(site), with_tools)
             if with_tools:
-                failures += scores(base, posts, args.preset, work, max(1, args.runs))
+                measured = posts + [p for p in LISTS if p in find_pages(site)]
+                failures += scores(base, measured, args.preset, work, max(1, args.runs))
     print(f"site_budget: {len(posts)} posts, {failures} FAIL")
     return failures
 

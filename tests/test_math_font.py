@@ -6,6 +6,7 @@ import re
 import shutil
 
 import pytest
+from fontTools.ttLib import TTFont
 from tests.conftest import REPO
 
 from figblog.math_font import FAMILY, add_font, find_font
@@ -70,7 +71,15 @@ def test_the_build_ships_the_font_and_links_it_from_maths_pages_only(project, wo
     assert done.returncode == 0, done.stderr
     site = project.root / "site"
     shipped = list((site / "assets" / "fonts").glob("*.woff2"))
-    assert [p.read_bytes() == woff2.read_bytes() for p in shipped] == [True]
+    assert len(shipped) == 1
+    # The font is cut down to the formulas' characters: the sum, the italic x, i and n.
+    font = TTFont(shipped[0])
+    assert "MATH" in font
+    cmap = font.getBestCmap()
+    for char in "\u2211=1\U0001d465\U0001d456\U0001d45b":
+        assert ord(char) in cmap, f"{char!r} missing from the shipped font"
+    assert ord("\u222b") not in cmap  # an integral: not in this site's formulas
+    assert shipped[0].stat().st_size < woff2.stat().st_size / 10
     assert (site / "assets" / "fonts" / "noto-sans-math-latin-400-normal.LICENSE.txt").is_file()
     sum_page = (site / "sum" / "index.html").read_text("utf-8")
     assert f'url("../assets/fonts/{shipped[0].name}")' in sum_page
@@ -84,3 +93,20 @@ def test_a_font_that_is_not_installed_stops_the_build_with_the_fix(project):
     assert done.returncode != 0
     assert "figblog-mathml: the math font" in done.stderr
     assert "node_modules/missing/math.woff2 is not installed: run `npm ci`" in done.stderr
+
+
+def test_maths_added_after_the_font_was_cut_is_a_warning_naming_the_page(project, woff2):
+    # A hook that writes a formula into the page after MkDocs' on_env, when the cut is made.
+    project.write(
+        "late.py",
+        """\
+        def on_post_page(output, page, config):
+            return output.replace("<p>late</p>", "<math><mo>\\u222b</mo></math>")
+        """,
+    )
+    project.write("mkdocs.yml", MKDOCS_YML.format(font=woff2) + "hooks:\n  - late.py\n")
+    project.write("docs/sum.md", "# Sum\n\n$$\n\\sum_{i=1}^n x_i\n$$\n\nlate\n")
+    done = project.mkdocs()
+    assert done.returncode != 0
+    assert "sum.md: the math font was cut down before these characters" in done.stderr
+    assert "\u222b" in done.stderr

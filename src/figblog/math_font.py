@@ -21,7 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-__all__ = ["FAMILY", "MathFont", "add_font", "find_font", "font_files", "font_style"]
+__all__ = ["FAMILY", "MathFont", "add_font", "find_font", "font_files", "font_style", "shipped"]
 
 FAMILY = "figblog math"
 """The ``font-family`` name the site gives its math font (its own, so no local font shadows it)."""
@@ -60,6 +60,13 @@ def find_font(path: Path) -> MathFont:
         (p for p in (path.parent / "LICENSE", path.parent.parent / "LICENSE") if p.is_file()), None
     )
     return MathFont(path, f"{_FOLDER}/{stem}.{digest}.woff2", licence)
+
+
+def shipped(font: MathFont, path: Path) -> MathFont:
+    """``font`` as the site ships it from ``path`` (a cut-down copy): named by its bytes."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+    stem = font.source.name.split(".", 1)[0]
+    return MathFont(path, f"{_FOLDER}/{stem}.{digest}.woff2", font.license)
 
 
 def font_files(font: MathFont, config: MkDocsConfig) -> list[File]:

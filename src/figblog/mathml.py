@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -26,20 +27,33 @@ from mkdocs.structure.pages import Page
 
 from figblog import latex_mathml
 from figblog.latex_mathml import to_mathml
-from figblog.math_font import MathFont, add_font, find_font, font_files
+from figblog.math_font import MathFont, add_font, find_font, font_files, shipped
+from figblog.math_subset import math_chars, subset_font
 
 __all__ = ["MathMLConfig", "MathMLPlugin", "formula_replacer", "to_mathml"]
 
 log = get_plugin_logger(__name__)
 
+_CACHE = ".cache/figblog-mathml"  # the cut-down fonts, relative to mkdocs.yml
 
-def formula_replacer(display: bool, where: str, tag: str) -> Callable[[re.Match[str]], str]:
+
+def formula_replacer(
+    display: bool, where: str, tag: str, quiet: bool = False
+) -> Callable[[re.Match[str]], str]:
     """A ``re.sub`` callback: the LaTeX in group 1 becomes MathML in ``<tag class="arithmatex">``.
 
     A formula that cannot be converted stays as it was, with a warning naming ``where`` (so a
-    strict build stops on it).
+    strict build stops on it), unless ``quiet`` (a look ahead that the real pass repeats).
     """
-    return latex_mathml.replacer(display, tag, lambda msg: log.warning(f"{where}: {msg}"))
+    return latex_mathml.replacer(display, tag, _ignore if quiet else _warner(where))
+
+
+def _warner(where: str) -> Callable[[str], None]:
+    return lambda msg: log.warning(f"{where}: {msg}")
+
+
+def _ignore(msg: str) -> None:
+    """Drop a message that the page's own conversion reports later."""
 
 
 class MathMLConfig(Config):
@@ -59,6 +73,7 @@ class MathMLPlugin(BasePlugin[MathMLConfig]):
     def __init__(self) -> None:
         super().__init__()
         self._font: MathFont | None = None
+        self._chars: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Find the math font; a configured one that is not installed stops the build."""
@@ -71,24 +86,48 @@ class MathMLPlugin(BasePlugin[MathMLConfig]):
                 raise PluginError(f"figblog-mathml: {exc}") from exc
         return config
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Add the font (and its licence) to the site's files."""
-        if self._font is not None:
-            for file in font_files(self._font, config):
-                files.append(file)
-        return files
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Add the font, cut down to the characters of every page's formulas, to the site.
+
+        Every page's content is known by now and none is written yet (see math_subset.py
+        for why the font is cut down).
+        """
+        if self._font is None:
+            return env
+        from figblog.notebook_math import render_cell_math  # it imports this module
+
+        chars: set[str] = set()
+        for file in files.documentation_pages():
+            page = file.page
+            if page is not None and page.content:
+                converted = latex_mathml.convert_html(page.content, _ignore)
+                chars |= math_chars(render_cell_math(converted, file.src_uri, quiet=True))
+        if not chars:
+            return env
+        root = Path(config.config_file_path or ".").parent
+        subset = subset_font(self._font.source, chars, root / _CACHE)
+        self._font, self._chars = shipped(self._font, subset), chars
+        for file in font_files(self._font, config):
+            files.append(file)
+        return env
 
     def convert_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Convert every formula on the page; a bad one is a warning naming the page."""
-        where = page.file.src_uri
-        return latex_mathml.convert_html(output, lambda msg: log.warning(f"{where}: {msg}"))
+        return latex_mathml.convert_html(output, _warner(page.file.src_uri))
 
     # Late, after other plugins and hooks (notebook pages) have written their maths.
     @event_priority(-90)
     def load_font(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Give a page that has maths the font's ``@font-face``."""
-        if self._font is None:
+        if self._font is None or not self._chars:
             return output
+        missing = math_chars(output) - self._chars
+        if missing:
+            log.warning(
+                f"{page.file.src_uri}: the math font was cut down before these characters of "
+                f"its formulas were known: {''.join(sorted(missing))}; they fall back to the "
+                "reader's fonts (a plugin or hook adds maths after MkDocs' on_env event)"
+            )
         return add_font(output, page.url, self._font)
 
     on_post_page = CombinedEvent(convert_page, load_font)

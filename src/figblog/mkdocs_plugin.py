@@ -30,9 +30,10 @@ from mkdocs.structure.pages import Page
 from figblog import notebooks, serve_fast
 from figblog.engine.build import Engine, EngineError
 from figblog.engine.hashing import FileHasher, hash_text
-from figblog.engine.refs import FigureRef, ValueRef, scan, scan_values
+from figblog.engine.refs import FigureRef, RefError, ValueRef, scan, scan_values
 from figblog.engine.render import Renderer
 from figblog.engine.source_html import SourceHtml
+from figblog.social import Social
 
 __all__ = ["FiguresConfig", "FiguresPlugin"]
 
@@ -64,6 +65,8 @@ class FiguresConfig(Config):
     """A referenced output over this many MB is a warning (strict builds fail); 0: no limit."""
     verbose = c.Type(bool, default=False)
     """Log every line the scripts print (`mkdocs build -v` does too); else only a failure's."""
+    site_image = c.Type(str, default="")
+    """The picture of the social card of pages that are not posts: figures/x.py#y.png."""
 
 
 class FiguresPlugin(BasePlugin[FiguresConfig]):
@@ -74,6 +77,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.source_html: SourceHtml | None = None
         self._lines: dict[str, int] = {}  # page src_uri -> lines of its file, front matter too
         self._labels: dict[str, str] = {}  # page file -> its path as messages show it
+        self.social: Social | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check the options and make `mkdocs serve` watch the scripts and shared code."""
@@ -152,6 +156,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         refs: list[FigureRef] = []
         values: list[ValueRef] = []
         self._lines: dict[str, int] = {}
+        by_page: dict[str, list[FigureRef]] = {}
+        social = self.social = Social(config, self.root, prefix, self.config.site_image)
+        chosen = [social.site_ref()]
         for f in files.documentation_pages():
             if not f.src_uri.endswith(".md"):
                 continue  # notebooks are pages too, but their JSON holds no references
@@ -162,6 +169,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             found_values, value_errors = scan_values(text, page)
             refs += found
             values += found_values
+            by_page[f.src_uri] = found
+            chosen.append(social.chosen(f, page, text))
             for err in [*errors, *value_errors]:
                 log.warning(str(err))
         debug = log.isEnabledFor(logging.DEBUG)
@@ -179,7 +188,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             )
         except EngineError as exc:
             raise PluginError(str(exc)) from exc
-        outcomes = engine.build(r.script for r in [*refs, *values])
+        for ref in chosen:
+            if isinstance(ref, RefError):
+                log.warning(str(ref))
+        pictures = [r for r in chosen if isinstance(r, FigureRef)]
+        outcomes = engine.build(r.script for r in [*refs, *values, *pictures])
         if outcomes:
             log.info(engine.summary(outcomes).removeprefix("figblog: "))
         limit = int(self.config.max_output_mb * 1_000_000) or None
@@ -190,7 +203,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             log.warning(message)
         for src_uri, path in self.renderer.published_files(refs).items():
             files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+        derived, warnings = social.make(self.renderer, self.root / self.config.cache_dir, by_page)
+        social.add_files(files, derived)
+        for message in warnings:
+            log.warning(message)
         return files
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Give the templates the social cards and thumbnails (``figblog_social``)."""
+        env.globals["figblog_social"] = self.social
+        return env
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -203,6 +225,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if raw is None:  # a page another plugin added after on_files
             raw = _source_text(page.file).count("\n")
         offset = max(0, raw - markdown.count("\n"))  # lines of front matter
+        if self.social is not None:
+            self.social.claim_image(page)
         return self.renderer.render(markdown, label, page.file.src_uri, offset)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

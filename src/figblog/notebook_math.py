@@ -28,20 +28,23 @@ _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE = re.compile(r"(?<![\\$\w])\$(?=\S)([^$]+?)(?<=\S)\$(?![\w$])")
 
 
-def _convert(text: str, where: str) -> str:
-    text = _DISPLAY.sub(formula_replacer(True, where, "span"), text)
-    return _INLINE.sub(formula_replacer(False, where, "span"), text)
+def _convert(text: str, where: str, quiet: bool) -> str:
+    text = _DISPLAY.sub(formula_replacer(True, where, "span", quiet), text)
+    return _INLINE.sub(formula_replacer(False, where, "span", quiet), text)
 
 
-def render_cell_math(page_html: str, where: str = "") -> str:
-    """Convert the TeX in every notebook Markdown cell of ``page_html``; code is left alone."""
+def render_cell_math(page_html: str, where: str = "", quiet: bool = False) -> str:
+    """Convert the TeX in every notebook Markdown cell of ``page_html``; code is left alone.
+
+    ``quiet``: a formula that cannot be converted is not reported (a look ahead).
+    """
 
     def cell(m: re.Match[str]) -> str:
         body, out, start = m[2], [], 0
         for code in _CODE.finditer(body):
-            out += [_convert(body[start : code.start()], where), code[0]]
+            out += [_convert(body[start : code.start()], where, quiet), code[0]]
             start = code.end()
-        out.append(_convert(body[start:], where))
+        out.append(_convert(body[start:], where, quiet))
         return m[1] + "".join(out) + m[3]
 
     return _CELL.sub(cell, page_html)

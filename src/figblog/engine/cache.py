@@ -298,7 +298,7 @@ class Cache:
     def clean(self) -> int:
         """Remove every entry and index; return how many entries there were."""
         count = sum(1 for _ in (self.root / "entries").glob("*/*"))
-        for sub in ("entries", "index", "tmp", "memo", "html", "stamps"):
+        for sub in ("entries", "index", "tmp", "memo", "html", "stamps", "derived"):
             shutil.rmtree(self.root / sub, ignore_errors=True)
         for sub in ("entries", "index", "tmp"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)

@@ -284,6 +284,23 @@ class Renderer:
             lines[index + 1 : index + 1] = ["", *"\n\n".join(blocks[index]).split("\n"), ""]
         return "\n".join(lines)
 
+    def picture(self, ref: FigureRef) -> dict[str, tuple[Path, str]] | str:
+        """Theme -> (file, sha256) of the picture ``ref`` shows, or why it shows none."""
+        output, error = self._resolve(ref)
+        if error or output is None:
+            return error or "no output"
+        if not output.lower().endswith(IMAGE_OUTPUTS):
+            return f"'{output}' from {self.engine.script_rel(ref.script)} is not a picture"
+        found: dict[str, tuple[Path, str]] = {}
+        for theme in self.themes:
+            entry = self.outcomes[ref.script, theme].entry
+            assert entry is not None  # no failure
+            facts = self._facts(ref.script, theme, output)
+            if facts is None:
+                return f"'{output}' from {self.engine.script_rel(ref.script)} left the cache"
+            found[theme] = (entry.out / output, facts.sha256)
+        return found
+
     def _resolve(self, ref: FigureRef) -> tuple[str | None, str | None]:
         """The output ``ref`` shows, or the error to show instead (the script's own first)."""
         failure = self._failure(ref.script)

@@ -121,6 +121,7 @@ def test_serve_shows_a_recoloured_figure_without_rebuilding_the_site(project: Pr
     with LiveServe(project.root, _env(project)) as serve:
         page = _open(browser, serve)
         before = image_digest(page, _LIGHT)
+        old_src = page.get_attribute(_LIGHT, "src")
         serve.idle()
         builds = serve.log().count("Building documentation")
         (project.root / "figures" / ".line.py.swp").write_bytes(b"vim")  # an editor's swap file
@@ -135,6 +136,9 @@ def test_serve_shows_a_recoloured_figure_without_rebuilding_the_site(project: Pr
         ]
         html = serve.get()
         assert '"blue"' in html and '"red"' not in html  # the source box shows the new code
+        # New bytes, new address: no browser or CDN cache can show the old figure under it.
+        new_src = page.get_attribute(_LIGHT, "src")
+        assert new_src != old_src and new_src in html and old_src not in html
         assert "The answer is 41." in html
         fresh = _open(browser, serve)  # a page opened now gets the new bytes too
         assert image_digest(fresh, _LIGHT) == image_digest(page, _LIGHT)

@@ -18,7 +18,6 @@ left behind is kept at module level (``_BUILDS``), keyed by the config file.
 
 from __future__ import annotations
 
-import copy
 import os
 import time
 from collections.abc import Callable
@@ -170,8 +169,7 @@ class _FastBuilder:
         for outcome in outcomes.values():
             if outcome.status == "failed":
                 raise PatchError(f"{engine.script_rel(outcome.script)} failed")
-        fresh = copy.copy(renderer)
-        fresh.outcomes = {**renderer.outcomes, **outcomes}
+        fresh = renderer.with_outcomes(outcomes)
         for script in scripts:
             _check_same_text(renderer, fresh, script)
         new_files = fresh.published_files()

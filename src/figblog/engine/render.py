@@ -14,6 +14,7 @@ pixel sizes come from the cache entries' manifests; nothing here opens a picture
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import posixpath
 import re
@@ -61,6 +62,19 @@ class Renderer:
         self._script_hashes: dict[str, str | None] = {}
         self._published: dict[Path, inline.Published | str] = {}  # run folder -> values
         self._uris: dict[tuple[str, str, str], str] = {}  # (script, theme, output) -> site path
+
+    def with_outcomes(self, outcomes: dict[tuple[str, str], Outcome]) -> Renderer:
+        """A copy of this renderer with some runs replaced (the serve fast path's next state).
+
+        The copy starts with empty memos: names carry the hashes of the new outputs
+        and of the scripts as they are now.
+        """
+        fresh = copy.copy(self)
+        fresh.outcomes = {**self.outcomes, **outcomes}
+        fresh._uris = {}
+        fresh._script_hashes = {}
+        fresh._published = {}
+        return fresh
 
     # -- where things go -------------------------------------------------------------
 

@@ -82,6 +82,19 @@ def test_clicking_a_figure_zooms_the_variant_of_the_scheme(new_page, figure_post
     page.locator(".glightbox-container").wait_for(state="detached")
 
 
+def test_the_keyboard_zooms_a_figure_too(new_page, figure_post):
+    """The zoom starts when a picture is reached: by focus as well as by the pointer."""
+    page = new_page(figure_post, "light")
+    link = page.locator("a.glightbox:has(> img[src$='#only-light'])").first
+    link.focus()
+    page.keyboard.press("Enter")
+    slide = page.locator(".glightbox-container .gslide.current img")
+    slide.wait_for(state="visible")
+    assert slide.get_attribute("src").endswith("#only-light")
+    page.keyboard.press("Escape")
+    page.locator(".glightbox-container").wait_for(state="detached")
+
+
 def test_a_figures_source_opens_highlighted_with_copy_and_download(new_page, pages_with):
     """The source box, inserted as HTML highlighted once, behaves as Material's own code."""
     found = pages_with("figblog-source", missing="no post shows a figure's source yet")

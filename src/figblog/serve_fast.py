@@ -81,12 +81,11 @@ def _config_key(config: MkDocsConfig) -> str:
 def remember(config: MkDocsConfig, renderer: Renderer, code_dirs: list[str]) -> None:
     """Keep what a finished build knows, for the serve builder's next change."""
     sources: dict[str, str] = {}
-    for script, _theme in renderer.outcomes:
-        if script not in sources:
-            try:
-                sources[script] = renderer.engine.script_path(script).read_text()
-            except (OSError, UnicodeDecodeError):
-                pass
+    for script in sorted(renderer.sources_shown):  # only a source box needs the old text
+        try:
+            sources[script] = renderer.engine.script_path(script).read_text()
+        except (OSError, UnicodeDecodeError):
+            pass
     root = renderer.engine.root
     dirs = tuple(os.path.realpath(root / d) + os.sep for d in code_dirs)
     _BUILDS[_config_key(config)] = _Build(config, renderer, sources, dirs)
@@ -257,6 +256,8 @@ def _patch_source(
     build: _Build, patch: Patch, script: str, published: dict[str, Path], sources: dict[str, str]
 ) -> None:
     """Swap the script's highlighted source in every box that shows it, if it changed."""
+    if script not in build.renderer.sources_shown:
+        return  # no page shows its source: nothing to swap
     engine = build.renderer.engine
     try:
         text = engine.script_path(script).read_text()

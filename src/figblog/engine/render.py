@@ -62,6 +62,7 @@ class Renderer:
         self._script_hashes: dict[str, str | None] = {}
         self._published: dict[Path, inline.Published | str] = {}  # run folder -> values
         self._uris: dict[tuple[str, str, str], str] = {}  # (script, theme, output) -> site path
+        self.sources_shown: set[str] = set()  # scripts whose source a page shows
 
     def with_outcomes(self, outcomes: dict[tuple[str, str], Outcome]) -> Renderer:
         """A copy of this renderer with some runs replaced (the serve fast path's next state).
@@ -130,6 +131,7 @@ class Renderer:
                 files[self._variant_uri(ref.script, theme, output)] = entry.out / output
             if ref.show_source:
                 files[self._script_uri(ref.script)] = self.engine.script_path(ref.script)
+                self.sources_shown.add(ref.script)
         return dict(sorted(files.items()))
 
     def _everything(self) -> dict[str, Path]:

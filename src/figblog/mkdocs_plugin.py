@@ -155,7 +155,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         prefix = Path(self.config.figures_dir).as_posix()
         refs: list[FigureRef] = []
         values: list[ValueRef] = []
-        self._lines: dict[str, int] = {}
+        self._lines = {}
         by_page: dict[str, list[FigureRef]] = {}
         social = self.social = Social(config, self.root, prefix, self.config.site_image)
         chosen = [social.site_ref()]

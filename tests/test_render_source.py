@@ -116,6 +116,9 @@ def test_the_source_is_highlighted_once_and_shown_on_the_post_and_every_view(
         assert '<span class="kn">import</span>' in box and '<span class="s2">' in box, page
         text = re.sub(r"<[^>]+>", "", box)
         assert 'fig.savefig("plot.png")' in text and "figblog-source-html" not in box, page
+        # The code waits in a template; the page carries the one script that fills it.
+        assert re.search(r'<template class="figblog-code"><div class="highlight">', box), page
+        assert (site / page).read_text().count('id="figblog-lazy-source"') == 1, page
         link = re.search(r'<a download="plot.py" href="([^"]+)">Download plot.py</a>', box)
         assert link, page
         target = ((site / page).parent / link[1]).resolve()

@@ -27,7 +27,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from figblog import notebooks, serve_fast
+from figblog import lazy_source, notebooks, serve_fast
 from figblog.engine.build import Engine, EngineError
 from figblog.engine.hashing import FileHasher, hash_text
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan, scan_values
@@ -115,7 +115,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self._key_notebook_cache(config)
         if opts.enabled:
             self.source_html = SourceHtml(
-                root / opts.cache_dir / "html", config.markdown_extensions, config.mdx_configs
+                root / opts.cache_dir / "html",
+                config.markdown_extensions,
+                config.mdx_configs,
+                wrap=lazy_source.wrap,
             )
             config.markdown_extensions.append(self.source_html.extension())
         return config
@@ -250,6 +253,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         prose = _DARK_IMAGE.sub("", prose)
         meta.readtime = readtime(prose, wpm)
         return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Give a page whose source boxes wait in templates the script that fills them."""
+        return lazy_source.add_loader(output) if self.config.enabled else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Leave what this build knows where the serve fast path finds it after us."""

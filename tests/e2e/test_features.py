@@ -95,6 +95,16 @@ def test_the_keyboard_zooms_a_figure_too(new_page, figure_post):
     page.locator(".glightbox-container").wait_for(state="detached")
 
 
+def test_printing_a_post_prints_its_scripts_sources(new_page, pages_with):
+    """Before printing, every source box gets its code: paper cannot open a box later."""
+    page = new_page(pages_with("figblog-source", missing="no post shows a source")[0])
+    boxes = page.locator("details.figblog-source")
+    assert boxes.count() > 0 and page.locator("template.figblog-code").count() == boxes.count()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("template.figblog-code").count() == 0
+    assert page.locator("details.figblog-source .highlight pre > code").count() == boxes.count()
+
+
 def test_a_figures_source_opens_highlighted_with_copy_and_download(new_page, pages_with):
     """The source box, inserted as HTML highlighted once, behaves as Material's own code."""
     found = pages_with("figblog-source", missing="no post shows a figure's source yet")
@@ -105,11 +115,19 @@ def test_a_figures_source_opens_highlighted_with_copy_and_download(new_page, pag
         summary = box.locator("summary")
         script = summary.inner_text().removeprefix("How this figure is made: ")
         assert re.fullmatch(r"figures/\w+\.py", script), summary.inner_text()
+        # Closed, the box holds its code in a template: nothing to style at load.
+        assert box.locator("pre > code").count() == 0, "the closed box's code is in the page"
         summary.click()
         code = box.locator(".highlight pre > code")
         code.wait_for(state="visible")
         assert box.locator(".highlight .filename").inner_text() == script
-        assert box.locator("button[data-md-type=copy]").count() == 1, "no copy button on the code"
+        copy = box.locator("button[data-md-type=copy]")
+        assert copy.count() == 1, "no copy button on the code"
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        copy.click()
+        page.locator(".md-dialog", has_text="Copied").wait_for(state="visible")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.strip() == (REPO / script).read_text().strip(), "the copy is not the script"
         keyword = code.locator("span.kn").first
         colours[scheme] = keyword.evaluate("e => getComputedStyle(e).color")
         link = box.locator("a[download]")

@@ -24,7 +24,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -73,13 +73,17 @@ class SourceHtml:
         folder: Path,
         extensions: Sequence[str | Extension],
         configs: Mapping[str, Mapping[str, Any]],
+        wrap: Callable[[str], str] | None = None,
     ) -> None:
+        # ``wrap`` dresses each finished block for the page (a lazy ``<template>``, say);
+        # the disk keeps the plain block, so changing it needs no new cache.
         # The site's lists are read when the first block is rendered, not now, so that
         # extensions other plugins add after this one's on_config are included.
         self.folder = folder
         self._extensions = extensions
         self._configs = configs
         self._extension = SourceHtmlExtension(self)
+        self._wrap = wrap
         self._ready: dict[str, str] = {}
         self._fingerprint: str | None = None
         self._md: markdown.Markdown | None = None
@@ -116,7 +120,7 @@ class SourceHtml:
                 html = self._render(title, code)
                 with contextlib.suppress(OSError):  # a read-only cache only costs speed
                     _write_atomic(path, html)
-            self._ready[key] = html
+            self._ready[key] = html if self._wrap is None else self._wrap(html)
         return MARKER + key
 
     def html(self, title: str, code: str) -> str:

@@ -141,6 +141,34 @@ def test_a_figures_source_opens_highlighted_with_copy_and_download(new_page, pag
     assert colours["light"] != colours["dark"], "the code is not coloured for each scheme"
 
 
+def test_a_link_to_a_section_lands_on_its_heading(new_page, posts):
+    """Figures and tables drawn only near the screen (content-visibility) never move a target.
+
+    Until a block below the screen is drawn the browser sizes it by an estimate; a link to a
+    heading further down must still put that heading just under the header, on a fresh load
+    and when the address changes on the page (as the table of contents does).
+    """
+    for post in posts:
+        page = new_page(post)
+        page.set_viewport_size({"width": 390, "height": 800})
+        ids = page.evaluate("[...document.querySelectorAll('article h2[id]')].map(h => h.id)")
+        assert len(ids) >= 2, f"{post}: too few sections to test"
+        page.goto(page.url.split("#")[0] + "#" + ids[-2], wait_until="load")
+        for target in [ids[-2], *ids]:
+            page.evaluate("id => { location.hash = id }", target)
+            page.wait_for_timeout(150)
+            top, margin, header, bottom = page.evaluate(
+                """id => { const h = document.getElementById(id); return [
+                h.getBoundingClientRect().top, parseFloat(getComputedStyle(h).scrollMarginTop),
+                document.querySelector('.md-header').getBoundingClientRect().bottom,
+                scrollY + innerHeight >= document.documentElement.scrollHeight - 1] }""",
+                target,
+            )
+            assert margin >= header, f"{post}#{target}: the header would cover the heading"
+            # At the very end of the page a heading may sit lower: nothing is left to scroll.
+            assert bottom or abs(top - margin) <= 2, f"{post}#{target}: at {top}, not {margin}"
+
+
 def test_maths_is_rendered_as_mathml(new_page, pages_with, site_dir):
     with_math = pages_with('class="arithmatex"', missing="no page has maths yet")
     raw = re.compile(r'class="arithmatex">\s*\\[(\[]')

@@ -170,6 +170,17 @@ def test_a_missing_script_is_an_error(project):
     assert out["nope.py", "light"].error == "figure script figures/nope.py does not exist"
 
 
+def test_a_folder_named_like_a_script_is_not_one(project):
+    # The script's hash is its only stat: a folder there must still count as no script,
+    # not be hashed by the names it holds and handed to Python to run.
+    project.script("dir.py/inner.py", COUNT)
+    eng = engine(project, themes=("light",))
+    out = eng.build(["dir.py"])
+    assert out["dir.py", "light"].error == "figure script figures/dir.py does not exist"
+    assert eng.status("dir.py", "light") == (None, "the script does not exist")
+    assert project.runs() == []
+
+
 def test_scripts_run_in_parallel(project, tmp_path):
     # Each script waits for the other's flag: only a parallel run can finish both.
     for me, other in (("a", "b"), ("b", "a")):

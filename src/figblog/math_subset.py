@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 import unicodedata
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
+
+from figblog.engine.atomic import atomic_open
 
 __all__ = ["italic_form", "math_chars", "subset_font"]
 
@@ -83,12 +83,7 @@ def subset_font(source: Path, chars: Iterable[str], cache_dir: Path) -> Path:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        font.flavor = "woff2"
-        font.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    font.flavor = "woff2"
+    with atomic_open(path, parents=True) as fh:
+        font.save(fh)
     return path

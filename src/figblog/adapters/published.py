@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from figblog.engine.atomic import atomic_open
 from figblog.engine.build import Engine, EngineError
 from figblog.engine.refs import FigureRef, ValueRef, scan, scan_values
 from figblog.engine.render import Renderer
@@ -151,10 +151,8 @@ def publish(files: dict[str, Path], docs: Path, folder: str) -> int:
         wanted.add(dest)
         if dest.is_file() and dest.stat().st_size == source.stat().st_size:
             continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex}.tmp")
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, dest)
+        with open(source, "rb") as src, atomic_open(dest, parents=True) as dst:
+            shutil.copyfileobj(src, dst)
         written += 1
     generated = docs / folder
     if not generated.is_dir():

@@ -251,9 +251,8 @@ class Engine:
         return ""
 
     def _script_hash(self, script: str) -> str | None:
-        if not os.path.isfile(self.script_path(script)):
-            return None
-        digest = self.hasher(self.script_rel(script))
+        # One stat, the hasher's, which also refuses a folder named like a script.
+        digest = self.hasher(self.script_rel(script), file_only=True)
         return None if digest == MISSING else digest
 
     def _last_seconds(self, script: str, theme: str) -> float:

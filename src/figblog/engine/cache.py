@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from figblog.engine.atomic import write_atomic
 from figblog.engine.facts import OutputFacts, file_facts
 from figblog.engine.hashing import hash_text
 from figblog.engine.stamps import Stamps
@@ -227,7 +228,7 @@ class Cache:
             "files": {name: file_facts(out / name).to_json() for name in sorted(outputs)},
             **meta,
         }
-        _write_atomic(workspace / "manifest.json", json.dumps(manifest, indent=1))
+        write_atomic(workspace / "manifest.json", json.dumps(manifest, indent=1))
         final = self._entry_path(key)
         final.parent.mkdir(parents=True, exist_ok=True)
         # Remembered before it is in place: a concurrent prune, which keeps what the
@@ -284,7 +285,7 @@ class Cache:
             recent = [r for r in self._read_index(ident) if r.get("deps") != deps]
             recent.insert(0, {"key": key, "deps": deps})
             data = {"ident": ident, "recent": recent[:_RECENT]}
-            _write_atomic(self._index_path(ident), json.dumps(data, indent=1))
+            write_atomic(self._index_path(ident), json.dumps(data, indent=1))
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -382,9 +383,3 @@ def _intact(path: str, facts: Mapping[str, Any], stamps: Stamps | None = None) -
             stamps.remember(path, st, digest)
     _CHECKED[stamp] = digest
     return digest == facts.get("sha256")
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)

@@ -18,11 +18,10 @@ Nothing here imports MkDocs.
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from figblog.engine.atomic import atomic_open, write_atomic
 from figblog.engine.facts import OutputFacts, file_facts
 from figblog.engine.hashing import hash_text
 
@@ -71,15 +70,13 @@ def derive(source: Path, source_sha256: str, kind: Kind, cache_dir: Path) -> Der
     known = _read_facts(folder / f"{key}.json", path)
     if known is not None:
         return Derived(path, known)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{key}.{uuid.uuid4().hex}.tmp"
-    try:
-        _draw(source, kind).save(tmp, format="PNG", optimize=True)
-        facts = file_facts(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _write_json(folder / f"{key}.json", facts.to_json())
+    picture = _draw(source, kind)
+    with atomic_open(path, parents=True) as fh:
+        picture.save(fh, format="PNG", optimize=True)
+    # Read back from its place: the key fixes the bytes, so a concurrent build that
+    # renamed its own copy over ours a moment later wrote these same bytes.
+    facts = file_facts(path)
+    write_atomic(folder / f"{key}.json", json.dumps(facts.to_json()))
     return Derived(path, facts)
 
 
@@ -91,12 +88,6 @@ def _read_facts(json_path: Path, path: Path) -> OutputFacts | None:
     except (OSError, ValueError):
         return None
     return facts if facts is not None and facts.size == size else None
-
-
-def _write_json(path: Path, data: dict[str, object]) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps(data))
-    os.replace(tmp, path)
 
 
 def _draw(source: Path, kind: Kind) -> object:

@@ -45,12 +45,18 @@ class FileHasher:
         self.stamps = stamps
         self._seen: dict[str, tuple[int, int, str]] = {}
 
-    def __call__(self, rel: str) -> str:
-        """Return the content hash of ``root/rel``, or ``"missing"``."""
+    def __call__(self, rel: str, *, file_only: bool = False) -> str:
+        """Return the content hash of ``root/rel``, or ``"missing"``.
+
+        With ``file_only``, anything but a regular file (a folder named like a
+        script, a pipe) is ``"missing"`` too.
+        """
         path = os.path.join(self.root, rel)
         try:
             st = os.stat(path)
         except OSError:
+            return MISSING
+        if file_only and not stat.S_ISREG(st.st_mode):
             return MISSING
         known = self._seen.get(rel)
         if known and known[0] == st.st_mtime_ns and known[1] == st.st_size:

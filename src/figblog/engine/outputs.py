@@ -6,6 +6,8 @@ import os
 import struct
 from pathlib import Path
 
+from figblog.engine.atomic import atomic_open
+
 __all__ = ["OutputError", "collect_outputs", "strip_png_metadata"]
 
 # Chunks that carry text, dates or other data that can differ between runs.
@@ -45,8 +47,7 @@ def strip_png_metadata(path: Path) -> None:
     chunks = _png_chunks(path)
     if chunks is None or not any(kind in _DROP for kind, _, _ in chunks):
         return
-    tmp = path.with_name(path.name + ".tmp")
-    with open(path, "rb") as src, open(tmp, "wb") as dst:
+    with open(path, "rb") as src, atomic_open(path) as dst:
         dst.write(_PNG_SIGNATURE)
         for kind, start, length in chunks:
             if kind in _DROP:
@@ -59,7 +60,6 @@ def strip_png_metadata(path: Path) -> None:
                     break
                 dst.write(block)
                 left -= len(block)
-    os.replace(tmp, path)
 
 
 def _png_chunks(path: Path) -> list[tuple[bytes, int, int]] | None:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from figblog.engine.atomic import write_atomic
+
 __all__ = ["Patch", "PatchError", "changed_files", "pair_published", "snapshot"]
 
 Snapshot = dict[str, tuple[int, int]]
@@ -117,7 +119,7 @@ class Patch:
     def apply(self) -> int:
         """Write the copies, then patch the text files; return how many text files changed."""
         for site_path, source in self.copies.items():
-            _write_atomic(self.site_dir / site_path, source.read_bytes())
+            write_atomic(self.site_dir / site_path, source.read_bytes(), parents=True)
         if not self.swaps and not self.blocks:
             return 0
         edits: list[tuple[Path, str]] = []
@@ -131,7 +133,7 @@ class Patch:
                 edits.append((path, new))
         # Written only once every page was checked, so a PatchError leaves the site as it was.
         for path, text in edits:
-            _write_atomic(path, text.encode("utf-8", errors="surrogateescape"))
+            write_atomic(path, text.encode("utf-8", errors="surrogateescape"), parents=True)
         return len(edits)
 
     def _swap_blocks(self, path: Path, text: str) -> str:
@@ -161,10 +163,3 @@ def _same_bytes(a: Path, b: Path) -> bool:
         return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
     except OSError:
         return False
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.figblog-tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from importlib import metadata
@@ -34,6 +32,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
+from figblog.engine.atomic import write_atomic
 from figblog.engine.hashing import hash_text
 
 __all__ = ["MARKER", "SourceHtml", "SourceHtmlExtension"]
@@ -113,13 +112,13 @@ class SourceHtml:
         if key not in self._ready:
             path = self.folder / key[:2] / f"{key}.html"
             try:
-                html = path.read_text()
+                html = path.read_text(encoding="utf-8")  # as write_atomic writes it
             except (OSError, UnicodeDecodeError):
                 html = ""
             if not html:
                 html = self._render(title, code)
                 with contextlib.suppress(OSError):  # a read-only cache only costs speed
-                    _write_atomic(path, html)
+                    write_atomic(path, html, parents=True)
             self._ready[key] = html if self._wrap is None else self._wrap(html)
         return MARKER + key
 
@@ -173,10 +172,3 @@ class SourceHtmlExtension(Extension):
         """Register the preprocessor after whitespace normalisation, before the fences."""
         # normalize_whitespace (30) strips the stash's control characters; run after it.
         md.preprocessors.register(_MarkerPreprocessor(md, self.source), "figblog_source", 29)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)

@@ -24,13 +24,15 @@ re-hashing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from figblog.engine.atomic import write_atomic
 
 __all__ = ["Stamps"]
 
@@ -115,14 +117,9 @@ class Stamps:
         if not self._dirty:
             return
         data = {"version": _VERSION, "files": self._files, "hits": self._hits}
-        tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(data, separators=(",", ":")))
-            os.replace(tmp, self.path)
+        with contextlib.suppress(OSError):  # a read-only or full cache: next build hashes again
+            write_atomic(self.path, json.dumps(data, separators=(",", ":")), parents=True)
             self._dirty = False
-        except OSError:
-            tmp.unlink(missing_ok=True)
 
 
 def _stamp(st: os.stat_result) -> list[int]:

@@ -33,6 +33,7 @@ from figblog.engine.hashing import FileHasher, hash_text
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan, scan_values
 from figblog.engine.render import Renderer
 from figblog.engine.source_html import SourceHtml
+from figblog.notebook_prefetch import Prefetch
 from figblog.social import Social
 
 __all__ = ["FiguresConfig", "FiguresPlugin"]
@@ -155,6 +156,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         """Find every reference, bring every referenced script up to date, add its files."""
         if not self.config.enabled:
             return files
+        # Notebooks execute in a thread while the figures run, not alone after them.
+        early = Prefetch(config, files, log.debug)
+        early.start()
         prefix = Path(self.config.figures_dir).as_posix()
         refs: list[FigureRef] = []
         values: list[ValueRef] = []
@@ -196,6 +200,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 log.warning(str(ref))
         pictures = [r for r in chosen if isinstance(r, FigureRef)]
         outcomes = engine.build(r.script for r in [*refs, *values, *pictures])
+        early.join()
+        for notebook in early.done:
+            log.debug(f"executed {os.path.relpath(notebook, self.root)} while the figures ran")
         if outcomes:
             log.info(engine.summary(outcomes).removeprefix("figblog: "))
         limit = int(self.config.max_output_mb * 1_000_000) or None

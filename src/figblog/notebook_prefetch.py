@@ -1,0 +1,109 @@
+"""Execute notebook pages while the figure scripts run, instead of after them.
+
+mkdocs-jupyter executes a notebook when MkDocs renders its page, which comes after
+figblog's ``on_files`` has waited for every figure run. On a cold build of this site
+one core trains the bee network for a minute while the other soon has nothing left
+to run; the notebook then executed alone, seconds added to every first build.
+
+So while the runs go, a thread does what mkdocs-jupyter's render does on a cache miss
+(same conversion, same arguments, same cache key, same JSON) and leaves the result in
+mkdocs-jupyter's own cache, where the page's render finds it. Only mkdocs-jupyter
+0.26's layout is known here (``test_notebook_prefetch`` compares the file with the one
+it writes itself); anything else, or a notebook whose conversion fails, is left to
+mkdocs-jupyter, which executes it as it always did and reports its own errors.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+from figblog.engine.atomic import write_atomic
+
+__all__ = ["Prefetch"]
+
+# The options mkdocs-jupyter's render passes on to its converter.
+_PASSED = (
+    "kernel_name",
+    "theme",
+    "allow_errors",
+    "show_input",
+    "no_input",
+    "no_prompt",
+    "remove_tag_config",
+    "highlight_extra_classes",
+    "include_requirejs",
+    "custom_mathjax_url",
+)
+
+
+@dataclass(frozen=True)
+class _Job:
+    notebook: str  # its absolute path
+    cache: pathlib.Path  # the file mkdocs-jupyter will look for
+
+
+class Prefetch:
+    """The notebooks of a build that mkdocs-jupyter would execute, executed in a thread."""
+
+    def __init__(self, config: MkDocsConfig, files: Files, log: Callable[[str], None]) -> None:
+        self._log = log
+        self._thread: threading.Thread | None = None
+        self.done: list[str] = []  # notebooks whose cache entry this made
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        options: Any = getattr(jupyter, "config", None)
+        self._jobs: list[_Job] = []
+        if options is None or not options.get("execute") or not options.get("cache"):
+            return  # nothing is executed, or nothing kept for the page to find
+        try:
+            from mkdocs_jupyter import plugin as mj
+
+            key, where = mj._compute_cache_key, mj._get_cache_path
+            self._toc, self._convert = mj._get_nb_toc_tokens, mj.convert.nb2html
+        except (ImportError, AttributeError):  # another version: leave it to the plugin
+            return
+        self._options = options
+        ignore = options.get("execute_ignore") or []
+        for f in files:
+            if not f.abs_src_path or not f.abs_src_path.endswith(".ipynb"):
+                continue
+            if not jupyter.should_include(f):
+                continue
+            if any(pathlib.PurePath(f.abs_src_path).match(p) for p in ignore):
+                continue  # not executed: converting it is quick
+            cache = where(options["cache_dir"], key(f.abs_src_path, options, True))
+            if not cache.exists():
+                self._jobs.append(_Job(f.abs_src_path, cache))
+
+    def start(self) -> None:
+        """Start executing the notebooks that have no cache entry yet."""
+        if self._jobs:
+            self._thread = threading.Thread(target=self._run, name="figblog notebooks")
+            self._thread.daemon = True  # Ctrl-C during a build must not wait for a kernel
+            self._thread.start()
+
+    def join(self) -> None:
+        """Wait for the thread, so that no page renders a notebook it is still executing."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        options = self._options
+        for job in self._jobs:
+            try:
+                body = self._convert(job.notebook, execute=True, **{k: options[k] for k in _PASSED})
+                toc_tokens, title = self._toc(job.notebook, options["toc_depth"])
+                entry = json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title})
+                write_atomic(job.cache, entry, parents=True)
+            except Exception as exc:  # noqa: BLE001 - the page's own render will say why
+                self._log(f"executing {job.notebook} early failed ({exc!r}); its page will")
+                continue
+            self.done.append(job.notebook)

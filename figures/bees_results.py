@@ -17,6 +17,8 @@ Outputs, all from the memoised training run shared with the other bee figures:
   results, for the prose.
 """
 
+# figblog: slow (on an empty cache, start before the short scripts: it trains the network)
+
 import matplotlib
 
 matplotlib.use("Agg")

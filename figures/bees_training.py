@@ -15,6 +15,8 @@ All come from the same memoised training run as every other bee figure, so the s
 build trains the network once.
 """
 
+# figblog: slow (on an empty cache, start before the short scripts: it trains the network)
+
 import matplotlib
 
 matplotlib.use("Agg")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from conftest import Project
+from conftest import COUNT, Project
 from figblog.engine.build import Engine
 from figblog.engine.schedule import Scheduler, Task
 from figblog.engine.streams import STATUS_GO, STATUS_WAIT, OutputReader
@@ -134,3 +134,28 @@ def test_runs_waiting_on_one_memo_do_not_hold_the_cores(project: Project):
     # While other scripts were queued, a script's dark run waited for its light run.
     for s in "cd":
         assert when[s, "dark", "start"] >= when[s, "light", "end"]
+
+
+def test_a_script_marked_slow_starts_first_until_it_has_been_timed(project: Project):
+    done = "open('out.md', 'w').write('done')\n"
+    sleeps = "import time\ntime.sleep(0.5)\n"
+    project.script("a_long.py", COUNT + sleeps + done)
+    project.script(
+        "b_quick.py", COUNT + '"""Says # figblog: slow, not at the start of a line."""\n' + done
+    )
+    project.script("c_marked.py", "# figblog: slow\n" + COUNT + done)
+    engine = Engine(project.root, project.root / "figures", project.root / ".cache/figblog", jobs=1)
+    scripts = ["a_long.py", "b_quick.py", "c_marked.py"]
+
+    def order() -> list[str]:
+        return [run.split(":")[0] for run in project.runs()[::2]]  # the light runs
+
+    engine.build(scripts)
+    # Nothing timed yet: the marked script first, the rest in the order the pages name them.
+    assert order() == ["c_marked.py", "a_long.py", "b_quick.py"]
+    project.counter.unlink()
+    for name in scripts:  # every script stale again, each with a time from the last build
+        path = project.root / "figures" / name
+        path.write_text(path.read_text() + "# edited\n")
+    engine.build(scripts)
+    assert order()[0] == "a_long.py"  # measured times decide, the mark no longer does

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import math
 import os
 import platform
+import re
 import shutil
 import stat
 import threading
@@ -91,6 +93,18 @@ def _environment() -> dict[str, str]:
     child = hash_bytes(code)[:16]
     versions["engine"] = f"{ENGINE_VERSION}-{child}"
     return versions
+
+
+_SLOW = re.compile(rb"^#[ \t]*figblog:[ \t]*slow\b", re.M)
+
+
+def _says_slow(path: Path) -> bool:
+    """Whether the script has a ``# figblog: slow`` line (looked for in its first 8 kB)."""
+    try:
+        with open(path, "rb") as f:
+            return _SLOW.search(f.read(8192)) is not None
+    except OSError:
+        return False
 
 
 class Engine:
@@ -256,8 +270,16 @@ class Engine:
         return None if digest == MISSING else digest
 
     def _last_seconds(self, script: str, theme: str) -> float:
-        """How long this script's last stored run took, for scheduling; 0 if unknown."""
-        return self.cache.last_seconds(self._ident(script, theme))
+        """How long this script's last stored run took, for scheduling; 0 if unknown.
+
+        A script never measured with a line that starts ``# figblog: slow`` counts
+        as longer than any measured one: on an empty cache (a fresh clone) it starts
+        first instead of behind every short script of the posts before it.
+        """
+        seconds = self.cache.last_seconds(self._ident(script, theme))
+        if seconds == 0.0 and _says_slow(self.script_path(script)):
+            return math.inf
+        return seconds
 
     def _run(self, task: Task, report_wait: Callable[[bool], None]) -> Outcome:
         # Imported on the first run: a warm build, which runs nothing, skips the workers.

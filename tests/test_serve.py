@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.request
 
-from conftest import COUNT, MKDOCS_YML, PLOT, Project, _env
+from conftest import COUNT, MKDOCS_YML, PLOT, REPO, Project, _env
 from figblog.sitecheck.live import LiveServe, image_digest, wait_for, wait_for_change
 
 
@@ -217,3 +217,56 @@ def test_serve_updates_figures_after_a_module_or_data_file_they_read_changes(pro
     assert "lib/shade.py changed, 2 figure files updated without a site rebuild" in log
     assert "data/width.txt changed, 2 figure files updated without a site rebuild" in log
     assert log.count("Building documentation") == 1
+
+
+BLOG_YML = f"""\
+site_name: serve blog
+site_url: https://serve.example.org/
+theme:
+  name: material
+  custom_dir: {REPO / "overrides"}
+plugins:
+  - figblog:
+      timeout: 60
+  - blog
+markdown_extensions:
+  - attr_list
+"""
+
+
+def _bytes(serve: LiveServe, path: str) -> bytes:
+    with urllib.request.urlopen(serve.url + path, timeout=30) as resp:
+        return resp.read()
+
+
+def test_serve_gives_a_changed_lead_figure_new_thumbnails_and_card(project: Project):
+    project.write("mkdocs.yml", BLOG_YML)
+    project.write("docs/index.md", "# Home\n")
+    project.write("docs/blog/index.md", "# Blog\n")
+    project.write(
+        "docs/blog/posts/one.md",
+        "---\ndate: 2026-01-02\n---\n\n# One\n\n![A line](figures/line.py#plot.png)\n",
+    )
+    project.script("line.py", LINE.format(colour="red", answer=41))
+    thumb = re.compile(r"assets/figures/line/plot\.thumb\.[0-9a-f]{8}\.light\.png")
+    card = re.compile(r"assets/figures/line/plot\.card\.[0-9a-f]{8}\.light\.png")
+
+    def shown() -> tuple[str, str]:
+        found = thumb.search(serve.get("blog/")), card.search(serve.get("blog/2026/01/02/one/"))
+        return tuple(m.group() if m else "" for m in found)
+
+    with LiveServe(project.root, _env(project)) as serve:
+        before = shown()
+        assert all(before), serve.log()
+        old_bytes = [_bytes(serve, path) for path in before]
+        serve.idle()
+        project.script("line.py", LINE.format(colour="blue", answer=41))
+        # The blog index lists the post with its new thumbnail; the post's card is new too.
+        assert wait_for(lambda: all(shown()) and shown()[0] != before[0], seconds=60), serve.log()
+        serve.idle()
+        after = shown()
+        new_bytes = [_bytes(serve, path) for path in after]
+        log = serve.log()
+    assert "updated without a site rebuild" in log and log.count("Building documentation") == 1
+    assert after[1] != before[1]
+    assert new_bytes[0] != old_bytes[0] and new_bytes[1] != old_bytes[1]

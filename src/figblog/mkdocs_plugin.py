@@ -79,6 +79,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self._lines: dict[str, int] = {}  # page src_uri -> lines of its file, front matter too
         self._labels: dict[str, str] = {}  # page file -> its path as messages show it
         self.social: Social | None = None
+        self._derived: serve_fast.Derived | None = None  # for the serve fast path
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check the options and make `mkdocs serve` watch the scripts and shared code."""
@@ -213,8 +214,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             log.warning(message)
         for src_uri, path in self.renderer.published_files(refs).items():
             files.append(File.generated(config, src_uri, abs_src_path=str(path)))
-        derived, warnings = social.make(self.renderer, self.root / self.config.cache_dir, by_page)
+        cache_dir = self.root / self.config.cache_dir
+        derived, warnings = social.make(self.renderer, cache_dir, by_page)
         social.add_files(files, derived)
+        self._derived = serve_fast.Derived(
+            derived, lambda renderer: social.make(renderer, cache_dir, by_page)
+        )
         for message in warnings:
             log.warning(message)
         return files
@@ -268,7 +273,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Leave what this build knows where the serve fast path finds it after us."""
         if self.renderer is not None:
-            serve_fast.remember(config, self.renderer, self.config.watch)
+            serve_fast.remember(config, self.renderer, self.config.watch, self._derived)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Let `mkdocs serve` update changed figures without building the whole site."""

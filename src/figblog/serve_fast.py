@@ -41,9 +41,21 @@ from figblog.engine.sitepatch import (
 from figblog.serve_watch import skip_reload, wake_on_change
 from figblog.values import VALUES_FILE
 
-__all__ = ["install", "remember"]
+__all__ = ["Derived", "install", "remember"]
 
 log = get_plugin_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Pictures made from figures (cards, thumbnails): the published set and its maker.
+
+    ``make(renderer)`` returns the set for a renderer's outcomes, and warnings; a
+    changed lead figure then gets a new card and thumbnails, not yesterday's.
+    """
+
+    files: dict[str, Path]  # site path -> file
+    make: Callable[[Renderer], tuple[dict[str, Path], list[str]]]
 
 
 @dataclass
@@ -54,6 +66,7 @@ class _Build:
     renderer: Renderer
     sources: dict[str, str]  # script -> its text when the pages were rendered
     code_dirs: tuple[str, ...]  # folders whose code keys mkdocs-jupyter's cache
+    derived: Derived | None = None  # the posts' cards and thumbnails, and how to remake them
     _markdown: markdown.Markdown | None = field(default=None, repr=False)
 
     def highlight(self, name: str, code: str) -> str:
@@ -78,7 +91,9 @@ def _config_key(config: MkDocsConfig) -> str:
     return os.path.abspath(config.config_file_path or "mkdocs.yml")
 
 
-def remember(config: MkDocsConfig, renderer: Renderer, code_dirs: list[str]) -> None:
+def remember(
+    config: MkDocsConfig, renderer: Renderer, code_dirs: list[str], derived: Derived | None = None
+) -> None:
     """Keep what a finished build knows, for the serve builder's next change."""
     sources: dict[str, str] = {}
     for script in sorted(renderer.sources_shown):  # only a source box needs the old text
@@ -88,7 +103,7 @@ def remember(config: MkDocsConfig, renderer: Renderer, code_dirs: list[str]) -> 
             pass
     root = renderer.engine.root
     dirs = tuple(os.path.realpath(root / d) + os.sep for d in code_dirs)
-    _BUILDS[_config_key(config)] = _Build(config, renderer, sources, dirs)
+    _BUILDS[_config_key(config)] = _Build(config, renderer, sources, dirs, derived)
 
 
 def install(server: Any, config: MkDocsConfig) -> None:
@@ -174,11 +189,18 @@ class _FastBuilder:
         new_files = fresh.published_files()
         patch = Patch(Path(build.config.site_dir))
         patch.add_published(old_files, new_files, pair_published(old_files, new_files))
+        derived = build.derived
+        if derived is not None:
+            made, warnings = derived.make(fresh)
+            if warnings:
+                raise PatchError("; ".join(warnings))
+            patch.add_published(derived.files, made, pair_published(derived.files, made))
+            derived = Derived(made, derived.make)
         sources = dict(build.sources)
         for script in sorted(scripts):
             _patch_source(build, patch, script, old_files, sources)
         patch.apply()
-        _BUILDS[self.key] = _Build(build.config, fresh, sources, build.code_dirs)
+        _BUILDS[self.key] = _Build(build.config, fresh, sources, build.code_dirs, derived)
         figures = sum(1 for p in patch.copies if not p.endswith(".py"))
         shown = sorted(os.path.relpath(p, engine.root) for p in changed if not _is_scratch(p))
         names = ", ".join(shown[:3])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from figblog.engine.derived import CARD, THUMB, DerivedError, derive
+from figblog.engine.derived import CARD, THUMB, DerivedError, derive, prune
 
 BACKGROUND = (30, 33, 41)  # the dark theme's figure background
 INK = (250, 160, 40)
@@ -102,3 +102,19 @@ def test_a_file_that_is_not_a_picture_is_a_clear_error(tmp_path):
     with pytest.raises(DerivedError, match=r"cannot read notes\.png as a picture"):
         derive(source, "0" * 64, CARD, tmp_path / "cache")
     assert not list((tmp_path / "cache").rglob("*.png"))  # nothing half-written
+
+
+def test_pruning_keeps_what_a_build_asked_for_and_removes_the_rest(tmp_path):
+    cache = tmp_path / "cache"
+    old = derive(*picture(tmp_path / "f.png", (700, 420)), THUMB, cache)
+    new = derive(*picture(tmp_path / "g.png", (700, 421)), THUMB, cache)
+    card = derive(*picture(tmp_path / "g.png", (700, 421)), CARD, cache)
+    assert prune(cache, [new.path, card.path]) == 1
+    left = sorted(p.name for p in (cache / "derived").glob("*/*"))
+    assert left == sorted(
+        p.name for d in (new, card) for p in (d.path, d.path.with_suffix(".json"))
+    )
+    assert (
+        not old.path.exists()
+        and derive(*picture(tmp_path / "g.png", (700, 421)), THUMB, cache) == new
+    )

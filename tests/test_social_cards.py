@@ -140,6 +140,12 @@ def test_a_warm_build_makes_no_card_again(blog):
     assert done.returncode == 0, done.stderr
     assert [p.stat().st_mtime_ns for p in derived] == stamps
     assert len(blog.runs()) == runs
+    # The lead figure changes: its new card and thumbnail replace the old ones in the cache.
+    blog.script("plots.py", PLOTS.replace("(255, 255, 255)", "(250, 250, 200)"))
+    done = blog.mkdocs()
+    assert done.returncode == 0, done.stderr
+    now = sorted((blog.root / ".cache" / "figblog" / "derived").rglob("*.png"))
+    assert len(now) == 2 and not set(now) & set(derived)
 
 
 def test_the_feed_does_not_publish_the_image_reference(blog):

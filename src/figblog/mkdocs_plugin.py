@@ -29,6 +29,7 @@ from mkdocs.structure.pages import Page
 
 from figblog import lazy_source, notebooks, serve_fast
 from figblog.engine.build import Engine, EngineError
+from figblog.engine.derived import prune as prune_derived
 from figblog.engine.hashing import FileHasher, hash_text
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan, scan_values
 from figblog.engine.render import Renderer
@@ -217,6 +218,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         cache_dir = self.root / self.config.cache_dir
         derived, warnings = social.make(self.renderer, cache_dir, by_page)
         social.add_files(files, derived)
+        prune_derived(cache_dir, derived.values())
         self._derived = serve_fast.Derived(
             derived, lambda renderer: social.make(renderer, cache_dir, by_page)
         )

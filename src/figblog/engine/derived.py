@@ -17,7 +17,9 @@ Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from figblog.engine.atomic import atomic_open, write_atomic
 from figblog.engine.facts import OutputFacts, file_facts
 from figblog.engine.hashing import hash_text
 
-__all__ = ["CARD", "THUMB", "Derived", "DerivedError", "Kind", "derive"]
+__all__ = ["CARD", "THUMB", "Derived", "DerivedError", "Kind", "derive", "prune"]
 
 _VERSION = "1"  # bump when the drawing below changes, so old derived files are not reused
 
@@ -78,6 +80,22 @@ def derive(source: Path, source_sha256: str, kind: Kind, cache_dir: Path) -> Der
     facts = file_facts(path)
     write_atomic(folder / f"{key}.json", json.dumps(facts.to_json()))
     return Derived(path, facts)
+
+
+def prune(cache_dir: Path, keep: Iterable[Path]) -> int:
+    """Remove derived pictures (and their facts) other than ``keep``; return how many.
+
+    A build makes every post's card and thumbnails, so what it did not ask for belongs
+    to figures that changed or went: without this the folder only ever grows.
+    """
+    kept = {Path(p).stem for p in keep}
+    removed = 0
+    for path in sorted((cache_dir / "derived").glob("*/*")):
+        if path.suffix in (".png", ".json") and path.stem not in kept:
+            with contextlib.suppress(OSError):  # another build's, or already gone
+                path.unlink()
+                removed += path.suffix == ".png"
+    return removed
 
 
 def _read_facts(json_path: Path, path: Path) -> OutputFacts | None:

@@ -103,7 +103,6 @@ def run_script(
     with ``warm=False``, it runs in a fresh interpreter. Both give the same outputs.
     When ``cancel`` is set the run is killed and :class:`Cancelled` raised.
     """
-    start = time.monotonic()
     env = _child_env(theme, root, memo_dir)
     reader = OutputReader(_TAIL_LINES, on_line, on_status, on_redraw=on_redraw)
     outcome = None
@@ -114,8 +113,10 @@ def run_script(
             _warn_once(f"figblog: running scripts in fresh interpreters ({exc})")
     if outcome is None:
         outcome = _run_fresh(script, workspace, env, timeout, reader, cancel)
-    returncode, timed_out, cpu = outcome
-    seconds = time.monotonic() - start
+    returncode, timed_out, cpu, started = outcome
+    # From the child's start: a worker still booting is not the script's time (it would
+    # make the first scripts look long to the scheduler next time).
+    seconds = time.monotonic() - started
     result = RunResult(ok=returncode == 0 and not timed_out, seconds=seconds, cpu=cpu)
     result.output_tail = "\n".join(reader.tail)
     result.output_lines = reader.lines
@@ -228,8 +229,9 @@ def _run_warm(
     timeout: float,
     reader: OutputReader,
     cancel: threading.Event | None = None,
-) -> tuple[int, bool, float | None]:
+) -> tuple[int, bool, float | None, float]:
     run = worker_for(env).start(script, workspace, workspace / "out", env)
+    started = time.monotonic()
     pump = threading.Thread(target=_pump, args=(run.output, reader), daemon=True)
     pump.start()
     try:
@@ -249,7 +251,7 @@ def _run_warm(
     if gave_up == "cancel":
         raise Cancelled
     assert isinstance(done, dict)
-    return int(done.get("status", 1)), gave_up == "timeout", done.get("cpu")
+    return int(done.get("status", 1)), gave_up == "timeout", done.get("cpu"), started
 
 
 def _run_fresh(
@@ -259,8 +261,9 @@ def _run_fresh(
     timeout: float,
     reader: OutputReader,
     cancel: threading.Event | None = None,
-) -> tuple[int, bool, float | None]:
+) -> tuple[int, bool, float | None, float]:
     cmd = [sys.executable, "-m", "figblog.engine._child", str(script), str(workspace)]
+    started = time.monotonic()
     proc = subprocess.Popen(
         cmd,
         cwd=workspace / "out",
@@ -286,7 +289,7 @@ def _run_fresh(
         _finish_reading(pump, proc.stdout.close if proc.stdout else lambda: None)
     if gave_up == "cancel":
         raise Cancelled
-    return proc.returncode, gave_up == "timeout", None
+    return proc.returncode, gave_up == "timeout", None, started
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

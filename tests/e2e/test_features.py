@@ -169,6 +169,34 @@ def test_a_link_to_a_section_lands_on_its_heading(new_page, posts):
             assert bottom or abs(top - margin) <= 2, f"{post}#{target}: at {top}, not {margin}"
 
 
+def test_wide_tables_are_keyboard_scrollable_and_narrow_ones_no_tab_stop(new_page, pages_with):
+    """Each table box starts in the tab order and leaves it, once seen, if it fits."""
+    tested = wide_ones = 0
+    for url in pages_with("<table", missing="no page has a table"):
+        page = new_page(url)
+        page.set_viewport_size({"width": 390, "height": 800})  # a phone: wide tables scroll
+        page.reload(wait_until="load")
+        boxes = page.locator(".md-typeset__scrollwrap")  # Material's box around a table
+        if boxes.count() == 0:
+            continue  # tables of another kind (a notebook's)
+        tested += 1
+        assert all(t == "0" for t in boxes.evaluate_all("bs => bs.map(b => b.tabIndex + '')"))
+        seen = []
+        for i in range(boxes.count()):
+            boxes.nth(i).scroll_into_view_if_needed()
+            page.wait_for_timeout(100)
+            seen.append(
+                boxes.nth(i).evaluate(
+                    "b => [b.scrollWidth > b.clientWidth, b.getAttribute('tabindex')]"
+                )
+            )
+        for wide, tab in seen:
+            assert tab == ("0" if wide else None), f"{url}: {seen}"
+        wide_ones += sum(wide for wide, _ in seen)
+    assert tested, "no page has a table in Material's scroll box"
+    assert wide_ones, "no table is wider than a phone: the test proves nothing"
+
+
 def test_maths_is_rendered_as_mathml(new_page, pages_with, site_dir):
     with_math = pages_with('class="arithmatex"', missing="no page has maths yet")
     raw = re.compile(r'class="arithmatex">\s*\\[(\[]')
@@ -176,6 +204,9 @@ def test_maths_is_rendered_as_mathml(new_page, pages_with, site_dir):
     assert not left, f"LaTeX left unconverted on {left}"
     for url in with_math:
         page = new_page(url)
+        # Blocks below the screen are laid out only when scrolled near (content-visibility),
+        # and until then their formulas have no box at all: lay them all out to measure.
+        page.add_style_tag(content="* { content-visibility: visible !important; }")
         boxes = page.locator(".arithmatex math").evaluate_all(
             """els => els.map(e => {
                  const r = e.getBoundingClientRect();

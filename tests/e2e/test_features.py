@@ -95,14 +95,23 @@ def test_the_keyboard_zooms_a_figure_too(new_page, figure_post):
     page.locator(".glightbox-container").wait_for(state="detached")
 
 
-def test_printing_a_post_prints_its_scripts_sources(new_page, pages_with):
-    """Before printing, every source box gets its code: paper cannot open a box later."""
-    page = new_page(pages_with("figblog-source", missing="no post shows a source")[0])
-    boxes = page.locator("details.figblog-source")
-    assert boxes.count() > 0 and page.locator("template.figblog-code").count() == boxes.count()
-    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-    assert page.locator("template.figblog-code").count() == 0
-    assert page.locator("details.figblog-source .highlight pre > code").count() == boxes.count()
+def test_printing_a_post_prints_its_scripts_sources_and_every_figure(new_page, pages_with):
+    """Before printing, every source box gets its code, and every figure is drawn."""
+    for url in pages_with("figblog-source", missing="no post shows a source"):
+        page = new_page(url)
+        boxes = page.locator("details.figblog-source")
+        templates = page.locator("template.figblog-code")
+        assert boxes.count() > 0 and templates.count() == boxes.count(), url
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert templates.count() == 0, url
+        assert page.locator("details.figblog-source .highlight pre > code").count() == boxes.count()
+        # Paper cannot draw later what a screen draws only when scrolled near.
+        page.emulate_media(media="print")
+        sizes = page.locator("article figure img").evaluate_all(
+            "imgs => imgs.filter(i => getComputedStyle(i).display !== 'none')"
+            ".map(i => i.getBoundingClientRect().height)"
+        )
+        assert sizes and all(h > 0 for h in sizes), f"{url}: {sizes}"
 
 
 def test_a_figures_source_opens_highlighted_with_copy_and_download(new_page, pages_with):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 __all__ = ["LOADER", "TEMPLATE_CLASS", "add_loader", "wrap"]
 
-TEMPLATE_CLASS = "figblog-code"  # also spelled out in LOADER
+TEMPLATE_CLASS = "figblog-code"
 
 LOADER = """<script id="figblog-lazy-source">(function () {
   "use strict";
@@ -39,7 +39,7 @@ LOADER = """<script id="figblog-lazy-source">(function () {
     pre.insertBefore(nav, code);
   }
   function fill(box) {
-    box.querySelectorAll("template.figblog-code").forEach(function (t) {
+    box.querySelectorAll("template.@CLASS@").forEach(function (t) {
       var part = t.content.cloneNode(true);
       var codes = Array.prototype.slice.call(part.querySelectorAll("pre > code"));
       t.replaceWith(part);
@@ -54,7 +54,7 @@ LOADER = """<script id="figblog-lazy-source">(function () {
   }, true);
   window.addEventListener("beforeprint", function () { fill(document); });
   document.querySelectorAll("details[open]").forEach(fill);
-})();</script>"""
+})();</script>""".replace("@CLASS@", TEMPLATE_CLASS)
 
 
 def wrap(html: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from figblog.sitecheck import (
+    DRAW_ALL_CSS,
     LOAD_IMAGES_JS,
     REPO,
     SCROLL_THROUGH_JS,
@@ -128,9 +129,7 @@ def _visit(browser: object, base_url: str, url: str, scheme: str) -> Visit:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             name = url.rstrip("/").rsplit("/", 1)[-1]
             page.evaluate(SCROLL_THROUGH_JS)
-            # A browser draws blocks far from the screen only when scrolled near them
-            # (content-visibility); a picture of the whole page needs them all drawn.
-            page.add_style_tag(content="* { content-visibility: visible !important; }")
+            page.add_style_tag(content=DRAW_ALL_CSS)  # blocks drawn only when near
             page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}.png", full_page=True)
     finally:
         context.close()

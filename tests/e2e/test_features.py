@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from figblog.sitecheck import REPO
+from figblog.sitecheck import DRAW_ALL_CSS, REPO
 
 pytestmark = pytest.mark.browser
 
@@ -213,9 +213,8 @@ def test_maths_is_rendered_as_mathml(new_page, pages_with, site_dir):
     assert not left, f"LaTeX left unconverted on {left}"
     for url in with_math:
         page = new_page(url)
-        # Blocks below the screen are laid out only when scrolled near (content-visibility),
-        # and until then their formulas have no box at all: lay them all out to measure.
-        page.add_style_tag(content="* { content-visibility: visible !important; }")
+        # Until drawn, a formula in a block below the screen has no box: draw them all.
+        page.add_style_tag(content=DRAW_ALL_CSS)
         boxes = page.locator(".arithmatex math").evaluate_all(
             """els => els.map(e => {
                  const r = e.getBoundingClientRect();

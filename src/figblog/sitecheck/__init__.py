@@ -5,6 +5,7 @@ from __future__ import annotations
 from figblog.sitecheck.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    DRAW_ALL_CSS,
     LOAD_IMAGES_JS,
     SCROLL_THROUGH_JS,
     keep_local,
@@ -24,6 +25,7 @@ from figblog.sitecheck.site import REPO, build_site, find_pages, is_post, serve
 __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
+    "DRAW_ALL_CSS",
     "LOAD_IMAGES_JS",
     "REPO",
     "SCROLL_THROUGH_JS",

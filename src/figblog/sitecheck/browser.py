@@ -63,6 +63,10 @@ SCROLL_THROUGH_JS = """async () => {
   await pause();
 }"""
 
+# Blocks far from the screen are drawn only when scrolled near (content-visibility in the
+# site's CSS): a picture of the whole page, or a measure of what lies below, needs them all.
+DRAW_ALL_CSS = "* { content-visibility: visible !important; }"
+
 
 def launch(playwright: Playwright) -> Browser:
     """Start headless Chromium from Debian; raise RuntimeError when it is not installed."""

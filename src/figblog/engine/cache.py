@@ -113,14 +113,9 @@ class Cache:
         hit = self.stamps.hit(ident) if self.stamps else None
         if hit is not None:
             with contextlib.suppress(OSError, TypeError, AttributeError, KeyError):
-                key = _key(base, {p: hasher(p) for p in hit["deps"]})
-                path = self._entry_path(key)
-                if (
-                    key == hit["key"]
-                    and Stamps.same_file(hit, os.stat(os.path.join(path, "manifest.json")))
-                    and self._whole(path, hit["manifest"])
-                ):
-                    return Entry(key, path, hit["manifest"]), "cached"
+                entry = self._last_hit(hit, base, hasher)
+                if entry is not None:
+                    return entry, "cached"
         recent = self._read_index(ident)
         for item in recent:
             deps = {p: hasher(p) for p in item.get("deps", [])}
@@ -131,6 +126,29 @@ class Cache:
         if not recent:
             return None, "never built"
         return None, self._why_stale(recent[0].get("key", ""), base, hasher)
+
+    def _last_hit(
+        self, hit: dict[str, Any], base: Mapping[str, str], hasher: Callable[[str], str]
+    ) -> Entry | None:
+        """The entry the last build found for this run, if its inputs still hash the same.
+
+        The hit's manifest, read from the entry of its key, names the inputs that key
+        was made of (``base`` and each dependency's hash): when they are all as they
+        are now, so is the key, without hashing it again. The manifest file must still
+        have the stat it had then, and the outputs must be whole.
+        """
+        manifest, key = hit["manifest"], hit["key"]
+        if manifest["base"] != base:
+            return None
+        deps = manifest["deps"]
+        if list(deps) != hit["deps"] or any(hasher(p) != h for p, h in deps.items()):
+            return None
+        path = os.path.join(self._entries, key[:2], key)
+        if not Stamps.same_file(hit, os.stat(path + "/manifest.json")):
+            return None
+        if not self._whole(path, manifest):
+            return None
+        return Entry(key, Path(path), manifest)
 
     def last_seconds(self, ident: str) -> float:
         """How long the newest stored run of ``ident`` took; 0.0 when none is known."""

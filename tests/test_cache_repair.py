@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 from conftest import PLOT, Project
@@ -98,3 +101,34 @@ def test_clean_unused_forgets_what_no_script_can_reach(project):
     assert done.returncode == 0, done.stderr
     assert "forgot 2 removed scripts and 2 unreachable runs" in done.stdout
     assert len(_entries(project)) == 2
+
+
+def test_a_store_whose_entry_a_concurrent_repair_set_aside_waits_for_the_repair(
+    tmp_path, monkeypatch
+):
+    # The race the concurrent test can hit: another build found the entry broken just
+    # before ours went in, set ours aside and is about to put its own in place.
+    cache = Cache(tmp_path / "c")
+    place = Cache._place
+    later: list[threading.Thread] = []
+
+    def place_then_lose_it(self, workspace, final, key):
+        place(self, workspace, final, key)
+        theirs = tmp_path / "theirs"
+        shutil.copytree(final, theirs)
+        shutil.rmtree(final)
+
+        def put_theirs_in_place():
+            time.sleep(0.2)
+            os.rename(theirs, final)
+
+        later.append(threading.Thread(target=put_theirs_in_place))
+        later[-1].start()
+
+    monkeypatch.setattr(Cache, "_place", place_then_lose_it)
+    workspace = cache.new_workspace()
+    (workspace / "out" / "x.txt").write_text("same inputs, same bytes")
+    entry = cache.store("s|light", {"script": "1"}, {}, workspace, ["x.txt"], {"seconds": 0})
+    assert (entry.out / "x.txt").read_text() == "same inputs, same bytes"
+    assert later, "the entry was never set aside"
+    later[0].join()

@@ -42,6 +42,7 @@ __all__ = ["Cache", "Entry"]
 
 _RECENT = 8  # dependency lists remembered per script and theme
 _STALE_TMP_SECONDS = 6 * 3600
+_REPAIR_WAIT = 10.0  # seconds to wait for a concurrent repair's entry (see Cache.store)
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,12 @@ class Cache:
             self._set_aside(final)
         self._place(workspace, final, key)
         entry = self._load(key)
+        deadline = time.monotonic() + _REPAIR_WAIT
+        while entry is None and time.monotonic() < deadline:
+            # A concurrent repair that had found the entry broken just before ours went in
+            # may have set ours aside; it puts its own (same inputs) in place next.
+            time.sleep(0.01)
+            entry = self._load(key)
         if entry is None:  # pragma: no cover - only if someone deletes it under us
             raise RuntimeError(f"cache entry {final} vanished right after it was written")
         self._remember_hit(ident, entry, sorted(deps))

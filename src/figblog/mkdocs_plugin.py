@@ -87,6 +87,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         opts = self.config
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
+        self._root_prefix = os.path.join(root, "")  # a page path starting so is under it
         self.figures_dir = root / opts.figures_dir
         if opts.jobs < 0:
             raise PluginError("figblog: 'jobs' must be 0 (one per CPU) or a positive number")
@@ -289,7 +290,13 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return f.src_uri
         label = self._labels.get(f.abs_src_path)
         if label is None:
-            label = self._labels[f.abs_src_path] = os.path.relpath(f.abs_src_path, self.root)
+            inside = f.abs_src_path.startswith(self._root_prefix) and "/." not in f.abs_src_path
+            label = (
+                os.path.normpath(f.abs_src_path[len(self._root_prefix) :])
+                if inside
+                else os.path.relpath(f.abs_src_path, self.root)
+            )
+            self._labels[f.abs_src_path] = label
         return label
 
 

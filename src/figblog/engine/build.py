@@ -146,6 +146,12 @@ class Engine:
         self.cancel = threading.Event()  # set on Ctrl-C: running scripts are killed
         self.hasher = FileHasher(self.root, self.stamps)
         self._rels: dict[str, str] = {}
+        # The figures folder as a prefix of script paths relative to the root ("figures/"),
+        # or None when it lies outside the root (then os.path.relpath answers).
+        inside = self.figures_dir.is_relative_to(self.root) and self.figures_dir != self.root
+        self._figures_rel = (
+            self.figures_dir.relative_to(self.root).as_posix() + "/" if inside else None
+        )
         self._log_lock = threading.Lock()
         # Running scripts' progress bars, drawn in place when the log is a terminal.
         self.live = LiveLine()
@@ -160,7 +166,11 @@ class Engine:
         """The script's path relative to the project root, as messages show it."""
         rel = self._rels.get(script)
         if rel is None:
-            rel = self._rels[script] = os.path.relpath(self.script_path(script), self.root)
+            if self._figures_rel is not None and ".." not in script.split("/"):
+                rel = os.path.normpath(self._figures_rel + script)
+            else:
+                rel = os.path.relpath(self.script_path(script), self.root)
+            self._rels[script] = rel
         return rel
 
     @staticmethod

@@ -268,5 +268,11 @@ def test_serve_gives_a_changed_lead_figure_new_thumbnails_and_card(project: Proj
         new_bytes = [_bytes(serve, path) for path in after]
         log = serve.log()
     assert "updated without a site rebuild" in log and log.count("Building documentation") == 1
+    # The figure's two themes count as figures; the cards and thumbnails drawn from it apart.
+    assert re.search(
+        r"figures/line\.py changed, 2 figure files and [1-9]\d* social card or thumbnail files? "
+        r"updated without a site rebuild",
+        log,
+    ), log
     assert after[1] != before[1]
     assert new_bytes[0] != old_bytes[0] and new_bytes[1] != old_bytes[1]

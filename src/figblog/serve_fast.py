@@ -201,13 +201,19 @@ class _FastBuilder:
             _patch_source(build, patch, script, old_files, sources)
         patch.apply()
         _BUILDS[self.key] = _Build(build.config, fresh, sources, build.code_dirs, derived)
-        figures = sum(1 for p in patch.copies if not p.endswith(".py"))
+        # Figures are the scripts' published outputs; social cards and thumbnails drawn
+        # from them are counted apart, and the scripts' own .py downloads not at all.
+        figures = sum(1 for p in patch.copies if p in new_files and not p.endswith(".py"))
+        cards = sum(1 for p in patch.copies if p not in new_files)
         shown = sorted(os.path.relpath(p, engine.root) for p in changed if not _is_scratch(p))
         names = ", ".join(shown[:3])
         more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
+        what = f"{figures} figure file{'s' if figures != 1 else ''}"
+        if cards:
+            what += f" and {cards} social card or thumbnail file{'s' if cards != 1 else ''}"
         log.info(
-            f"{names}{more} changed, {figures} figure file{'s' if figures != 1 else ''} "
-            f"updated without a site rebuild ({time.monotonic() - started:.2f} s)"
+            f"{names}{more} changed, {what} updated without a site rebuild "
+            f"({time.monotonic() - started:.2f} s)"
         )
         return True
 

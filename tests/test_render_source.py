@@ -129,10 +129,13 @@ def test_the_source_is_highlighted_once_and_shown_on_the_post_and_every_view(
     assert _cached(blog) == cached
     assert "fig.savefig" in re.sub(r"<[^>]+>", "", _source_box((site / VIEWS[0]).read_text()))
 
-    # A new version of the script is highlighted once more, and shown.
+    # A new version of the script is highlighted once more, and shown; the old version's
+    # block, which no page uses any more, is removed (the folder would grow with every edit).
     blog.script("plot.py", PLOT + "# the second version\n")
     assert _build(blog, monkeypatch) == 1
-    assert len(_cached(blog)) == 2
+    (second,) = _cached(blog)
+    assert second not in cached
+    assert "the second version" in second.read_text()
     assert "the second version" in _source_box((site / VIEWS[0]).read_text())
 
 
@@ -153,3 +156,28 @@ def test_a_cached_block_is_what_the_page_shows(blog: Project, monkeypatch: pytes
     assert _build(blog, monkeypatch) == 0
     for page in [POST_PAGE, *VIEWS]:
         assert "from-the-cache" in _source_box((blog.root / "site" / page).read_text()), page
+
+
+def test_a_dirty_build_keeps_the_blocks_of_pages_it_did_not_render(
+    blog: Project, monkeypatch: pytest.MonkeyPatch
+):
+    """``--dirty`` renders only changed pages; the others' blocks are still wanted."""
+    blog.write("docs/blog/posts/two.md", POST.replace("plot.py", "other.py").replace("early", "2"))
+    blog.script("other.py", PLOT + "# the other script\n")
+    assert _build(blog, monkeypatch) == 2
+    first = _cached(blog)
+    assert len(first) == 2
+    # A new version of plot.py, and its post touched, so that a dirty build renders it alone.
+    blog.script("plot.py", PLOT + "# the second version\n")
+    post = blog.root / "docs/blog/posts/one.md"
+    post.write_text(post.read_text() + "\nOne more line.\n")
+    monkeypatch.chdir(blog.root)
+    config = load_config(str(blog.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=True)
+    try:
+        build(config, dirty=True)
+    finally:
+        config.plugins.on_shutdown()
+    after = _cached(blog)
+    assert len(after) == 3, "a block of a page the dirty build skipped was removed"
+    assert set(first) < set(after)

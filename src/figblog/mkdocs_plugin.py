@@ -79,6 +79,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.source_html: SourceHtml | None = None
         self._lines: dict[str, int] = {}  # page src_uri -> lines of its file, front matter too
         self._labels: dict[str, str] = {}  # page file -> its path as messages show it
+        self._pages: set[str] = set()  # the Markdown pages this build will render
+        self._rendered: set[str] = set()  # the pages whose Markdown it has converted
         self.social: Social | None = None
         self._derived: serve_fast.Derived | None = None  # for the serve fast path
 
@@ -166,6 +168,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         refs: list[FigureRef] = []
         values: list[ValueRef] = []
         self._lines = {}
+        self._rendered = set()
         by_page: dict[str, list[FigureRef]] = {}
         social = self.social = Social(config, self.root, prefix, self.config.site_image)
         chosen = [social.site_ref()]
@@ -230,6 +233,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Give the templates the social cards and thumbnails (``figblog_social``)."""
         env.globals["figblog_social"] = self.social
+        # After every plugin's on_files: the blog's drafts and other excluded pages are gone.
+        self._pages = {f.src_uri for f in files.documentation_pages() if f.src_uri.endswith(".md")}
         return env
 
     def on_page_markdown(
@@ -238,6 +243,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         """Swap the page's references for figures, inserted text, values or error boxes."""
         if self.renderer is None:
             return markdown
+        self._rendered.add(page.file.src_uri)
         label = self._page_label(page.file)
         raw = self._lines.get(page.file.src_uri)
         if raw is None:  # a page another plugin added after on_files
@@ -277,6 +283,13 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         """Leave what this build knows where the serve fast path finds it after us."""
         if self.renderer is not None:
             serve_fast.remember(config, self.renderer, self.config.watch, self._derived)
+        html = self.source_html
+        # Blocks of older script versions go once a build has highlighted a new one, and
+        # only when every page was rendered (a dirty build's unused blocks may be wanted).
+        if html is not None and html.rendered and self._rendered.issuperset(self._pages):
+            removed = html.prune()
+            if removed:
+                log.debug(f"removed {removed} highlighted source blocks no page uses")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Let `mkdocs serve` update changed figures without building the whole site."""

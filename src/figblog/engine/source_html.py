@@ -131,6 +131,21 @@ class SourceHtml:
         """The HTML for a marker's key, or None when this build made no such marker."""
         return self._ready.get(key)
 
+    def prune(self) -> int:
+        """Remove the blocks on disk that this instance did not use; return how many.
+
+        Call it after a build that rendered every page: each edit of a shown script
+        leaves a block behind, and nothing else would ever remove it. A block removed
+        that another build still wants is only highlighted again.
+        """
+        removed = 0
+        for path in self.folder.glob("*/*.html"):
+            if path.stem not in self._ready:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        return removed
+
     def _render(self, title: str, code: str) -> str:
         if self._md is None:
             self._md = markdown.Markdown(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from conftest import PLOT, REPO, Project, _env
+from figblog.adapters.published import Options
+from figblog.mkdocs_plugin import FiguresConfig
 
 ZENSICAL = REPO / ".venv-zensical" / "bin"
 
@@ -135,3 +139,16 @@ def test_zensical_alone_on_a_fresh_checkout_fails_then_the_next_build_is_whole(z
     html = (zproject.root / "site" / "post" / "index.html").read_text()
     src = re.search(r'src="\.\./(generated/figures/plot/[^"#]+)#only-light"', html)
     assert src and (zproject.root / "site" / src[1]).is_file()
+
+
+def test_the_adapter_has_the_mkdocs_plugins_defaults():
+    """An option left out of mkdocs.yml means the same to both builders."""
+    plugin = FiguresConfig()
+    plugin.load_dict({})
+    errors, _ = plugin.validate()
+    assert not errors
+    shared = [f.name for f in dataclasses.fields(Options) if f.name in plugin]
+    assert {"figures_dir", "cache_dir", "jobs", "timeout", "max_output_mb"} <= set(shared)
+    options = Options(Path("."))
+    for name in shared:
+        assert getattr(options, name) == plugin[name], name

@@ -143,3 +143,20 @@ def test_a_folder_a_script_lists_is_a_dependency_but_not_the_import_path(project
     assert build(project, "count.py")["count.py", "light"].status == "cached"
     project.write("data/b.txt", "b")
     assert _value(build(project, "count.py"), "count.py") == "2"
+
+
+def test_asking_a_package_its_version_does_not_depend_on_the_figures_folder(project):
+    # importlib.metadata lists every sys.path folder (the script's own among them) to find
+    # installed packages; counting that made adding any script re-run this one.
+    _script(
+        project,
+        "version.py",
+        """\
+        from importlib import metadata
+        open("value.md", "w").write(metadata.version("numpy"))
+        """,
+    )
+    first = build(project, "version.py")
+    assert "figures" not in first["version.py", "light"].entry.manifest["deps"]
+    project.script("another.py", "print('a new figure script')\n")
+    assert build(project, "version.py")["version.py", "light"].status == "cached"

@@ -12,8 +12,14 @@ import sys
 
 __all__ = ["path_read"]
 
-# The import system lists sys.path folders to find modules: those listings are not reads.
-_IMPORTS = "<frozen importlib"
+# The import system lists sys.path folders to find modules, and importlib.metadata lists
+# them to find installed packages' metadata (a script's folder is on sys.path): those
+# listings are not reads. Counting them made every script that asked a package's version
+# depend on the listing of figures/, so adding any script re-ran it.
+_IMPORTS = (
+    "<frozen importlib",
+    os.path.join(os.path.dirname(os.__file__), "importlib", "metadata", ""),
+)
 
 
 def _opens_old_content(mode: object, flags: object) -> bool:

@@ -2,32 +2,27 @@
 
 This module knows nothing of MkDocs: it takes script names and returns, for
 each script and theme, a cache entry or an error that says what went wrong.
+Running one stale script and storing what it wrote is :mod:`execute`'s part;
+what besides the script a run's key covers is :mod:`environment`'s.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
 import math
 import os
-import platform
 import re
-import shutil
 import stat
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from figblog.engine import THEMES
 from figblog.engine.cache import Cache, Entry
-from figblog.engine.hashing import MISSING, FileHasher, hash_bytes, hash_text
+from figblog.engine.environment import ENGINE_VERSION, environment
+from figblog.engine.hashing import MISSING, FileHasher, hash_text
 from figblog.engine.live import LiveLine
-from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.schedule import Task, run_all
 from figblog.engine.stamps import Stamps
 
@@ -35,9 +30,6 @@ __all__ = ["ENGINE_VERSION", "UNTRACKED", "Engine", "EngineError", "Outcome"]
 
 # The dependency of a run whose reads were not all recorded: no file has this name.
 UNTRACKED = ":untracked:"
-
-# Bump when the meaning of a cache entry changes (its layout, the child's contract).
-ENGINE_VERSION = "1"
 
 
 class EngineError(Exception):
@@ -55,44 +47,6 @@ class Outcome:
     entry: Entry | None = None
     reason: str = ""  # why it ran (or why it is stale)
     error: str = ""  # one paragraph: what failed, where, and the last frames
-
-
-# Distributions whose version is part of every run's key, and the module each installs.
-_KEYED_DISTS = {"numpy": "numpy", "matplotlib": "matplotlib", "pillow": "PIL"}
-
-
-def _version(dist: str, module: str) -> str:
-    """The installed version of ``dist``, read from the dist-info beside its module.
-
-    ``importlib.metadata.version`` searches every folder on sys.path (about 4 ms
-    a name, paid by every build); the folder that holds the module holds its
-    dist-info too, unless the install is unusual, when the slow search answers.
-    """
-    spec = importlib.util.find_spec(module)
-    if spec is not None and spec.origin:
-        folder = os.path.dirname(os.path.dirname(spec.origin))
-        prefix = f"{dist.lower()}-"
-        with contextlib.suppress(OSError):
-            for name in os.listdir(folder):
-                if name.lower().startswith(prefix) and name.endswith(".dist-info"):
-                    return name[len(prefix) : -len(".dist-info")]
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "absent"
-
-
-@cache
-def _environment() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for dist, module in _KEYED_DISTS.items():
-        versions[dist] = _version(dist, module)
-    # The code that runs scripts, read without importing it: a warm build runs none.
-    here = Path(__file__).parent
-    code = b"".join((here / name).read_bytes() for name in ("_child.py", "_zygote.py", "reads.py"))
-    child = hash_bytes(code)[:16]
-    versions["engine"] = f"{ENGINE_VERSION}-{child}"
-    return versions
 
 
 _SLOW = re.compile(rb"^#[ \t]*figblog:[ \t]*slow\b", re.M)
@@ -176,7 +130,7 @@ class Engine:
     @staticmethod
     def _base(script_hash: str, theme: str) -> dict[str, str]:
         """What a run's key covers besides the files it read."""
-        return {"script": script_hash, "theme": theme, **_environment()}
+        return {"script": script_hash, "theme": theme, **environment()}
 
     def _ident(self, script: str, theme: str) -> str:
         return f"{self.script_rel(script)}|{theme}"
@@ -293,119 +247,9 @@ class Engine:
 
     def _run(self, task: Task, report_wait: Callable[[bool], None]) -> Outcome:
         # Imported on the first run: a warm build, which runs nothing, skips the workers.
-        from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
+        from figblog.engine.execute import execute
 
-        script, theme = task.script, task.theme
-        base, reason = task.extra["base"], task.extra["reason"]
-        workspace = self.cache.new_workspace()
-        rel = self.script_rel(script)
-
-        def relay(line: str) -> None:
-            if self.on_output and self.verbose:
-                with self._log_lock:  # whole lines: light and dark never mix mid-line
-                    self.live.wipe()
-                    self.on_output(rel, theme, line)
-                    self.live.restore()
-
-        label = f"{rel} [{theme}]"
-        try:
-            result = run_script(
-                self.script_path(script),
-                theme,
-                self.root,
-                workspace,
-                memo_dir=self.cache.root / "memo",
-                timeout=self.timeout,
-                on_line=relay,
-                warm=self.warm,
-                on_status=report_wait,
-                cancel=self.cancel,
-                on_redraw=lambda state: self.live.update(label, state),
-            )
-        except Cancelled:
-            return Outcome(script, theme, "failed", reason=reason, error=f"{rel}: cancelled")
-        except OSError as exc:  # e.g. no more processes: report it as this run's failure
-            result = RunResult(ok=False, seconds=0.0, error_type="OSError", error_message=str(exc))
-        finally:
-            self.live.done(label)
-        outcome = Outcome(script, theme, "failed", seconds=result.seconds, reason=reason)
-        if not (workspace / "out").is_dir():
-            outcome.error = (
-                f"figure script {rel} [{theme}]: its working folder vanished while it ran "
-                "(was the figure cache cleaned during the build?); build again"
-            )
-        elif not result.ok:
-            outcome.error = describe_failure(rel, result, self.root)
-        else:
-            try:
-                outputs = collect_outputs(workspace / "out")
-                if not outputs:
-                    raise OutputError(
-                        "the script wrote no files; save figures into the current folder, "
-                        "e.g. fig.savefig('plot.png')"
-                    )
-                for name in outputs:
-                    if name.lower().endswith(".png"):
-                        strip_png_metadata(workspace / "out" / name)
-                deps = {p: self.hasher(p) for p in self._project_deps(result.reads, workspace)}
-                if result.untracked:
-                    # Its record of reads is incomplete: store the outputs for this build,
-                    # under a dependency that never matches again, so the next build runs it.
-                    deps[UNTRACKED] = uuid.uuid4().hex
-                    outcome.reason = "; ".join(result.untracked)
-                meta: dict[str, float] = {"seconds": round(result.seconds, 3)}
-                if result.cpu is not None:
-                    meta["cpu"] = round(result.cpu, 3)
-                outcome.entry = self.cache.store(
-                    self._ident(script, theme),
-                    base,
-                    deps,
-                    workspace,
-                    outputs,
-                    meta,
-                    replace=reason == "--force",
-                )
-                outcome.status = "ran"
-            except OutputError as exc:
-                outcome.error = f"figure script {rel} [{theme}]: {exc}"
-            except OSError as exc:  # a full disk, or the cache removed during the build
-                outcome.error = (
-                    f"figure script {rel} [{theme}] ran, but its outputs could not be stored "
-                    f"in the cache ({exc.strerror or exc}); free some space or run it again"
-                )
-        if outcome.entry is None:
-            shutil.rmtree(workspace, ignore_errors=True)  # a failed run's files are not kept
-        self._progress(outcome)
-        if outcome.status == "ran" and result.untracked:
-            self._say(
-                f"{rel} [{theme}] will run again on every build: {outcome.reason}. "
-                "Declare the files it depends on with figblog.deps.declare(...) "
-                "(see the README, 'What a script depends on')"
-            )
-        return outcome
-
-    def _project_deps(self, reads: list[str], workspace: Path) -> list[str]:
-        """The project files (and listed folders) a run read: not the cache, nor its outputs."""
-        deps = []
-        skip = (str(self.cache.root) + os.sep, str(workspace) + os.sep)
-        for path in reads:
-            full = os.path.abspath(path)
-            if full.startswith(skip) or not os.path.exists(full):
-                continue
-            rel = os.path.relpath(full, self.root)
-            if rel.startswith(".." + os.sep) or rel.split(os.sep, 1)[0] in {".git", ".venv"}:
-                continue
-            deps.append(Path(rel).as_posix())
-        return sorted(set(deps))
-
-    def _progress(self, outcome: Outcome) -> None:
-        """One line per run that ran (cached ones are only counted in the summary)."""
-        rel = self.script_rel(outcome.script)
-        word = {"ran": "ran", "failed": "FAILED"}.get(outcome.status)
-        if word is None:
-            return
-        why = f" ({outcome.reason})" if outcome.status == "ran" and outcome.reason else ""
-        self._say(f"{rel} [{outcome.theme}] {word} in {outcome.seconds:.2f} s{why}")
+        return execute(self, task, report_wait)
 
     def _say(self, message: str) -> None:
         """Log ``message`` whole, with the live progress line out of its way."""

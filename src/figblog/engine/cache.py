@@ -16,69 +16,36 @@ or whose files no longer match the sizes and hashes its manifest records, is a
 miss, never a crash (and the run that follows replaces it). Concurrent builds
 may both run a script; the first rename wins and the second run's files are
 discarded.
+
+Here are lookup and store; :mod:`cache_entry` holds the record of one entry,
+:mod:`cache_index` the index files, and :mod:`cache_upkeep` setting entries aside,
+pruning, cleaning and sweeping what killed builds left in ``tmp/``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from figblog.engine import cache_upkeep
 from figblog.engine.atomic import write_atomic
-from figblog.engine.facts import OutputFacts, file_facts
+from figblog.engine.cache_entry import Entry
+from figblog.engine.cache_index import read_index, remember_run
+from figblog.engine.facts import file_facts
 from figblog.engine.hashing import hash_text
 from figblog.engine.stamps import Stamps
 
 __all__ = ["Cache", "Entry"]
 
-_RECENT = 8  # dependency lists remembered per script and theme
-_STALE_TMP_SECONDS = 6 * 3600
 _REPAIR_WAIT = 10.0  # seconds to wait for a concurrent repair's entry (see Cache.store)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One stored run: its key, folder and manifest."""
-
-    key: str
-    path: Path
-    manifest: dict[str, Any]
-    # Facts read from the manifest, or computed for entries stored before it carried them.
-    _measured: dict[str, OutputFacts] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
-
-    @property
-    def out(self) -> Path:
-        """The folder holding the run's output files."""
-        return self.path / "out"
-
-    @property
-    def outputs(self) -> list[str]:
-        """Output file names, relative to :attr:`out`, sorted."""
-        return list(self.manifest["outputs"])
-
-    def facts(self, name: str) -> OutputFacts:
-        """Hash, length and pixel size of output ``name``, from the manifest when it has them.
-
-        An entry stored by an older engine has no ``files`` in its manifest; its
-        facts are measured from the file, once per :class:`Entry`. Raises OSError
-        only when the output cannot be read at all.
-        """
-        if name not in self._measured:
-            files = self.manifest.get("files")
-            known = OutputFacts.from_json(files.get(name)) if isinstance(files, dict) else None
-            self._measured[name] = known if known is not None else file_facts(self.out / name)
-        return self._measured[name]
 
 
 def _key(base: Mapping[str, str], deps: Mapping[str, str]) -> str:
@@ -100,7 +67,7 @@ class Cache:
         self._entries = os.path.join(root, "entries")
         for sub in ("entries", "index", "tmp"):
             (root / sub).mkdir(parents=True, exist_ok=True)
-        self._sweep_tmp()
+        cache_upkeep.sweep_tmp(root)
 
     # -- reading ---------------------------------------------------------------
 
@@ -117,7 +84,7 @@ class Cache:
                 entry = self._last_hit(hit, base, hasher)
                 if entry is not None:
                     return entry, "cached"
-        recent = self._read_index(ident)
+        recent = read_index(self.root, ident)
         for item in recent:
             deps = {p: hasher(p) for p in item.get("deps", [])}
             entry = self._load(_key(base, deps))
@@ -153,7 +120,7 @@ class Cache:
 
     def last_seconds(self, ident: str) -> float:
         """How long the newest stored run of ``ident`` took; 0.0 when none is known."""
-        for item in self._read_index(ident):
+        for item in read_index(self.root, ident):
             entry = self._load(item.get("key", ""))
             if entry is not None:
                 try:
@@ -203,17 +170,6 @@ class Cache:
         except (OSError, KeyError, TypeError, AttributeError):
             return False
 
-    def _index_path(self, ident: str) -> Path:
-        return self.root / "index" / (hash_text(ident)[:24] + ".json")
-
-    def _read_index(self, ident: str) -> list[dict[str, Any]]:
-        try:
-            data = json.loads(self._index_path(ident).read_text())
-            recent = data["recent"]
-            return [r for r in recent if isinstance(r, dict)] if isinstance(recent, list) else []
-        except (OSError, ValueError, KeyError, TypeError):
-            return []
-
     # -- writing ---------------------------------------------------------------
 
     def new_workspace(self) -> Path:
@@ -252,9 +208,9 @@ class Cache:
         final.parent.mkdir(parents=True, exist_ok=True)
         # Remembered before it is in place: a concurrent prune, which keeps what the
         # index names, can then never take an entry between its rename and its record.
-        self._remember(ident, key, sorted(deps))
+        remember_run(self.root, ident, key, sorted(deps))
         if replace:
-            self._set_aside(final)
+            cache_upkeep.set_aside(self.root, final)
         self._place(workspace, final, key)
         entry = self._load(key)
         deadline = time.monotonic() + _REPAIR_WAIT
@@ -289,101 +245,25 @@ class Cache:
                 if self._load(key) is not None:  # another build stored these inputs first
                     shutil.rmtree(workspace, ignore_errors=True)
                     return
-                self._set_aside(final)
+                cache_upkeep.set_aside(self.root, final)
         raise OSError(f"could not put cache entry {final} in place")
-
-    def _set_aside(self, path: Path) -> None:
-        """Move ``path`` out of the way in one step, then delete it at leisure."""
-        trash = self.root / "tmp" / f"old-{uuid.uuid4().hex}"
-        try:
-            os.rename(path, trash)
-        except FileNotFoundError:
-            return  # someone else moved it already
-        shutil.rmtree(trash, ignore_errors=True)
 
     def discard(self, entry: Entry) -> None:
         """Remove a damaged entry, so that storing the same inputs again replaces it."""
-        self._set_aside(entry.path)
+        cache_upkeep.set_aside(self.root, entry.path)
 
-    def _remember(self, ident: str, key: str, deps: list[str]) -> None:
-        with self._locked():
-            recent = [r for r in self._read_index(ident) if r.get("deps") != deps]
-            recent.insert(0, {"key": key, "deps": deps})
-            data = {"ident": ident, "recent": recent[:_RECENT]}
-            write_atomic(self._index_path(ident), json.dumps(data, indent=1))
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        with open(self.root / "index" / ".lock", "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+    # -- upkeep (see cache_upkeep) ---------------------------------------------
 
     def clean(self) -> int:
         """Remove every entry and index; return how many entries there were."""
-        count = sum(1 for _ in (self.root / "entries").glob("*/*"))
-        for sub in ("entries", "index", "tmp", "memo", "html", "stamps", "derived"):
-            shutil.rmtree(self.root / sub, ignore_errors=True)
-        for sub in ("entries", "index", "tmp"):
-            (self.root / sub).mkdir(parents=True, exist_ok=True)
-        return count
+        return cache_upkeep.clean(self.root)
 
     def prune(self, live: set[str]) -> tuple[int, int]:
         """Forget every script and theme not in ``live``, and every entry no index names.
 
-        Returns (indexes removed, entries removed). An index lists the last few runs
-        of one script and theme; an entry that fell off every list, or whose script
-        is gone, can never be found again, so it only takes space.
+        Returns (indexes removed, entries removed); see :func:`cache_upkeep.prune`.
         """
-        with self._locked():
-            wanted: set[str] = set()
-            dropped = 0
-            for path in (self.root / "index").glob("*.json"):
-                try:
-                    data = json.loads(path.read_text())
-                    ident, recent = data["ident"], data["recent"]
-                except (OSError, ValueError, KeyError, TypeError):
-                    ident, recent = None, []
-                if ident not in live:
-                    path.unlink(missing_ok=True)
-                    dropped += 1
-                    continue
-                wanted.update(r.get("key", "") for r in recent if isinstance(r, dict))
-            removed = 0
-            for entry in (self.root / "entries").glob("*/*"):
-                if entry.name not in wanted:
-                    self._set_aside(entry)
-                    removed += 1
-        return dropped, removed
-
-    def _sweep_tmp(self) -> None:
-        """Drop what killed or failed builds left in ``tmp/``, once no process uses it.
-
-        A workspace's name ends with the id of the process that made it: when that
-        process is gone, so is any use of the folder; else it waits for six hours.
-        """
-        now = time.time()
-        for path in (self.root / "tmp").iterdir():
-            with contextlib.suppress(OSError):
-                age = now - path.stat().st_mtime
-                owner = path.name.rpartition("-")[2]
-                if age > _STALE_TMP_SECONDS or (age > 60 and not _alive(owner)):
-                    shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: str) -> bool:
-    """Whether process ``pid`` (as text) exists; True when that cannot be told."""
-    if not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: it exists
-        return True
-    return True
+        return cache_upkeep.prune(self.root, live)
 
 
 # Files already checked in this process, by (path, inode, mtime, size): a cached output is

@@ -4,35 +4,38 @@ The output is Markdown for Material for MkDocs (attr_list, ``#only-light`` /
 ``#only-dark`` images, pymdownx.details for the collapsed source). Nothing
 here imports MkDocs: the adapter hands over page paths and gets text back.
 
-Published names carry the first 8 hex digits of the sha256 of the file's bytes
-(``assets/figures/loss_surface/loss-surface.3f9a12c4.light.png``,
-``assets/figures/loss_surface.5be0c2d1.py``): the same bytes get the same address
-on every build and machine, and a changed file a new one, so no browser or CDN
-cache can show an old figure under a page that expects the new one. Hashes and
-pixel sizes come from the cache entries' manifests; nothing here opens a picture.
+Here each reference is resolved, checked and replaced. Published names come from
+:mod:`addresses`, what a page may show from :mod:`showable`, the Markdown snippets
+from :mod:`markup`, and hashes and pixel sizes from the cache entries' manifests:
+nothing here opens a picture.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import posixpath
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
 from figblog.engine import inline
+from figblog.engine.addresses import script_digest, script_uri, variant_uri
 from figblog.engine.build import Engine, Outcome
 from figblog.engine.facts import OutputFacts
+from figblog.engine.markup import (
+    block_end,
+    error_box,
+    image_markdown,
+    offset,
+    relative,
+    source_block,
+)
 from figblog.engine.refs import FigureRef, ValueRef, scan
+from figblog.engine.showable import IMAGE_OUTPUTS, TEXT_OUTPUTS, is_image, pick_output, size_warning
 from figblog.engine.source_html import SourceHtml
 
 __all__ = ["Renderer"]
 
-_TEXT_OUTPUTS = (".md",)
-# What a page can show as a picture.
-IMAGE_OUTPUTS = (".png", ".gif", ".jpg", ".jpeg", ".webp", ".svg")
 # About one phone screen of prose: a figure that starts within it is probably seen at once.
 FIRST_SCREEN_CHARS = 1500
 
@@ -95,21 +98,12 @@ class Renderer:
 
     def _make_variant_uri(self, script: str, theme: str, output: str) -> str:
         facts = self._facts(script, theme, output)
-        tag = f"{facts.short_hash}.{theme}" if facts else theme
-        stem, dot, ext = output.rpartition(".")
-        name = f"{stem}.{tag}.{ext}" if dot and "/" not in ext else f"{output}.{tag}"
-        return f"{self.prefix}/{script.removesuffix('.py')}/{name}"
+        return variant_uri(self.prefix, script, theme, output, facts)
 
     def _script_uri(self, script: str) -> str:
         if script not in self._script_hashes:
-            try:
-                data = self.engine.script_path(script).read_bytes()
-                self._script_hashes[script] = hashlib.sha256(data).hexdigest()[:8]
-            except OSError:
-                self._script_hashes[script] = None
-        digest = self._script_hashes[script]
-        stem = script.removesuffix(".py")
-        return f"{self.prefix}/{stem}.{digest}.py" if digest else f"{self.prefix}/{script}"
+            self._script_hashes[script] = script_digest(self.engine.script_path(script))
+        return script_uri(self.prefix, script, self._script_hashes[script])
 
     def published_files(self, refs: Iterable[FigureRef] | None = None) -> dict[str, Path]:
         """Site path -> file on disk, for what ``refs`` show.
@@ -122,7 +116,7 @@ class Renderer:
         files: dict[str, Path] = {}
         for ref in refs:
             output, error = self._resolve(ref)
-            if not _is_image(output, error):
+            if not is_image(output, error):
                 continue
             assert output is not None
             for theme in self.themes:
@@ -140,7 +134,7 @@ class Renderer:
             if outcome.entry is None:
                 continue
             for name in outcome.entry.outputs:
-                if not name.endswith(_TEXT_OUTPUTS) and name != inline.VALUES_FILE:
+                if not name.endswith(TEXT_OUTPUTS) and name != inline.VALUES_FILE:
                     files[self._variant_uri(script, theme, name)] = outcome.entry.out / name
             files.setdefault(self._script_uri(script), self.engine.script_path(script))
         return files
@@ -162,27 +156,7 @@ class Renderer:
             entry = self.outcomes[ref.script, theme].entry
             assert entry is not None  # callers check _failure first
             names = entry.outputs if names is None else [n for n in names if n in entry.outputs]
-        names = names or []
-        if ref.output is None:
-            if len(names) == 1:
-                return names[0], None
-            listed = ", ".join(names)
-            return None, (
-                f"figure script {rel} writes {len(names)} files ({listed}); name the one to "
-                f"show after '#', e.g. {self.engine.figures_dir.name}/{ref.script}#{names[0]}"
-            )
-        if ref.output not in names:
-            return None, (
-                f"figure script {rel} did not write '{ref.output}'; it wrote: "
-                + (", ".join(names) or "nothing")
-            )
-        if not ref.output.lower().endswith(IMAGE_OUTPUTS + _TEXT_OUTPUTS):
-            kinds = ", ".join(IMAGE_OUTPUTS + _TEXT_OUTPUTS)
-            return None, (
-                f"'{ref.output}' from {rel} cannot be shown on a page: a reference names a "
-                f"picture or Markdown text ({kinds})"
-            )
-        return ref.output, None
+        return pick_output(ref, names or [], rel, self.engine.figures_dir.name)
 
     def check(self, refs: list[FigureRef], values: Iterable[ValueRef] = ()) -> list[str]:
         """Every problem with these references, each message naming the page and line."""
@@ -209,7 +183,7 @@ class Renderer:
                 big = self._too_big(script, output)
                 if big:
                     messages.append(f"{ref.where}: {big}")
-                if not ref.alt.strip() and not output.endswith(_TEXT_OUTPUTS):
+                if not ref.alt.strip() and not output.endswith(TEXT_OUTPUTS):
                     messages.append(
                         f"{ref.where}: the figure from {self.engine.script_rel(script)} has no alt "
                         "text; describe it for readers who cannot see it: ![What it shows](...)"
@@ -222,13 +196,7 @@ class Renderer:
             return ""
         sizes = [self._facts(script, theme, output) for theme in self.themes]
         largest = max((f.size for f in sizes if f is not None), default=0)
-        if largest <= self.max_bytes:
-            return ""
-        return (
-            f"'{output}' from {self.engine.script_rel(script)} is {largest / 1e6:.1f} MB, over "
-            f"the {self.max_bytes / 1e6:g} MB limit: every reader downloads it; make it smaller "
-            "or raise the plugin's 'max_output_mb'"
-        )
+        return size_warning(output, self.engine.script_rel(script), largest, self.max_bytes)
 
     # -- writing Markdown ------------------------------------------------------------
 
@@ -267,15 +235,15 @@ class Renderer:
         blocks: dict[int, list[str]] = defaultdict(list)  # insert after line index
         for index, vref, message in failed:
             title = f"Value not computed: {prefix}/{vref.script}:{vref.name}"
-            blocks[_block_end(lines, index)].append(_error_box(title, message))
+            blocks[block_end(lines, index)].append(error_box(title, message))
         base = posixpath.dirname(page_uri)
         resolved = [(ref, *self._resolve(ref)) for ref in refs]  # (ref, output, error)
         # A figure in the first screen is often the largest thing a reader sees first: load it
         # eagerly (lazy loading would hold back the page's largest paint). Figures further down
         # load on scroll; loading them at once would take bandwidth from the first screen.
-        images = [ref for ref, output, error in resolved if _is_image(output, error)]
+        images = [ref for ref, output, error in resolved if is_image(output, error)]
         first = min(images, key=lambda r: (r.line, r.start)) if images else None
-        if first is not None and _offset(lines, first) > FIRST_SCREEN_CHARS:
+        if first is not None and offset(lines, first) > FIRST_SCREEN_CHARS:
             first = None
         for ref, output, error in sorted(resolved, key=lambda r: (r[0].line, -r[0].start)):
             i = ref.line - 1
@@ -283,8 +251,8 @@ class Renderer:
                 where = f"{page}:{ref.line + line_offset}"
                 replacement = ""
                 title = f"Figure not made: {prefix}/{ref.script}"
-                blocks[_block_end(lines, i)].append(_error_box(title, f"{where}: {error}"))
-            elif output.endswith(_TEXT_OUTPUTS):
+                blocks[block_end(lines, i)].append(error_box(title, f"{where}: {error}"))
+            elif output.endswith(TEXT_OUTPUTS):
                 entry = self.outcomes[ref.script, self.themes[0]].entry
                 assert entry is not None
                 replacement = (entry.out / output).read_text().rstrip("\n")
@@ -293,7 +261,7 @@ class Renderer:
                     self._image(ref, t, output, base, eager=ref is first) for t in self.themes
                 )
                 if ref.show_source:
-                    blocks[_block_end(lines, i)].append(self._source_block(ref, base, prefix))
+                    blocks[block_end(lines, i)].append(self._source_block(ref, base, prefix))
             line = lines[i]
             lines[i] = line[: ref.start] + replacement + line[ref.end :]
         for index in sorted(blocks, reverse=True):
@@ -323,81 +291,11 @@ class Renderer:
         return (None, failure) if failure else self._output_of(ref)
 
     def _image(self, ref: FigureRef, theme: str, output: str, base: str, eager: bool) -> str:
-        url = _relative(self._variant_uri(ref.script, theme, output), base)
-        attrs = ref.attrs
+        url = relative(self._variant_uri(ref.script, theme, output), base)
         facts = self._facts(ref.script, theme, output)
-        size = facts.pixels if facts else None
-        if size and "width=" not in attrs and "height=" not in attrs:
-            attrs += f' width="{size[0]}" height="{size[1]}"'
-        if "loading=" not in attrs:
-            attrs += ' loading="eager"' if eager else ' loading="lazy"'
-        title = f' "{ref.title}"' if ref.title else ""
-        scheme = "#only-light" if theme == "light" else "#only-dark"
-        return f"![{ref.alt}]({url}{scheme}{title}){{ {attrs.strip()} }}"
+        return image_markdown(ref, theme, url, facts.pixels if facts else None, eager)
 
     def _source_block(self, ref: FigureRef, base: str, prefix: str) -> str:
         script = self.engine.script_path(ref.script)
-        url = _relative(self._script_uri(ref.script), base)
-        code = script.read_text().rstrip("\n").replace("\t", "    ")
-        name = f"{prefix}/{ref.script}"
-        if self.source_html is not None:
-            body = "    " + self.source_html.marker(name, code)
-        else:
-            fence = "````" if "```" in code else "```"
-            lines = "\n".join(("    " + line) if line else "" for line in code.split("\n"))
-            body = f'    {fence}python title="{name}"\n{lines}\n    {fence}'
-        # The published name carries a hash; the saved file gets the script's own name.
-        return (
-            f'??? example figblog-source "How this figure is made: {name}"\n\n'
-            f'    [Download {script.name}]({url}){{ download="{script.name}" }}\n\n'
-            f"{body}"
-        )
-
-
-def _relative(target: str, base: str) -> str:
-    """``target`` (a site path) as seen from the folder ``base``: posixpath.relpath, quicker.
-
-    Both are clean relative paths inside the site, so the shared leading folders are
-    dropped and each remaining folder of ``base`` is one ``..``.
-    """
-    if not base:
-        return target
-    there, here = target.split("/"), base.split("/")
-    same = 0
-    while same < min(len(there) - 1, len(here)) and there[same] == here[same]:
-        same += 1
-    return "/".join([".."] * (len(here) - same) + there[same:])
-
-
-def _is_image(output: str | None, error: str | None) -> bool:
-    return not error and output is not None and not output.endswith(_TEXT_OUTPUTS)
-
-
-def _offset(lines: list[str], ref: FigureRef) -> int:
-    """Characters of Markdown before ``ref`` on its page."""
-    return sum(len(line) + 1 for line in lines[: ref.line - 1]) + ref.start
-
-
-def _block_end(lines: list[str], i: int) -> int:
-    """Index of the last line of the block holding line ``i`` (caption blocks included)."""
-    depth = 0
-    j = i
-    while j + 1 < len(lines):
-        nxt = lines[j + 1].strip()
-        if not nxt and depth == 0:
-            break
-        if nxt.startswith("///") and nxt != "///":
-            depth += 1
-        elif nxt == "///":
-            depth = max(0, depth - 1)
-        j += 1
-    return j
-
-
-def _error_box(title: str, text: str) -> str:
-    # The message is the script's (an exception's text): a fence longer than any run of
-    # backticks in it keeps it inside the box, where Markdown escapes any HTML.
-    longest = max((len(run) for run in re.findall(r"`+|~+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    body = "\n".join("    " + line for line in text.split("\n"))
-    return f'!!! failure "{title}"\n\n    {fence}text\n{body}\n    {fence}'
+        url = relative(self._script_uri(ref.script), base)
+        return source_block(script, url, f"{prefix}/{ref.script}", self.source_html)

@@ -1,0 +1,141 @@
+"""Run one planned script in one theme, keep what it wrote, and say what became of it.
+
+:meth:`Engine.build <figblog.engine.build.Engine.build>` plans the runs and hands
+each stale one here: the script runs through :mod:`figblog.engine.runner` (its
+lines relayed when the author asks for them), its outputs are checked and stored
+in the cache under the project files it read, and one line goes to the log.
+Imported on the first run only, with the runner: a warm build, which runs
+nothing, loads neither.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from figblog.engine.build import UNTRACKED, Engine, Outcome
+from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
+from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
+from figblog.engine.schedule import Task
+
+__all__ = ["execute"]
+
+
+def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> Outcome:
+    """Run ``task`` (planned by ``Engine.build``), keep what it wrote, and log how it went."""
+    script, theme = task.script, task.theme
+    base, reason = task.extra["base"], task.extra["reason"]
+    workspace = engine.cache.new_workspace()
+    rel = engine.script_rel(script)
+
+    def relay(line: str) -> None:
+        if engine.on_output and engine.verbose:
+            with engine._log_lock:  # whole lines: light and dark never mix mid-line
+                engine.live.wipe()
+                engine.on_output(rel, theme, line)
+                engine.live.restore()
+
+    label = f"{rel} [{theme}]"
+    try:
+        result = run_script(
+            engine.script_path(script),
+            theme,
+            engine.root,
+            workspace,
+            memo_dir=engine.cache.root / "memo",
+            timeout=engine.timeout,
+            on_line=relay,
+            warm=engine.warm,
+            on_status=report_wait,
+            cancel=engine.cancel,
+            on_redraw=lambda state: engine.live.update(label, state),
+        )
+    except Cancelled:
+        return Outcome(script, theme, "failed", reason=reason, error=f"{rel}: cancelled")
+    except OSError as exc:  # e.g. no more processes: report it as this run's failure
+        result = RunResult(ok=False, seconds=0.0, error_type="OSError", error_message=str(exc))
+    finally:
+        engine.live.done(label)
+    outcome = Outcome(script, theme, "failed", seconds=result.seconds, reason=reason)
+    if not (workspace / "out").is_dir():
+        outcome.error = (
+            f"figure script {rel} [{theme}]: its working folder vanished while it ran "
+            "(was the figure cache cleaned during the build?); build again"
+        )
+    elif not result.ok:
+        outcome.error = describe_failure(rel, result, engine.root)
+    else:
+        try:
+            outputs = collect_outputs(workspace / "out")
+            if not outputs:
+                raise OutputError(
+                    "the script wrote no files; save figures into the current folder, "
+                    "e.g. fig.savefig('plot.png')"
+                )
+            for name in outputs:
+                if name.lower().endswith(".png"):
+                    strip_png_metadata(workspace / "out" / name)
+            deps = {p: engine.hasher(p) for p in _project_deps(engine, result.reads, workspace)}
+            if result.untracked:
+                # Its record of reads is incomplete: store the outputs for this build,
+                # under a dependency that never matches again, so the next build runs it.
+                deps[UNTRACKED] = uuid.uuid4().hex
+                outcome.reason = "; ".join(result.untracked)
+            meta: dict[str, float] = {"seconds": round(result.seconds, 3)}
+            if result.cpu is not None:
+                meta["cpu"] = round(result.cpu, 3)
+            outcome.entry = engine.cache.store(
+                engine._ident(script, theme),
+                base,
+                deps,
+                workspace,
+                outputs,
+                meta,
+                replace=reason == "--force",
+            )
+            outcome.status = "ran"
+        except OutputError as exc:
+            outcome.error = f"figure script {rel} [{theme}]: {exc}"
+        except OSError as exc:  # a full disk, or the cache removed during the build
+            outcome.error = (
+                f"figure script {rel} [{theme}] ran, but its outputs could not be stored "
+                f"in the cache ({exc.strerror or exc}); free some space or run it again"
+            )
+    if outcome.entry is None:
+        shutil.rmtree(workspace, ignore_errors=True)  # a failed run's files are not kept
+    _progress(engine, outcome)
+    if outcome.status == "ran" and result.untracked:
+        engine._say(
+            f"{rel} [{theme}] will run again on every build: {outcome.reason}. "
+            "Declare the files it depends on with figblog.deps.declare(...) "
+            "(see the README, 'What a script depends on')"
+        )
+    return outcome
+
+
+def _project_deps(engine: Engine, reads: list[str], workspace: Path) -> list[str]:
+    """The project files (and listed folders) a run read: not the cache, nor its outputs."""
+    deps = []
+    skip = (str(engine.cache.root) + os.sep, str(workspace) + os.sep)
+    for path in reads:
+        full = os.path.abspath(path)
+        if full.startswith(skip) or not os.path.exists(full):
+            continue
+        rel = os.path.relpath(full, engine.root)
+        if rel.startswith(".." + os.sep) or rel.split(os.sep, 1)[0] in {".git", ".venv"}:
+            continue
+        deps.append(Path(rel).as_posix())
+    return sorted(set(deps))
+
+
+def _progress(engine: Engine, outcome: Outcome) -> None:
+    """One line per run that ran (cached ones are only counted in the summary)."""
+    rel = engine.script_rel(outcome.script)
+    word = {"ran": "ran", "failed": "FAILED"}.get(outcome.status)
+    if word is None:
+        return
+    why = f" ({outcome.reason})" if outcome.status == "ran" and outcome.reason else ""
+    engine._say(f"{rel} [{outcome.theme}] {word} in {outcome.seconds:.2f} s{why}")

@@ -1,0 +1,99 @@
+"""The Markdown a figure reference becomes: images, the source box, the failure box.
+
+An image per colour scheme (Material's ``#only-light`` / ``#only-dark``, with its
+pixel size and a loading hint), the collapsed box that shows and offers a script's
+source, and the failure box that stands where a figure or a value was not made;
+with the small helpers that place them: links relative to the page, the end of the
+block a box goes after, and how far down the page a reference sits.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from figblog.engine.refs import FigureRef
+from figblog.engine.source_html import SourceHtml
+
+__all__ = ["block_end", "error_box", "image_markdown", "offset", "relative", "source_block"]
+
+
+def image_markdown(
+    ref: FigureRef, theme: str, url: str, size: tuple[int, int] | None, eager: bool
+) -> str:
+    """The image of ``ref`` in ``theme`` at ``url``, shown only in that colour scheme."""
+    attrs = ref.attrs
+    if size and "width=" not in attrs and "height=" not in attrs:
+        attrs += f' width="{size[0]}" height="{size[1]}"'
+    if "loading=" not in attrs:
+        attrs += ' loading="eager"' if eager else ' loading="lazy"'
+    title = f' "{ref.title}"' if ref.title else ""
+    scheme = "#only-light" if theme == "light" else "#only-dark"
+    return f"![{ref.alt}]({url}{scheme}{title}){{ {attrs.strip()} }}"
+
+
+def source_block(script: Path, url: str, name: str, source_html: SourceHtml | None) -> str:
+    """The collapsed box under a figure: a Download link to ``url`` and the script's code.
+
+    With ``source_html`` the code is a marker that the site's Markdown swaps for HTML
+    highlighted once; without it, a code fence titled ``name``.
+    """
+    code = script.read_text().rstrip("\n").replace("\t", "    ")
+    if source_html is not None:
+        body = "    " + source_html.marker(name, code)
+    else:
+        fence = "````" if "```" in code else "```"
+        lines = "\n".join(("    " + line) if line else "" for line in code.split("\n"))
+        body = f'    {fence}python title="{name}"\n{lines}\n    {fence}'
+    # The published name carries a hash; the saved file gets the script's own name.
+    return (
+        f'??? example figblog-source "How this figure is made: {name}"\n\n'
+        f'    [Download {script.name}]({url}){{ download="{script.name}" }}\n\n'
+        f"{body}"
+    )
+
+
+def relative(target: str, base: str) -> str:
+    """``target`` (a site path) as seen from the folder ``base``: posixpath.relpath, quicker.
+
+    Both are clean relative paths inside the site, so the shared leading folders are
+    dropped and each remaining folder of ``base`` is one ``..``.
+    """
+    if not base:
+        return target
+    there, here = target.split("/"), base.split("/")
+    same = 0
+    while same < min(len(there) - 1, len(here)) and there[same] == here[same]:
+        same += 1
+    return "/".join([".."] * (len(here) - same) + there[same:])
+
+
+def offset(lines: list[str], ref: FigureRef) -> int:
+    """Characters of Markdown before ``ref`` on its page."""
+    return sum(len(line) + 1 for line in lines[: ref.line - 1]) + ref.start
+
+
+def block_end(lines: list[str], i: int) -> int:
+    """Index of the last line of the block holding line ``i`` (caption blocks included)."""
+    depth = 0
+    j = i
+    while j + 1 < len(lines):
+        nxt = lines[j + 1].strip()
+        if not nxt and depth == 0:
+            break
+        if nxt.startswith("///") and nxt != "///":
+            depth += 1
+        elif nxt == "///":
+            depth = max(0, depth - 1)
+        j += 1
+    return j
+
+
+def error_box(title: str, text: str) -> str:
+    """A failure box titled ``title`` that shows ``text`` as it is, as plain text."""
+    # The message is the script's (an exception's text): a fence longer than any run of
+    # backticks in it keeps it inside the box, where Markdown escapes any HTML.
+    longest = max((len(run) for run in re.findall(r"`+|~+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = "\n".join("    " + line for line in text.split("\n"))
+    return f'!!! failure "{title}"\n\n    {fence}text\n{body}\n    {fence}'

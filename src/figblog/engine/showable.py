@@ -1,0 +1,63 @@
+"""What a page can show of a script's outputs, and what to say when a reference asks for more.
+
+A figure reference shows one output: a picture, or Markdown text put into the page.
+It names the output after ``#``, or the script writes only one; an output larger
+than the site's limit is shown, with a warning, since every reader downloads it.
+"""
+
+from __future__ import annotations
+
+from figblog.engine.refs import FigureRef
+
+__all__ = ["IMAGE_OUTPUTS", "TEXT_OUTPUTS", "is_image", "pick_output", "size_warning"]
+
+# What a page can show as text put into the page.
+TEXT_OUTPUTS = (".md",)
+# What a page can show as a picture.
+IMAGE_OUTPUTS = (".png", ".gif", ".jpg", ".jpeg", ".webp", ".svg")
+
+
+def is_image(output: str | None, error: str | None) -> bool:
+    """Whether a resolved reference (its output, or its error) shows a picture."""
+    return not error and output is not None and not output.endswith(TEXT_OUTPUTS)
+
+
+def pick_output(
+    ref: FigureRef, names: list[str], rel: str, folder: str
+) -> tuple[str | None, str | None]:
+    """The output ``ref`` names among ``names`` (or the single one), or an error message.
+
+    ``names``: what the script wrote in every theme; ``rel``: the script as messages
+    show it; ``folder``: the name of the figures folder, for the example reference.
+    """
+    if ref.output is None:
+        if len(names) == 1:
+            return names[0], None
+        listed = ", ".join(names)
+        return None, (
+            f"figure script {rel} writes {len(names)} files ({listed}); name the one to "
+            f"show after '#', e.g. {folder}/{ref.script}#{names[0]}"
+        )
+    if ref.output not in names:
+        return None, (
+            f"figure script {rel} did not write '{ref.output}'; it wrote: "
+            + (", ".join(names) or "nothing")
+        )
+    if not ref.output.lower().endswith(IMAGE_OUTPUTS + TEXT_OUTPUTS):
+        kinds = ", ".join(IMAGE_OUTPUTS + TEXT_OUTPUTS)
+        return None, (
+            f"'{ref.output}' from {rel} cannot be shown on a page: a reference names a "
+            f"picture or Markdown text ({kinds})"
+        )
+    return ref.output, None
+
+
+def size_warning(output: str, rel: str, largest: int, max_bytes: int) -> str:
+    """A warning when ``largest`` (bytes, over the themes) is over ``max_bytes``, else ""."""
+    if largest <= max_bytes:
+        return ""
+    return (
+        f"'{output}' from {rel} is {largest / 1e6:.1f} MB, over "
+        f"the {max_bytes / 1e6:g} MB limit: every reader downloads it; make it smaller "
+        "or raise the plugin's 'max_output_mb'"
+    )

@@ -194,6 +194,17 @@ def test_without_strict_the_page_shows_an_error_box(project):
             "docs/post.md:3: figure script figures/two.py writes 2 files (b.png, plot.png); name the one",
         ),
         (
+            "![A](figures/themed.py)",
+            {"themed.py": "import os\nopen(os.environ['FIGBLOG_THEME'] + '.md', 'w')\n"},
+            "docs/post.md:3: figure script figures/themed.py does not write the same files in "
+            "every colour scheme (light.md, dark.md only in some)",
+        ),
+        (
+            "![A](figures/themed.py#dark.md)",
+            {"themed.py": "import os\nopen(os.environ['FIGBLOG_THEME'] + '.md', 'w')\n"},
+            "does not write the same files in every colour scheme",
+        ),
+        (
             "![A](figures/empty.py)",
             {"empty.py": "x = 1\n"},
             "docs/post.md:3: figure script figures/empty.py [light]: the script wrote no files",

@@ -142,7 +142,7 @@ class Cache:
             return "its last run's reads were not all recorded"
         if deps:
             more = f" and {len(deps) - 3} more" if len(deps) > 3 else ""
-            return ", ".join(deps[:3]) + more + (" changed" if len(deps) == 1 else " changed")
+            return ", ".join(deps[:3]) + more + " changed"
         return "inputs changed"
 
     def _entry_path(self, key: str) -> Path:

@@ -152,11 +152,15 @@ class Renderer:
         """The output a reference names (or the single one), or an error message."""
         rel = self.engine.script_rel(ref.script)
         names: list[str] | None = None
+        every: dict[str, None] = {}
         for theme in self.themes:
             entry = self.outcomes[ref.script, theme].entry
             assert entry is not None  # callers check _failure first
             names = entry.outputs if names is None else [n for n in names if n in entry.outputs]
-        return pick_output(ref, names or [], rel, self.engine.figures_dir.name)
+            every.update(dict.fromkeys(entry.outputs))
+        names = names or []
+        uneven = [n for n in every if n not in names]
+        return pick_output(ref, names, rel, self.engine.figures_dir.name, uneven)
 
     def check(self, refs: list[FigureRef], values: Iterable[ValueRef] = ()) -> list[str]:
         """Every problem with these references, each message naming the page and line."""

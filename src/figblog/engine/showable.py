@@ -7,6 +7,8 @@ than the site's limit is shown, with a warning, since every reader downloads it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from figblog.engine.refs import FigureRef
 
 __all__ = ["IMAGE_OUTPUTS", "TEXT_OUTPUTS", "is_image", "pick_output", "size_warning"]
@@ -23,13 +25,20 @@ def is_image(output: str | None, error: str | None) -> bool:
 
 
 def pick_output(
-    ref: FigureRef, names: list[str], rel: str, folder: str
+    ref: FigureRef, names: list[str], rel: str, folder: str, uneven: Sequence[str] = ()
 ) -> tuple[str | None, str | None]:
     """The output ``ref`` names among ``names`` (or the single one), or an error message.
 
-    ``names``: what the script wrote in every theme; ``rel``: the script as messages
-    show it; ``folder``: the name of the figures folder, for the example reference.
+    ``names``: what the script wrote in every theme; ``uneven``: what it wrote in some
+    themes only; ``rel``: the script as messages show it; ``folder``: the name of the
+    figures folder, for the example reference.
     """
+    if (not names and ref.output is None) or ref.output in uneven:
+        # Each colour scheme's run must write the same names, or one scheme has no figure.
+        return None, (
+            f"figure script {rel} does not write the same files in every colour scheme "
+            f"({', '.join(uneven)} only in some); each theme's run must write the same names"
+        )
     if ref.output is None:
         if len(names) == 1:
             return names[0], None

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from figblog.sitecheck import CHROMIUM, launch
-from figblog.sitecheck.live import LiveServe, image_digest, wait_for, wait_for_change
+from figblog.sitecheck.live import LiveServe, close_page, image_digest, wait_for, wait_for_change
 
 SAVES = 3
 POSTS = 12
@@ -161,7 +161,7 @@ def _figure_saves(browser: object, root: Path) -> tuple[list[float], list[float]
             times.append(seen - start)
         serve.idle()
         fast = [float(t) for t in _FAST_LINE.findall(serve.log())]
-        page.close()
+        close_page(page)
     return times, fast
 
 
@@ -181,7 +181,7 @@ def _prose_saves(browser: object, root: Path) -> list[float]:
             times.append(time.monotonic() - start)
             post.write_text(post.read_text().replace(f"{word} here.", "No figure here.", 1))
         serve.idle()
-        page.close()
+        close_page(page)
     return times
 
 

@@ -11,7 +11,13 @@ import time
 import urllib.request
 
 from conftest import COUNT, MKDOCS_YML, PLOT, REPO, Project, _env
-from figblog.sitecheck.live import LiveServe, image_digest, wait_for, wait_for_change
+from figblog.sitecheck.live import (
+    LiveServe,
+    close_page,
+    image_digest,
+    wait_for,
+    wait_for_change,
+)
 
 
 def _free_port() -> int:
@@ -142,8 +148,8 @@ def test_serve_shows_a_recoloured_figure_without_rebuilding_the_site(project: Pr
         assert "The answer is 41." in html
         fresh = _open(browser, serve)  # a page opened now gets the new bytes too
         assert image_digest(fresh, _LIGHT) == image_digest(page, _LIGHT)
-        page.close()
-        fresh.close()
+        close_page(page)
+        close_page(fresh)
 
 
 def test_serve_rebuilds_pages_whose_text_changes_or_that_now_show_an_error(
@@ -162,7 +168,7 @@ def test_serve_rebuilds_pages_whose_text_changes_or_that_now_show_an_error(
         assert wait_for(lambda: "not today" in serve.get(), seconds=60), serve.log()
         assert "admonition failure" in serve.get()
         assert "figures/line.py failed; rebuilding the site" in serve.log()
-        page.close()
+        close_page(page)
 
 
 SHADED = (

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-__all__ = ["LiveServe", "image_digest", "wait_for", "wait_for_change"]
+__all__ = ["LiveServe", "close_page", "image_digest", "wait_for", "wait_for_change"]
 
 # A digest of the decoded pixels of the first image matching the selector, or null
 # while the page (re)loads or the image has not decoded yet.
@@ -126,6 +126,21 @@ def image_digest(page: Page, selector: str) -> str | None:
         return page.evaluate(_DIGEST_JS, selector)
     except Exception:  # noqa: BLE001 - the page is navigating (live reload): not there yet
         return None
+
+
+def close_page(page: Page) -> None:
+    """Close a page that a live reload may be navigating: leave it for a blank page first.
+
+    Chromium can drop a close that races a navigation commit, and ``page.close()``, which
+    has no timeout, then waits forever (microsoft/playwright#42366): it hung a CI run
+    right after the server's last "Reloading browsers". A finished navigation to
+    about:blank leaves nothing to race, and no live-reload script to start another.
+    """
+    try:
+        page.goto("about:blank", timeout=10_000)
+    except Exception:  # noqa: BLE001 - closing is what matters; try it anyway
+        pass
+    page.close()
 
 
 def wait_for_change(page: Page, selector: str, old: str, seconds: float = 120) -> float | None:

@@ -193,3 +193,31 @@ def test_fresh_interpreter_is_used_when_no_worker_can_start(project, monkeypatch
     out = engine(project).build(["a.py"])
     assert {o.status for o in out.values()} == {"ran"}
     assert "fresh interpreters (no fork here)" in capsys.readouterr().err
+
+
+def test_a_process_building_many_projects_keeps_few_idle_workers(tmp_path, monkeypatch):
+    # Each worker holds numpy and matplotlib (~80 MB); the test suite alone used to keep
+    # one per project it built, for the life of the process.
+    monkeypatch.setattr(workers, "_IDLE_GRACE", 0.0)
+    workspace = tmp_path / "ws"
+    (workspace / "out").mkdir(parents=True)
+    slow = tmp_path / "slow.py"
+    slow.write_text("import time\ntime.sleep(3)\nopen('x.md', 'w').write('x')\n")
+    busy_env = _child_env("light", tmp_path / "busy", tmp_path / "memo")
+    busy = workers.worker_for(busy_env)
+    run = busy.start(slow, workspace, workspace / "out", busy_env)  # a run in flight
+    made = [busy]
+    for n in range(4):
+        made.append(workers.worker_for(_child_env("light", tmp_path / f"p{n}", tmp_path / "m")))
+        time.sleep(0.01)  # distinct last-used times
+    try:
+        assert busy.proc.poll() is None, "a worker with a run in flight was stopped"
+        assert run.receive(time.monotonic() + 30)["status"] == 0
+        stopped = [w for w in made if w.proc.poll() is not None]
+        assert made[1] in stopped and made[-1] not in stopped
+        alive = [w for w in workers._WORKERS.values() if w in made]
+        # The busy one, the one made last, and the idle ones used last before it.
+        assert alive == [busy, *made[-1 - workers._KEEP_IDLE :]]
+        assert all(w.proc.poll() is None for w in alive)
+    finally:
+        run.close()

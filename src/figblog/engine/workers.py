@@ -9,7 +9,9 @@ monkeypatched functions, ``sys.path``) die with it.
 Workers are kept per (interpreter, environment) for the life of this process, so
 `mkdocs serve`, which builds again and again in one process, keeps them warm. A
 worker is replaced when it has died or when a project file it had loaded changed on
-disk (it would otherwise hand children the old code).
+disk (it would otherwise hand children the old code). A process that builds many
+projects (the test suite, a notebook) keeps only the few idle workers it used last:
+each one holds numpy and matplotlib in memory (~80 MB).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = ["WarmWorker", "WorkerError", "worker_for"]
@@ -31,6 +34,8 @@ __all__ = ["WarmWorker", "WorkerError", "worker_for"]
 _START_TIMEOUT = 120.0  # importing matplotlib the first time builds its font cache
 _BOOT = "from figblog.engine._zygote import main; main()"
 _PER_RUN = ("FIGBLOG_THEME", "FIGBLOG_RUN")  # set in each child, not in the worker
+_KEEP_IDLE = 2  # idle workers of other environments kept warm besides the one in use
+_IDLE_GRACE = 5.0  # seconds a worker handed out stays, even with no run started yet
 
 
 class WorkerError(Exception):
@@ -77,6 +82,8 @@ class WarmWorker:
             raise WorkerError(f"the warm worker did not start{self._tail()}")
         ours.settimeout(None)
         self._stamps = {p: _stamp(p) for p in hello.get("project_files", [])}
+        self.active = 0  # runs in flight; changed under _WORKERS_LOCK
+        self.last_used = time.monotonic()
 
     def _tail(self) -> str:
         with contextlib.suppress(OSError):
@@ -110,12 +117,21 @@ class WarmWorker:
             os.close(write_end)
             child_end.close()
         run = Run(mine, read_end)
+        with _WORKERS_LOCK:
+            self.active += 1
+            self.last_used = time.monotonic()
+        run.on_close = self._run_ended
         try:
             run.pid = int(run.receive(time.monotonic() + 30)["pid"])
         except (WorkerError, KeyError, TypeError, ValueError) as exc:
             run.close()
             raise WorkerError(f"the warm worker did not start the run: {exc}") from exc
         return run
+
+    def _run_ended(self) -> None:
+        with _WORKERS_LOCK:
+            self.active -= 1
+            self.last_used = time.monotonic()
 
     def close(self) -> None:
         """Stop the worker; its children are killed with it."""
@@ -137,6 +153,7 @@ class Run:
         self.output = open(output_fd, "rb")  # noqa: SIM115 - closed by close()
         self.pid = 0
         self._buffer = b""
+        self.on_close: Callable[[], None] | None = None  # told once, when the run is closed
 
     def receive(self, deadline: float) -> dict:
         """The next message from the worker; TimeoutError once ``deadline`` passes."""
@@ -169,6 +186,9 @@ class Run:
             self.sock.close()
         with contextlib.suppress(OSError):
             self.output.close()
+        told, self.on_close = self.on_close, None
+        if told is not None:
+            told()
 
 
 _WORKERS: dict[tuple[str, ...], WarmWorker] = {}
@@ -181,10 +201,24 @@ def worker_for(env: dict[str, str]) -> WarmWorker:
     with _WORKERS_LOCK:
         worker = _WORKERS.get(key)
         if worker is not None and worker.usable():
+            worker.last_used = time.monotonic()
             return worker
         if worker is not None:
             worker.close()
             del _WORKERS[key]
+        _close_idle(_KEEP_IDLE)
         worker = WarmWorker(env)
         _WORKERS[key] = worker
         return worker
+
+
+def _close_idle(keep: int) -> None:
+    """Stop the idle workers beyond the ``keep`` used last (call with _WORKERS_LOCK held)."""
+    now = time.monotonic()
+    idle = sorted(
+        (w.last_used, k)
+        for k, w in _WORKERS.items()
+        if w.active == 0 and now - w.last_used > _IDLE_GRACE
+    )
+    for _, key in idle[: max(0, len(idle) - keep)]:
+        _WORKERS.pop(key).close()

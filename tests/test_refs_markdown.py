@@ -59,3 +59,17 @@ def test_an_unclosed_reference_is_reported():
     assert refs == []
     assert [str(e).split(": ", 1)[0] for e in errors] == ["docs/p.md:1"]
     assert "not closed" in str(errors[0])
+
+
+def test_a_reference_with_a_space_in_its_address_says_so():
+    text = "![a plot](figures/a.py#my plot.png)\n\n![b](figures/b.py unquoted title)\n"
+    refs, errors = scan(text, "docs/p.md")
+    assert refs == []
+    assert [str(e).split(": ", 1)[0] for e in errors] == ["docs/p.md:1", "docs/p.md:3"]
+    assert "'figures/a.py#my plot.png' has a space in its address" in str(errors[0])
+    assert "'figures/b.py unquoted title' has a space" in str(errors[1])
+    assert all("not closed" not in str(e) for e in errors)
+    # A quoted title is fine, and an unclosed one is still called unclosed.
+    titled, no_errors = scan('![c](figures/c.py "a title")', "p.md")
+    assert [r.script for r in titled] == ["c.py"] and no_errors == []
+    assert "not closed" in str(scan("![d](figures/d.py#x y.png", "p.md")[1][0])

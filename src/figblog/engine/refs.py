@@ -245,14 +245,19 @@ def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef]
         found = list(_IMAGE.finditer(masked))
         for opening in re.finditer(re.escape("](" + lead), masked):
             if not any(im.start() < opening.start() < im.end() for im in found):
-                errors.append(
-                    RefError(
-                        page,
-                        number,
-                        "a figure reference that is not closed: write "
-                        f"![what it shows]({lead}<script>.py#<output>) on one line, with its ')'",
+                address = masked[opening.end() :].split(")", 1)
+                if len(address) == 2 and any(c.isspace() for c in address[0].strip()):
+                    message = (
+                        f"the figure reference '{lead}{address[0].strip()}' has a space in its "
+                        "address: script and output names cannot hold spaces (write "
+                        "'with-dashes.png'; a title goes in quotes after the address)"
                     )
-                )
+                else:
+                    message = (
+                        "a figure reference that is not closed: write "
+                        f"![what it shows]({lead}<script>.py#<output>) on one line, with its ')'"
+                    )
+                errors.append(RefError(page, number, message))
         for im in found:
             src = im["src"].strip("<>")
             if not src.startswith(lead):

@@ -41,8 +41,15 @@ def test_a_malformed_reference_is_an_error_with_its_line(bad):
     refs, errors = scan_values(f"# T\n\nSee {bad} here.\n", "post.md")
     assert refs == []
     (error,) = errors
-    assert str(error).startswith("post.md:3: badly formed value reference")
+    assert str(error).startswith(f"post.md:3: badly formed value reference {bad!r}")
     assert "{{ <script>.py:<name> }}" in error.message
+
+
+def test_an_unclosed_reference_is_an_error_that_shows_it():
+    refs, errors = scan_values("# T\n\nSee {{ sheet.py:x\n\nhere }}.\n", "post.md")
+    assert refs == []
+    (error,) = errors
+    assert str(error).startswith("post.md:3: value reference not closed '{{ sheet.py:x'")
 
 
 # -- formats ------------------------------------------------------------------------------

@@ -298,14 +298,16 @@ def scan_values(text: str, page: str) -> tuple[list[ValueRef], list[RefError]]:
             m = _VALUE.match(masked, start.start())
             script = m["script"] if m else ""
             if m is None or not _SCRIPT.match(script) or ".." in script.split("/"):
-                shown = masked[start.start() : masked.find("}}", start.start()) + 2 or None]
+                end = masked.find("}}", start.start())
+                shown = masked[start.start() : end + 2] if end != -1 else masked[start.start() :]
+                what = "badly formed value reference" if end != -1 else "value reference not closed"
                 errors.append(
                     RefError(
                         page,
                         number,
-                        f"badly formed value reference {shown!r}: expected "
-                        "'{{ <script>.py:<name> }}' or '{{ <script>.py:<name> | <format> }}', "
-                        "with the script's path inside the figures folder",
+                        f"{what} {shown.strip()!r}: expected "
+                        "'{{ <script>.py:<name> }}' or '{{ <script>.py:<name> | <format> }}' "
+                        "on one line, with the script's path inside the figures folder",
                     )
                 )
                 continue

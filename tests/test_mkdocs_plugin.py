@@ -330,3 +330,22 @@ def test_notebook_kernels_use_no_tcp_and_a_truncated_notebook_cache_heals(projec
     assert second.returncode == 0, second.stderr
     assert "removed a damaged notebook cache file" in second.stdout + second.stderr
     assert "value first" in _html(project, "nb/index.html")
+
+
+def test_a_site_without_the_extensions_figures_need_gets_them(project):
+    # The plugin's Markdown (sized images, the source box, the error box) needs extensions
+    # that a new site's mkdocs.yml may not list; without them it showed as raw text.
+    project.write("mkdocs.yml", "site_name: bare\nplugins:\n  - figblog\n")
+    project.script("plot.py", PLOT)
+    project.write(
+        "docs/post.md",
+        "# Post\n\n![A plot](figures/plot.py){ .show-source }\n\n![B](figures/gone.py)\n",
+    )
+    result = project.mkdocs(strict=False)
+    assert result.returncode == 0, result.stderr
+    html = _html(project)
+    assert re.search(r'<img alt="A plot" [^>]*width="\d+"', html), html
+    assert "{ width=" not in html and "??? example" not in html and "!!! failure" not in html
+    assert '<details class="example figblog-source">' in html
+    assert '<span class="filename">figures/plot.py</span>' in html  # a titled code block
+    assert 'class="admonition failure"' in html

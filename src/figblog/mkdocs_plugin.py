@@ -27,7 +27,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from figblog import lazy_source, notebooks, serve_fast
+from figblog import lazy_source, markdown_needs, notebooks, serve_fast
 from figblog.engine.build import Engine, EngineError
 from figblog.engine.derived import prune as prune_derived
 from figblog.engine.hashing import FileHasher, hash_text
@@ -120,6 +120,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 config.watch.append(path)
         self._key_notebook_cache(config)
         if opts.enabled:
+            added = markdown_needs.add_missing(config.markdown_extensions)
+            if added:
+                log.debug(f"added the Markdown extensions figures need: {', '.join(added)}")
             self.source_html = SourceHtml(
                 root / opts.cache_dir / "html",
                 config.markdown_extensions,

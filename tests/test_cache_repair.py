@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from conftest import PLOT, Project
+from figblog.engine import cache_upkeep
 from figblog.engine.build import Engine
 from figblog.engine.cache import Cache
 
@@ -132,3 +133,38 @@ def test_a_store_whose_entry_a_concurrent_repair_set_aside_waits_for_the_repair(
     assert (entry.out / "x.txt").read_text() == "same inputs, same bytes"
     assert later, "the entry was never set aside"
     later[0].join()
+
+
+def test_a_repair_never_sets_aside_a_whole_entry_another_repair_just_put_in_place(
+    tmp_path, monkeypatch
+):
+    # The race the concurrent test hit under load: this repair has found the entry broken
+    # and is about to set it aside when another repair puts a whole one in place, whose
+    # files that build then reads. Looking again under the lock leaves the whole one be.
+    cache = Cache(tmp_path / "c")
+
+    def store(seconds: int):
+        workspace = cache.new_workspace()
+        (workspace / "out" / "x.txt").write_text("same inputs, same bytes")
+        meta = {"seconds": seconds}
+        return cache.store("s|light", {"script": "1"}, {}, workspace, ["x.txt"], meta)
+
+    (store(0).out / "x.txt").unlink()  # broken: the manifest names a missing file
+    real = cache_upkeep.set_aside
+    whole_set_aside: list[Path] = []
+    other: list[threading.Thread] = []
+
+    def set_aside(root: Path, path: Path) -> None:
+        if not other:  # the first repair's turn: the other one goes now, if it can
+            other.append(threading.Thread(target=store, args=(1,)))
+            other[0].start()
+            other[0].join(0.5)
+        if (path / "out" / "x.txt").exists():
+            whole_set_aside.append(path)
+        real(root, path)
+
+    monkeypatch.setattr(cache_upkeep, "set_aside", set_aside)
+    entry = store(2)
+    other[0].join()
+    assert whole_set_aside == []
+    assert (entry.out / "x.txt").read_text() == "same inputs, same bytes"

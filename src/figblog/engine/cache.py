@@ -38,7 +38,7 @@ from typing import Any
 from figblog.engine import cache_upkeep
 from figblog.engine.atomic import write_atomic
 from figblog.engine.cache_entry import Entry
-from figblog.engine.cache_index import read_index, remember_run
+from figblog.engine.cache_index import index_lock, read_index, remember_run
 from figblog.engine.facts import file_facts
 from figblog.engine.hashing import hash_text
 from figblog.engine.stamps import Stamps
@@ -234,18 +234,28 @@ class Cache:
     def _place(self, workspace: Path, final: Path, key: str) -> None:
         """Rename ``workspace`` to ``final``; a whole entry already there wins, a broken one goes.
 
-        Several builds may store or repair the same entry at once: each step is a
-        rename, so every one of them ends with one whole entry in place.
+        Several builds may store or repair the same entry at once. Putting an entry in
+        place is one rename. Replacing a broken one happens under the index lock, and
+        only after looking again: otherwise a repair that had found the old entry broken
+        could set aside the whole one another repair had just put in place, while that
+        build reads its files.
         """
-        for _ in range(10):
-            try:
-                os.rename(workspace, final)
-                return
-            except OSError:
+        try:
+            os.rename(workspace, final)
+            return
+        except OSError:
+            pass  # an entry is there: whole, or broken
+        with index_lock(self.root):
+            for _ in range(10):
                 if self._load(key) is not None:  # another build stored these inputs first
                     shutil.rmtree(workspace, ignore_errors=True)
                     return
                 cache_upkeep.set_aside(self.root, final)
+                try:
+                    os.rename(workspace, final)
+                    return
+                except OSError:
+                    continue  # one more build got in between the two steps
         raise OSError(f"could not put cache entry {final} in place")
 
     def discard(self, entry: Entry) -> None:

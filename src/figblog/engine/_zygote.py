@@ -27,6 +27,7 @@ import selectors
 import signal
 import socket
 import sys
+import time
 
 _PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "PIL.Image", "PIL.PngImagePlugin")
 _PR_SET_PDEATHSIG = 1
@@ -267,6 +268,17 @@ def serve(control: socket.socket) -> None:
                 os.killpg(pid, signal.SIGKILL)
             except OSError:
                 pass
+        # Reap each run before looking for escapees: until a run has exited, what it
+        # started is still its child, not ours, and would outlive this worker.
+        deadline = time.monotonic() + 5
+        for _reply, pid, _marker in children.values():
+            while time.monotonic() < deadline:
+                try:
+                    if os.waitpid(pid, os.WNOHANG)[0]:
+                        break
+                except ChildProcessError:
+                    break
+                time.sleep(0.01)
         _end_escapees(None, set())
 
 

@@ -104,11 +104,11 @@ def test_clean_unused_forgets_what_no_script_can_reach(project):
     assert len(_entries(project)) == 2
 
 
-def test_a_store_whose_entry_a_concurrent_repair_set_aside_waits_for_the_repair(
+def test_a_store_whose_entry_another_build_set_aside_waits_for_that_build_s_entry(
     tmp_path, monkeypatch
 ):
-    # The race the concurrent test can hit: another build found the entry broken just
-    # before ours went in, set ours aside and is about to put its own in place.
+    # Another build of the same inputs (a `build --force`) set ours aside right after it
+    # went in, and is about to put its own in place.
     cache = Cache(tmp_path / "c")
     place = Cache._place
     later: list[threading.Thread] = []

@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from figblog import lazy_source, markdown_needs, notebooks, serve_fast
-from figblog.engine.build import Engine, EngineError
+from figblog.engine.build import Engine, EngineError, root_relative
 from figblog.engine.derived import prune as prune_derived
 from figblog.engine.hashing import FileHasher, hash_text
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan, scan_values
@@ -306,13 +306,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return f.src_uri
         label = self._labels.get(f.abs_src_path)
         if label is None:
-            inside = f.abs_src_path.startswith(self._root_prefix) and "/." not in f.abs_src_path
-            label = (
-                os.path.normpath(f.abs_src_path[len(self._root_prefix) :])
-                if inside
-                else os.path.relpath(f.abs_src_path, self.root)
-            )
-            self._labels[f.abs_src_path] = label
+            label = self._labels[f.abs_src_path] = root_relative(f.abs_src_path, self._root_prefix)
         return label
 
 

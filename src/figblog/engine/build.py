@@ -26,7 +26,7 @@ from figblog.engine.live import LiveLine
 from figblog.engine.schedule import Task, run_all
 from figblog.engine.stamps import Stamps
 
-__all__ = ["ENGINE_VERSION", "UNTRACKED", "Engine", "EngineError", "Outcome"]
+__all__ = ["ENGINE_VERSION", "UNTRACKED", "Engine", "EngineError", "Outcome", "root_relative"]
 
 # The dependency of a run whose reads were not all recorded: no file has this name.
 UNTRACKED = ":untracked:"
@@ -47,6 +47,20 @@ class Outcome:
     entry: Entry | None = None
     reason: str = ""  # why it ran (or why it is stale)
     error: str = ""  # one paragraph: what failed, where, and the last frames
+
+
+def root_relative(path: str, root_prefix: str) -> str:
+    """``path`` relative to the root whose path ends ``root_prefix`` (with its separator).
+
+    What ``os.path.relpath`` gives, without its cost (it makes both paths absolute on
+    every call) for a path that lies plainly under the root: no ``.``, ``..`` or hidden
+    folder after the prefix, so nothing there needs resolving.
+    """
+    if path.startswith(root_prefix):
+        rest = path[len(root_prefix) :]
+        if "/." not in "/" + rest:
+            return os.path.normpath(rest)
+    return os.path.relpath(path, root_prefix)
 
 
 _SLOW = re.compile(rb"^#[ \t]*figblog:[ \t]*slow\b", re.M)
@@ -100,12 +114,7 @@ class Engine:
         self.cancel = threading.Event()  # set on Ctrl-C: running scripts are killed
         self.hasher = FileHasher(self.root, self.stamps)
         self._rels: dict[str, str] = {}
-        # The figures folder as a prefix of script paths relative to the root ("figures/"),
-        # or None when it lies outside the root (then os.path.relpath answers).
-        inside = self.figures_dir.is_relative_to(self.root) and self.figures_dir != self.root
-        self._figures_rel = (
-            self.figures_dir.relative_to(self.root).as_posix() + "/" if inside else None
-        )
+        self._root_prefix = os.path.join(self.root, "")
         self._log_lock = threading.Lock()
         # Running scripts' progress bars, drawn in place when the log is a terminal.
         self.live = LiveLine()
@@ -120,11 +129,8 @@ class Engine:
         """The script's path relative to the project root, as messages show it."""
         rel = self._rels.get(script)
         if rel is None:
-            if self._figures_rel is not None and ".." not in script.split("/"):
-                rel = os.path.normpath(self._figures_rel + script)
-            else:
-                rel = os.path.relpath(self.script_path(script), self.root)
-            self._rels[script] = rel
+            full = os.path.join(self.figures_dir, script)
+            rel = self._rels[script] = root_relative(full, self._root_prefix)
         return rel
 
     @staticmethod

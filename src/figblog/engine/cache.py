@@ -111,8 +111,8 @@ class Cache:
         deps = manifest["deps"]
         if list(deps) != hit["deps"] or any(hasher(p) != h for p, h in deps.items()):
             return None
-        path = os.path.join(self._entries, key[:2], key)
-        if not Stamps.same_file(hit, os.stat(path + "/manifest.json")):
+        path = self._entry_dir(key)  # a str: no Path built for a hit that is not whole
+        if not Stamps.same_file(hit, os.stat(os.path.join(path, "manifest.json"))):
             return None
         if not self._whole(path, manifest):
             return None
@@ -145,8 +145,11 @@ class Cache:
             return ", ".join(deps[:3]) + more + " changed"
         return "inputs changed"
 
+    def _entry_dir(self, key: str) -> str:
+        return os.path.join(self._entries, key[:2], key)
+
     def _entry_path(self, key: str) -> Path:
-        return Path(os.path.join(self._entries, key[:2], key))
+        return Path(self._entry_dir(key))
 
     def _load(self, key: str) -> Entry | None:
         if not key:
@@ -215,8 +218,8 @@ class Cache:
         entry = self._load(key)
         deadline = time.monotonic() + _REPAIR_WAIT
         while entry is None and time.monotonic() < deadline:
-            # A concurrent repair that had found the entry broken just before ours went in
-            # may have set ours aside; it puts its own (same inputs) in place next.
+            # A concurrent `build --force` of the same inputs may have set ours aside; it
+            # puts its own in place next. (Repairs look again under the lock: see _place.)
             time.sleep(0.01)
             entry = self._load(key)
         if entry is None:  # pragma: no cover - only if someone deletes it under us

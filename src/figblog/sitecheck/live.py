@@ -129,18 +129,21 @@ def image_digest(page: Page, selector: str) -> str | None:
 
 
 def close_page(page: Page) -> None:
-    """Close a page that a live reload may be navigating: leave it for a blank page first.
+    """Close a page that a live reload may be navigating, and its browser context.
 
-    Chromium can drop a close that races a navigation commit, and ``page.close()``, which
-    has no timeout, then waits forever (microsoft/playwright#42366): it hung a CI run
-    right after the server's last "Reloading browsers". A finished navigation to
-    about:blank leaves nothing to race, and no live-reload script to start another.
+    Chromium can drop a page's close that races a navigation commit, and
+    ``page.close()``, which has no timeout, then waits forever
+    (microsoft/playwright#42366): it hung two CI runs right after the server's last
+    "Reloading browsers", the second even after a navigation to about:blank. So the
+    page is left for about:blank (no live-reload script to start another navigation),
+    then its whole context is disposed of, which ends its pages without asking each to
+    close. Pages here come from ``browser.new_page()``: one context each.
     """
     try:
         page.goto("about:blank", timeout=10_000)
     except Exception:  # noqa: BLE001 - closing is what matters; try it anyway
         pass
-    page.close()
+    page.context.close()
 
 
 def wait_for_change(page: Page, selector: str, old: str, seconds: float = 120) -> float | None:

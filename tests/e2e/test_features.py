@@ -255,6 +255,14 @@ def test_spreadsheet_widget_runs_five_epochs_from_the_keyboard(new_page, pages_w
     assert rows.count() == before, "Reset should bring the table back to its start"
 
 
+def test_only_the_pages_with_the_widget_load_its_script_and_style(pages, pages_with):
+    shown = set(pages_with('<div class="sheet-widget"', missing="the widget left the site"))
+    assert set(pages_with("javascripts/sheet-widget.js")) == shown
+    styled = shown | {p for c in ("loss-grid", "sheet-wide-table") for p in pages_with(c)}
+    assert set(pages_with("stylesheets/sheet-widget.css")) == styled
+    assert len(styled) < len(pages)
+
+
 def test_notebook_page_shows_code_and_outputs(new_page, pages_with):
     found = pages_with("jupyter-wrapper", missing=NO_NOTEBOOK)
     for url in found:

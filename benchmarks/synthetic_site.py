@@ -12,7 +12,9 @@ differ; only the way the code is run changes between the sites compared.
   Target: <= 1.10 at the largest N.
 * cold: figblog with an empty cache (both themes) against markdown-exec
   running the same code in-process in one theme (PNG as a data URL, so both
-  encode the same PNGs), N = 50. Target: ratio <= 1.0.
+  encode the same PNGs), N = 50. Target: ratio <= 1.0. For reference (no target),
+  markdown-exec drawing both themes as figblog does: two blocks per page, each
+  applying its theme (``figblog.plotting.apply_theme``) inside ``rc_context``.
 * schedule (opt-in, several minutes): a cold ``mkdocs build --strict`` of this
   repository's site, copied to a temporary folder and built from there, so
   the figblog cache and mkdocs-jupyter's (both relative to the working folder)
@@ -50,12 +52,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MPLBACKEND": "Agg"}
-KINDS = ("figblog", "floor", "exec")
+KINDS = ("figblog", "floor", "exec", "exec-both")
 _EXTENSIONS = [
     "attr_list",
     "md_in_html",
@@ -121,7 +124,18 @@ def _figure_markdown(kind: str, k: int, size: tuple[int, int] = (0, 0)) -> str:
             for theme in ("light", "dark")
         )
     code = _PLOT.format(k=k) + _SAVE_DATA_URL.format(k=k)
-    return f'```python exec="on" html="on"\n{code}```'
+    if kind == "exec":
+        return f'```python exec="on" html="on"\n{code}```'
+    blocks = []
+    for theme in ("light", "dark"):  # what figblog's two runs do, in one process
+        themed = (
+            "import matplotlib.pyplot as plt\n"
+            "from figblog.plotting import apply_theme\n\n"
+            "with plt.rc_context():\n"
+            f"    apply_theme({theme!r})\n" + textwrap.indent(code, "    ")
+        )
+        blocks.append(f'```python exec="on" html="on"\n{themed}```')
+    return "\n\n".join(blocks)
 
 
 def write_site(
@@ -163,7 +177,7 @@ def write_site(
             raise ValueError("a figblog site needs a cache folder")
         plugins: list[object] = [{"figblog": {"cache_dir": str(cache_dir)}}]
     else:
-        plugins = ["markdown-exec"] if kind == "exec" else []
+        plugins = ["markdown-exec"] if kind.startswith("exec") else []
     config = {
         "site_name": f"synthetic {kind} {n}",
         "docs_dir": docs.name,
@@ -286,22 +300,32 @@ def _ram_folder(tmp: Path) -> Path:
 
 
 def bench_cold(tmp: Path, n: int, rounds: int) -> list[Row]:
-    """Cold figblog (both themes) against markdown-exec (one theme), same code."""
+    """Cold figblog (both themes) against markdown-exec (one theme), same code.
+
+    markdown-exec drawing both themes is timed too and printed for reference.
+    """
     ws, cache = tmp / "cold", tmp / "cold" / ".cache-figblog"
     write_scripts(ws, n)
     fig_cfg = write_site(ws, n, "figblog", cache_dir=cache)
     exec_cfg = write_site(ws, n, "exec")
+    both_cfg = write_site(ws, n, "exec-both")
     build(exec_cfg)  # warms the disk and the bytecode of both tools' imports
-    figs, execs = [], []
+    figs, execs, boths = [], [], []
     for _ in range(rounds):
         shutil.rmtree(cache, ignore_errors=True)
         figs.append(build(fig_cfg))
         execs.append(build(exec_cfg))
+        boths.append(build(both_cfg))
     ratio = statistics.median(f / e for f, e in zip(figs, execs, strict=True))
+    both = statistics.median(f / b for f, b in zip(figs, boths, strict=True))
     print(
         f"cold N={n}: figblog {statistics.median(figs):.1f} s ({2 * n} runs), markdown-exec "
         f"{statistics.median(execs):.1f} s ({n} blocks), ratio {ratio:.2f} "
         f"(medians of {rounds} rounds)"
+    )
+    print(
+        f"  for reference: markdown-exec drawing both themes {statistics.median(boths):.1f} s "
+        f"({2 * n} blocks, one process); figblog / that = {both:.2f}"
     )
     rows: list[Row] = []
     _row(rows, f"cold figblog / markdown-exec, N={n}", ratio, 1.0)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import importlib.util
+import io
 import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 REPO = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location(
@@ -30,7 +32,7 @@ def _published(page: Path, src: str) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The three 2-page sites, built with --strict; kind -> site folder."""
+    """The four 2-page sites, built with --strict; kind -> site folder."""
     root = tmp_path_factory.mktemp("synthetic")
     cache = root / ".cache-figblog"
     assert synthetic.write_scripts(root, 2) == ["p000.py", "p001.py"]
@@ -39,7 +41,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     images = synthetic.theme_images(root, cache, 2)
     configs["floor"] = synthetic.write_site(root, 2, "floor", images=images)
     configs["exec"] = synthetic.write_site(root, 2, "exec")
-    for kind in ("floor", "exec"):
+    configs["exec-both"] = synthetic.write_site(root, 2, "exec-both")
+    for kind in ("floor", "exec", "exec-both"):
         synthetic.build(configs[kind], "--strict")
     return {kind: config.with_suffix(".site") for kind, config in configs.items()}
 
@@ -76,6 +79,23 @@ def test_markdown_exec_site_embeds_the_figure_as_a_png_data_url(built: dict[str,
         decoded.append(base64.b64decode(src.split(",", 1)[1]))
         assert decoded[-1].startswith(PNG)
     assert decoded[0] != decoded[1]
+
+
+def test_markdown_exec_both_site_draws_each_figure_in_both_themes(built: dict[str, Path]) -> None:
+    for k in range(2):
+        srcs = _images(built["exec-both"] / f"p{k:03d}" / "index.html")
+        light, dark = (base64.b64decode(s.split(",", 1)[1]) for s in srcs)
+        assert light != dark
+        (one_theme,) = _images(built["exec"] / f"p{k:03d}" / "index.html")
+        assert base64.b64decode(one_theme.split(",", 1)[1]) not in (light, dark)
+    # Same code, same theme: the light block draws figblog's light figure, pixel for pixel
+    # (figblog's file carries other PNG metadata), so the pair does the same work.
+    fig_page = built["figblog"] / "p001" / "index.html"
+    fig_light = Image.open(_published(fig_page, _images(fig_page)[0]))
+    both = _images(built["exec-both"] / "p001" / "index.html")
+    exec_light = Image.open(io.BytesIO(base64.b64decode(both[0].split(",", 1)[1])))
+    assert exec_light.size == fig_light.size
+    assert exec_light.convert("RGBA").tobytes() == fig_light.convert("RGBA").tobytes()
 
 
 def test_write_site_refuses_an_unknown_kind_or_a_floor_without_images(tmp_path: Path) -> None:

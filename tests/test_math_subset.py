@@ -43,6 +43,18 @@ def test_math_chars_reads_the_drawn_text_of_math_elements_only():
     assert "\U0001d445" not in chars  # R is upright (mathvariant="normal")
 
 
+def test_a_square_root_keeps_its_radical_sign_and_its_taller_variants(woff2, tmp_path):
+    chars = math_chars(to_mathml(r"\sqrt{\frac{1}{n} \sum_i x_i^2}", display=True))
+    assert "\u221a" in chars  # drawn by <msqrt>, not written in its text
+    assert "\u221a" not in math_chars(to_mathml(r"\frac{1}{n}", display=True))
+    cut = TTFont(subset_font(woff2, chars, tmp_path))
+    radical = cut.getBestCmap()[0x221A]
+    variants = cut["MATH"].table.MathVariants
+    index = variants.VertGlyphCoverage.glyphs.index(radical)
+    sizes = variants.VertGlyphConstruction[index].MathGlyphVariantRecord
+    assert len(sizes) > 1 and all(r.VariantGlyph in cut.getGlyphOrder() for r in sizes)
+
+
 def test_the_cut_font_keeps_the_glyphs_and_the_sums_display_variants(woff2, tmp_path):
     chars = math_chars(to_mathml(r"\sum_{i=1}^n x_i", display=True))
     path = subset_font(woff2, chars, tmp_path)

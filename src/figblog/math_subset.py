@@ -7,7 +7,8 @@ instead of 95-99). The site's formulas use well under a hundred characters; the 
 cut down to them (with the size variants and assembly parts its MATH table lists for
 them, which fontTools' subsetter keeps) is about 12 kB.
 
-Chromium draws a single-letter ``<mi>`` in its mathematical italic form (U+1D465 for
+A square root draws a radical sign that its text does not hold, so it is kept for pages
+with roots. Chromium draws a single-letter ``<mi>`` in its mathematical italic form (U+1D465 for
 ``x``; MathML Core's ``math-auto``), so those forms are kept too. The cut is cached
 under the font's and the characters' hash, and stored with fixed timestamps, so the
 same site always ships the same bytes.
@@ -30,6 +31,10 @@ _VERSION = "1"  # bump when the subsetting options change
 _MATH = re.compile(r"<math\b.*?</math>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _MI = re.compile(r"<mi(?![^>]*\bmathvariant=)[^>]*>([^<]*)</mi>")
+# Elements that draw a glyph of the font that is not in their text: a square root's radical
+# sign (Chromium takes it, and its taller variants, from the element's math font, and draws
+# nothing when that font lacks it, even if another installed font has it).
+_IMPLIED = {"<msqrt": "\u221a", "<mroot": "\u221a"}
 # Letters whose italic form sits outside U+1D400..1D7FF (the hole in the alphanumerics block).
 _ITALIC_EXCEPTIONS = {"h": "\u210e"}
 
@@ -53,6 +58,7 @@ def math_chars(page_html: str) -> set[str]:
     found: set[str] = set()
     for element in _MATH.findall(page_html):
         found.update(html.unescape(_TAG.sub("", element)))
+        found.update(char for tag, char in _IMPLIED.items() if tag in element)
         for content in _MI.findall(element):
             letter = html.unescape(content).strip()
             italic = italic_form(letter) if len(letter) == 1 else None

@@ -8,6 +8,7 @@ and below it; pages without maths never download the font.
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 from tests.e2e.conftest import SCREENSHOTS, VIEWPORT
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
@@ -113,3 +114,29 @@ def test_math_font_is_downloaded_only_by_pages_with_maths(browser, base_url, pag
         assert len(fonts) == 1 and "/assets/fonts/" in fonts[0], f"{url}: {fonts}"
     for url in without:
         assert _font_requests(browser, base_url + url) == [], f"{url} loads a font"
+
+
+def test_square_roots_draw_their_radical_sign(browser, base_url, pages_with):
+    # A <msqrt> has no radical in its text: the font must hold one, or Chromium leaves a gap
+    # where the sign goes and "the root of 5" reads as 5.
+    page_url = pages_with("<msqrt", missing="no page has a square root")[0]
+    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
+    try:
+        page = context.new_page()
+        page.goto(base_url + page_url, wait_until="load")
+        page.evaluate("document.fonts.ready")
+        root = page.locator("msqrt").first
+        root.scroll_into_view_if_needed()
+        gap = root.evaluate(
+            "e => e.firstElementChild.getBoundingClientRect().left - e.getBoundingClientRect().left"
+        )
+        shot = SCREENSHOTS / "math-font-sqrt.png"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        root.screenshot(path=shot)
+    finally:
+        context.close()
+    assert gap > 2, f"{page_url}: no room for a radical sign ({gap} px)"
+    image = Image.open(shot).convert("L")
+    sign = image.crop((0, 0, int(gap), image.height))
+    ink = sum(sign.point(lambda v: 255 if v < 128 else 0).histogram()[255:])
+    assert ink >= 10, f"{page_url}: the radical sign is not drawn ({ink} dark pixels), see {shot}"

@@ -54,7 +54,9 @@ def _ink_for(rgb: tuple[float, float, float]) -> str:
 cmap = plt.get_cmap(TABLE_CMAP)
 norm = Normalize(vmin=0.0, vmax=float(grid.max()))
 i_best, j_best = np.unravel_index(np.argmin(grid), grid.shape)
+# The box scrolls sideways when the table is wider than the column (a phone), not the page.
 rows = [
+    '<div class="loss-grid-scroll">',
     '<table class="loss-grid">',
     f"<caption>RMSE of the line <i>mx</i> + <i>b</i> over the five points; the lowest, "
     f"{grid[i_best, j_best]:.1f}, at <i>m</i> = {ms[i_best]}, <i>b</i> = {bs[j_best]}</caption>",
@@ -73,7 +75,7 @@ for i, m in enumerate(ms):
             f"{grid[i, j]:.1f}</td>"
         )
     rows.append(f'<tr><th scope="row">{m}</th>{"".join(cells)}</tr>')
-rows += ["</tbody>", "</table>"]
+rows += ["</tbody>", "</table>", "</div>"]
 with open("loss-grid.md", "w", encoding="utf-8") as f:
     f.write("\n".join(rows) + "\n")
 

@@ -12,7 +12,7 @@
 (function () {
   "use strict";
 
-  var BOXES = ".md-typeset__scrollwrap, .jupyter-wrapper .highlight-ipynb";
+  var BOXES = ".md-typeset__scrollwrap, .loss-grid-scroll, .jupyter-wrapper .highlight-ipynb";
   var MARK = "data-figblog-tab"; // the tab stop is ours to take back
 
   function measure(box) {

@@ -178,6 +178,20 @@ def test_a_link_to_a_section_lands_on_its_heading(new_page, posts):
             assert bottom or abs(top - margin) <= 2, f"{post}#{target}: at {top}, not {margin}"
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_page_scrolls_sideways_on_a_phone(new_page, pages, scheme):
+    """Wide tables, formulas and code scroll in their own box; the page itself never pans."""
+    wide = {}
+    for url in pages:
+        page = new_page(url, scheme)
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.add_style_tag(content=DRAW_ALL_CSS)  # every block laid out, not only on-screen
+        width, room = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        if width > room:
+            wide[url] = width
+    assert not wide, f"pages wider than a 390 px phone: {wide}"
+
+
 def test_wide_tables_are_keyboard_scrollable_and_narrow_ones_no_tab_stop(new_page, pages_with):
     """Each table box starts in the tab order and leaves it, once seen, if it fits."""
     tested = wide_ones = 0

@@ -31,3 +31,16 @@ def test_a_broken_formula_on_a_page_is_left_as_is_with_a_warning(caplog):
     html = '<span class="arithmatex">\\(x^\\)</span>'
     assert MathMLPlugin().convert_page(html, page=page, config=None) == html
     assert "blog/p.md: cannot render the formula 'x^'" in caplog.text
+
+
+def test_punctuation_after_an_inline_formula_joins_its_box():
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="p.md"))
+    html = (
+        '<p>a ReLU, <span class="arithmatex">\\(\\max(0, x)\\)</span>, which; '
+        'then <span class="arithmatex">\\(y\\)</span> and <span class="arithmatex">\\(z\\)</span>).'
+        "</p>"
+    )
+    out = MathMLPlugin().convert_page(html, page=page, config=None)
+    assert out.count("</math>,</span> which;") == 1  # the comma, not the text after it
+    assert "</math></span> and" in out  # nothing to join
+    assert out.endswith("</math>).</span></p>")

@@ -16,7 +16,9 @@ from latex2mathml.converter import convert
 
 __all__ = ["BLOCK", "INLINE", "convert_html", "replacer", "to_mathml"]
 
-INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
+# The punctuation right after an inline formula (group 2) goes into the formula's box, which
+# reader.css keeps on one line: a line never starts with the comma that follows a formula.
+INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>([,.;:!?)\]]*)', re.S)
 BLOCK = re.compile(r'<div class="arithmatex">\s*\\\[(.*?)\\\]\s*</div>', re.S)
 
 
@@ -33,7 +35,8 @@ def replacer(
 ) -> Callable[[re.Match[str]], str]:
     """A ``re.sub`` callback: the (HTML-escaped) LaTeX in group 1 becomes MathML.
 
-    The MathML goes in ``<tag class="arithmatex">``; a formula that cannot be converted stays
+    The MathML goes in ``<tag class="arithmatex">``, with the punctuation the pattern's second
+    group caught after the formula, if it has one; a formula that cannot be converted stays
     as it was and ``warn`` gets the reason (the caller adds where it stands).
     """
 
@@ -43,7 +46,8 @@ def replacer(
         except ValueError as exc:
             warn(str(exc))
             return m[0]
-        return f'<{tag} class="arithmatex">{math}</{tag}>'
+        tail = (m[2] or "") if m.re.groups >= 2 else ""
+        return f'<{tag} class="arithmatex">{math}{tail}</{tag}>'
 
     return replace
 

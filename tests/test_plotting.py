@@ -125,3 +125,21 @@ def test_picture_axes_are_bare_with_an_optional_frame():
     }
     assert all(s.get_visible() for s in framed.spines.values())
     plt.close(fig)
+
+
+def test_an_animation_keeps_one_layout_from_its_first_frame():
+    # Constrained layout beside a fixed aspect moves the axes on each of the first draws: the
+    # first frame came out a few pixels off the rest and the GIF jumped once per loop.
+    apply_theme("light")
+    fig, ax = plt.subplots(figsize=(3, 3), dpi=80, layout="constrained")
+    ax.plot(np.cos(np.linspace(0, 6.3, 100)), np.sin(np.linspace(0, 6.3, 100)))
+    (dot,) = ax.plot([], [], "o")
+    ax.set_aspect("equal")
+    ax.set_xlim(-1.2, 1.2)
+    ax.set_ylim(-1.2, 1.2)
+    frames = []
+    for t in (0.0, 2.0, 4.0, 0.0):
+        dot.set_data([np.cos(t)], [np.sin(t)])
+        frames.append(np.asarray(fig_to_image(fig)))
+    plt.close(fig)
+    assert (frames[0] == frames[3]).all(), "the same frame drawn first and last differs"

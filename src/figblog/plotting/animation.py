@@ -7,6 +7,7 @@ that rectangle that did not change are transparent, which LZW compresses well.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,11 +24,39 @@ _TRANSPARENT = 255  # palette index kept free for "unchanged since the last fram
 _PINNED = 8  # most common colours kept exact
 
 
+# Figures whose layout fig_to_image has settled and fixed.
+_SETTLED: weakref.WeakSet[Figure] = weakref.WeakSet()
+_SETTLE_DRAWS = 12  # at most; constrained layout beside a fixed aspect took 6 here
+
+
 def fig_to_image(fig: Figure) -> Image.Image:
-    """Render ``fig`` and return it as an RGB image (its current size and dpi)."""
+    """Render ``fig`` and return it as an RGB image (its current size and dpi).
+
+    The first time a figure comes here, a layout engine (``layout="constrained"``) is left
+    to settle, then fixed, so that every frame of an animation has the same layout: beside a
+    fixed aspect ratio, constrained layout moves the axes a little on each of the first few
+    draws, and a GIF whose frames are laid out differently jumps once per loop.
+    """
+    if fig not in _SETTLED:
+        _settle(fig)
+        _SETTLED.add(fig)
     fig.canvas.draw()
     rgba = np.asarray(fig.canvas.buffer_rgba())  # (H, W, 4)
     return Image.fromarray(rgba[..., :3].copy(), "RGB")
+
+
+def _settle(fig: Figure) -> None:
+    """Draw ``fig`` until its axes stop moving, then keep their places (no layout engine)."""
+    if fig.get_layout_engine() is None:
+        return
+    before = None
+    for _ in range(_SETTLE_DRAWS):
+        fig.canvas.draw()
+        now = [(ax.get_position(original=True).bounds, ax.get_position().bounds) for ax in fig.axes]
+        if now == before:
+            break
+        before = now
+    fig.set_layout_engine("none")
 
 
 def _global_palette(frames: Sequence[Image.Image], colours: int) -> Image.Image:

@@ -294,6 +294,26 @@ def test_notebook_page_shows_code_and_outputs(new_page, pages_with):
         assert all(widths), f"{url}: an output image did not load"
 
 
+def test_notebook_output_keeps_its_lines_and_prompts_make_room_on_a_phone(new_page, pages_with):
+    # Printed tables wrapped inside numbers ("-503.5" / "1") on a 390 px screen, where the
+    # "In [n]:" column also took a third of the width from the code and the plots.
+    for url in pages_with("jupyter-wrapper", missing=NO_NOTEBOOK):
+        page = new_page(url)
+        page.set_viewport_size({"width": 390, "height": 800})
+        lines = page.locator(".jp-OutputArea-output pre").evaluate_all(
+            """ps => ps.map(p => {
+                 const box = p.closest('.jp-OutputArea-output');
+                 return [getComputedStyle(p).whiteSpace, getComputedStyle(box).overflowX];
+               })"""
+        )
+        assert lines, f"{url}: no text output"
+        assert all(ws == "pre" and ox == "auto" for ws, ox in lines), f"{url}: {lines}"
+        prompts = page.locator(".jp-CodeCell :is(.jp-InputPrompt, .jp-OutputPrompt)")
+        assert not any(p.is_visible() for p in prompts.all()), f"{url}: prompts on a phone"
+        page.set_viewport_size({"width": 1280, "height": 800})
+        assert page.locator(".jp-CodeCell .jp-InputPrompt").first.is_visible(), "desktop"
+
+
 def test_notebook_page_offers_its_notebook_for_download(new_page, pages_with):
     found = pages_with("jupyter-wrapper", missing=NO_NOTEBOOK)
     for url in found:

@@ -219,6 +219,14 @@ def test_without_strict_the_page_shows_an_error_box(project):
             {"plot.py": PLOT},
             "docs/post.md:3: the figure from figures/plot.py has no alt text",
         ),
+        (
+            # MkDocs leaves it as it is, with only an INFO line: the site got a broken image.
+            "![A](/figures/plot.py#plot.png)",
+            {"plot.py": PLOT},
+            "docs/post.md:3: the image '/figures/plot.py#plot.png' names a figure script but "
+            "starts with '/', so it is no figure reference and shows as a broken image: write "
+            "'figures/plot.py#plot.png'",
+        ),
     ],
 )
 def test_reference_errors_name_the_post_and_line(project, post, scripts, message):
@@ -228,6 +236,15 @@ def test_reference_errors_name_the_post_and_line(project, post, scripts, message
     result = project.mkdocs()
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_an_image_of_a_python_file_in_the_docs_is_no_figure_error(project):
+    # Only what leads into the figures folder is flagged (see /figures/... above).
+    project.write("docs/code/helper.py", "x = 1\n")
+    project.write("docs/blog/post.md", "# Post\n\n![The helper](../code/helper.py)\n")
+    result = project.mkdocs()
+    assert result.returncode == 0, result.stderr
+    assert project.runs() == []
 
 
 def test_a_timeout_is_reported_as_such(project):

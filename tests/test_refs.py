@@ -72,6 +72,34 @@ def test_custom_prefix():
     assert [r.script for r in refs] == ["a.py"]
 
 
+def test_a_script_named_another_way_is_an_error_saying_how_to_write_it():
+    text = (
+        "![a](/figures/lr_sweep.py#lr-sweep.png)\n"
+        "![b](../../../figures/lr_sweep.py)\n"
+        "![c](Figures/lr_sweep.py#x.md)\n"
+    )
+    refs, errors = scan(text, "docs/blog/posts/post.md")
+    assert refs == []
+    assert [(e.line, e.message.split(": write ")[1]) for e in errors] == [
+        (1, "'figures/lr_sweep.py#lr-sweep.png' (the figures folder first, relative to nothing)"),
+        (2, "'figures/lr_sweep.py' (the figures folder first, relative to nothing)"),
+        (3, "'figures/lr_sweep.py#x.md' (the figures folder first, relative to nothing)"),
+    ]
+    assert "starts with '/'" in errors[0].message
+    assert "climbs out of the page's folder with '../'" in errors[1].message
+    assert "spells the folder 'Figures' where it is 'figures'" in errors[2].message
+
+
+def test_links_to_python_files_elsewhere_are_not_figure_errors():
+    text = (
+        "![a](https://github.com/me/blog/blob/main/figures/a.py)\n"
+        "![b](code/helper.py) ![c](../code/figures/b.py)\n"
+        # From docs/blog/posts/, '../figures' is docs/blog/figures: a folder of the docs.
+        "![d](../figures/c.py) ![e](/figures/d.txt) ![f](//figures/e.py)\n"
+    )
+    assert scan(text, "docs/blog/posts/post.md") == ([], [])
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     st.text(alphabet=st.sampled_from(list("![](){}#`~.\n /_-abfgiprsuy0123456789")), max_size=300)

@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from figblog.engine.stray import stray_reference
+
 __all__ = ["FigureRef", "RefError", "ValueRef", "scan", "scan_values"]
 
 _IMAGE = re.compile(
@@ -234,7 +236,8 @@ def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef]
     """Return the figure references in ``text`` and the malformed ones as errors.
 
     ``prefix`` is how a reference's source begins (the figures folder's name);
-    images with other sources are left alone. References in code (fenced, indented
+    images with other sources are left alone, unless they plainly mean a script of
+    the figures folder (``/figures/x.py``, see :mod:`stray`). References in code (fenced, indented
     or inline, inside containers too) and in HTML comments are not references, as
     Markdown renders none of them as images. Never raises for any input text.
     """
@@ -261,6 +264,9 @@ def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef]
         for im in found:
             src = im["src"].strip("<>")
             if not src.startswith(lead):
+                stray = stray_reference(src, page, prefix)
+                if stray:
+                    errors.append(RefError(page, number, stray))
                 continue
             parsed = _parse_src(src, prefix.rstrip("/"))
             if isinstance(parsed, str):

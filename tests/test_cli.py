@@ -49,8 +49,15 @@ def test_build_failure_exits_non_zero_with_the_error(project):
 
 
 def test_unknown_script_is_a_clear_error(project):
+    project.script("lr_sweep.py", PLOT)
     done = project.cli("build", "--only", "nope.py")
-    assert done.returncode != 0 and "nope.py is not a figure script" in done.stderr
+    assert done.returncode != 0
+    assert done.stderr.strip() == "figblog: nope.py is not a figure script in figures/"
+    done = project.cli("build", "--only", "figures/lr_sweeep.py")
+    assert done.stderr.strip() == (
+        "figblog: figures/lr_sweeep.py is not a figure script in figures/; "
+        "did you mean figures/lr_sweep.py?"
+    )
 
 
 # Eleven lines: counts its run, draws plot.png, writes its theme into theme.txt.
@@ -134,9 +141,35 @@ def test_run_of_a_failing_script_gives_the_builds_message_and_status_1(project):
     assert not (project.root / "figblog-run" / "boom" / "light").exists()
 
 
+def test_run_shows_paths_relative_to_the_project_as_the_build_does(project):
+    project.script(
+        "warns.py",
+        "import warnings\n"
+        "warnings.warn('careful')\n"
+        "from figblog.paths import data_file\n"
+        "data_file('runs.csv')\n",
+    )
+    project.write("data/other.csv", "1\n")
+    done = _run(project, "figures/warns.py")
+    assert done.returncode == 1
+    assert "  | figures/warns.py:2: UserWarning: careful" in done.stdout
+    assert "looked for data/runs.csv" in done.stderr
+    assert "    figures/warns.py:2: UserWarning: careful" in done.stderr  # its output, again
+    assert str(project.root) not in done.stdout + done.stderr
+
+
 def test_run_rejects_what_is_not_a_script_and_a_script_that_writes_nothing(project):
     done = _run(project, "figures/missing.py")
-    assert done.returncode != 0 and "figures/missing.py is not a Python file" in done.stderr
+    assert (
+        done.returncode != 0 and done.stderr.strip() == "figblog: figures/missing.py does not exist"
+    )
+    project.script("lr_sweep.py", PLOT)
+    done = _run(project, "figures/lr_sweeep.py")
+    assert done.stderr.strip() == (
+        "figblog: figures/lr_sweeep.py does not exist; did you mean figures/lr_sweep.py?"
+    )
+    done = _run(project, "mkdocs.yml")
+    assert done.returncode != 0 and "figblog: mkdocs.yml is not a Python file" in done.stderr
     project.script("quiet.py", "x = 1\n")
     done = _run(project, "figures/quiet.py", "--theme", "dark")
     assert done.returncode == 1

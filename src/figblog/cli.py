@@ -9,6 +9,7 @@ Options default to the ``figblog`` plugin's settings in mkdocs.yml.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import shutil
 import sys
@@ -97,9 +98,23 @@ def _select(engine: Engine, only: list[str] | None) -> list[str]:
         inside = rel.is_file() and rel.is_relative_to(engine.figures_dir)
         key = rel.relative_to(engine.figures_dir).as_posix() if inside else name
         if key not in scripts:
-            raise SystemExit(f"figblog: {name} is not a figure script in {engine.figures_dir}")
+            folder = _display(engine.figures_dir, engine.root)
+            shown = [engine.script_rel(s) for s in scripts]
+            raise SystemExit(
+                f"figblog: {name} is not a figure script in {folder}/{_near(name, shown)}"
+            )
         wanted.append(key)
     return wanted
+
+
+def _near(name: str, paths: list[str]) -> str:
+    """``; did you mean ...?`` naming the paths whose file name is close to ``name``'s, or ""."""
+    by_name: dict[str, list[str]] = {}
+    for path in paths:
+        by_name.setdefault(Path(path).name, []).append(path)
+    close = difflib.get_close_matches(Path(name).name, list(by_name), n=3)
+    found = [path for match in close for path in by_name[match]]
+    return f"; did you mean {' or '.join(found)}?" if found else ""
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -139,11 +154,17 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     script = Path(args.script).resolve()
+    if not script.exists():
+        folder = Path(args.script).parent
+        around = sorted(folder.glob("*.py")) if folder.is_dir() else []
+        near = _near(args.script, [(folder / p.name).as_posix() for p in around])
+        raise SystemExit(f"figblog: {args.script} does not exist{near}")
     if script.suffix != ".py" or not script.is_file():
         raise SystemExit(f"figblog: {args.script} is not a Python file")
     root, opts = _site_of(script, args.config_file)
     rel = _display(script, root)
     theme = args.theme
+    inside = os.path.join(root, "")  # shown relative to the project, as the build shows them
     with tempfile.TemporaryDirectory(prefix="figblog-run-") as tmp:
         workspace = Path(tmp)
         (workspace / "out").mkdir()
@@ -155,10 +176,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
             # The build's memo folder, so a memoised training is not done again.
             memo_dir=root / opts.get("cache_dir", ".cache/figblog") / "memo",
             timeout=opts.get("timeout", 600),
-            on_line=lambda line: print(f"  | {line}", flush=True),
+            on_line=lambda line: print(f"  | {line.replace(inside, '')}", flush=True),
         )
         if not result.ok:
-            print(f"[{theme}] {describe_failure(rel, result)}", file=sys.stderr)
+            print(f"[{theme}] {describe_failure(rel, result, root)}", file=sys.stderr)
             return 1
         try:
             names = collect_outputs(workspace / "out")

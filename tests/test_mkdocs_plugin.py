@@ -247,6 +247,29 @@ def test_an_image_of_a_python_file_in_the_docs_is_no_figure_error(project):
     assert project.runs() == []
 
 
+def test_warnings_come_in_the_order_of_the_lines_they_name(project):
+    project.script("bad.py", "from figblog.values import publish\npublish(n=1)\n1 / 0\n")
+    project.script("bad2.py", "raise KeyError('k')\n")
+    project.script("ok.py", "open('t.md', 'w').write('text')\n")
+    lines = [
+        "# Post",
+        "It is {{ bad.py:n }} here.",
+        "![A](figures/bad.py)",
+        "![B](figures/ok.py#nope.md)",
+        "![C](figures/bad2.py)",
+        "And {{ bad.py:n }} again; {{ ok.py:m }}.",
+        "A malformed value {{ ok.py }} here,",
+        "and a malformed figure ![D](figures/ok.py#) after it.",
+    ]
+    project.write("docs/post.md", "\n\n".join(lines) + "\n")  # lines 1, 3, 5, ..., 15
+    result = project.mkdocs()
+    assert result.returncode != 0
+    warnings = [line for line in result.stderr.splitlines() if "figblog: docs/post.md:" in line]
+    places = [re.findall(r"docs/post\.md:(\d+)", line) for line in warnings]
+    assert places == [["13"], ["15"], ["3", "5", "11"], ["7"], ["9"], ["11"]], warnings
+    assert "figures/bad.py failed at line 3: ZeroDivisionError" in warnings[2]
+
+
 def test_a_timeout_is_reported_as_such(project):
     project.write(
         "mkdocs.yml", (project.root / "mkdocs.yml").read_text().replace("timeout: 60", "timeout: 2")

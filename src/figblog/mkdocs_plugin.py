@@ -187,7 +187,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             values += found_values
             by_page[f.src_uri] = found
             chosen.append(social.chosen(f, page, text))
-            for err in [*errors, *value_errors]:
+            for err in sorted([*errors, *value_errors], key=lambda e: e.line):
                 log.warning(str(err))
         debug = log.isEnabledFor(logging.DEBUG)
         relay = log.info if self.config.verbose else log.debug

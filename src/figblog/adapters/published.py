@@ -117,7 +117,7 @@ def prepare(
         found_values, value_errors = scan_values(text, label)
         refs += found
         values += found_values
-        messages += [str(e) for e in [*errors, *value_errors]]
+        messages += [str(e) for e in sorted([*errors, *value_errors], key=lambda e: e.line)]
     try:
         engine = Engine(
             options.root,

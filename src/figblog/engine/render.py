@@ -163,36 +163,45 @@ class Renderer:
         return pick_output(ref, names, rel, self.engine.figures_dir.name, uneven)
 
     def check(self, refs: list[FigureRef], values: Iterable[ValueRef] = ()) -> list[str]:
-        """Every problem with these references, each message naming the page and line."""
-        messages: list[str] = []
+        """Every problem with these references, each naming the page and line, in that order.
+
+        A script that failed gets one message naming its places, first to last.
+        """
+        found: list[tuple[tuple[str, int], str]] = []  # ((page, line), message)
+
+        def report(ref: FigureRef | ValueRef, message: str, where: str = "") -> None:
+            found.append(((ref.page, ref.line), f"{where or ref.where}: {message}"))
+
         by_script: dict[str, list[FigureRef | ValueRef]] = defaultdict(list)
-        for ref in [*refs, *values]:
+        for ref in sorted([*refs, *values], key=lambda r: (r.page, r.line)):
             by_script[ref.script].append(ref)
         for script, script_refs in by_script.items():
             failure = self._failure(script)
             if failure:
-                where = ", ".join(dict.fromkeys(r.where for r in script_refs))
-                messages.append(f"{where}: {failure}")
+                report(
+                    script_refs[0], failure, ", ".join(dict.fromkeys(r.where for r in script_refs))
+                )
                 continue
             for ref in script_refs:
                 if isinstance(ref, ValueRef):
                     _, error = self._value(ref)
                     if error:
-                        messages.append(f"{ref.where}: {error}")
+                        report(ref, error)
                     continue
                 output, error = self._output_of(ref)
                 if error:
-                    messages.append(f"{ref.where}: {error}")
+                    report(ref, error)
                     continue
                 big = self._too_big(script, output)
                 if big:
-                    messages.append(f"{ref.where}: {big}")
+                    report(ref, big)
                 if not ref.alt.strip() and not output.endswith(TEXT_OUTPUTS):
-                    messages.append(
-                        f"{ref.where}: the figure from {self.engine.script_rel(script)} has no alt "
-                        "text; describe it for readers who cannot see it: ![What it shows](...)"
+                    report(
+                        ref,
+                        f"the figure from {self.engine.script_rel(script)} has no alt text; "
+                        "describe it for readers who cannot see it: ![What it shows](...)",
                     )
-        return messages
+        return [message for _, message in sorted(found, key=lambda item: item[0])]
 
     def _too_big(self, script: str, output: str) -> str:
         """A warning when a theme's ``output`` is larger than the size limit, else ""."""

@@ -227,6 +227,14 @@ def test_without_strict_the_page_shows_an_error_box(project):
             "starts with '/', so it is no figure reference and shows as a broken image: write "
             "'figures/plot.py#plot.png'",
         ),
+        (
+            "![A](figures/spinner.py)",
+            {
+                "spinner.py": "import os\nopen('s.md', 'w').write('x')\nassert os.environ['FIGBLOG_THEME'] == 'light'\n"
+            },
+            "docs/post.md:3: in the dark theme only: figure script figures/spinner.py failed at "
+            "line 3: AssertionError",
+        ),
     ],
 )
 def test_reference_errors_name_the_post_and_line(project, post, scripts, message):

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from figblog.engine import inline
+from figblog.engine import inline, showable
 from figblog.engine.addresses import script_digest, script_uri, variant_uri
 from figblog.engine.build import Engine, Outcome
 from figblog.engine.facts import OutputFacts
@@ -142,11 +142,10 @@ class Renderer:
     # -- checking --------------------------------------------------------------------
 
     def _failure(self, script: str) -> str | None:
-        errors = [
-            self.outcomes[script, t].error for t in self.themes if (script, t) in self.outcomes
-        ]
-        errors = [e for e in dict.fromkeys(errors) if e]
-        return "\n".join(errors) if errors else None
+        outcomes = self.outcomes
+        return showable.run_failure(
+            {t: outcomes[script, t].error for t in self.themes if (script, t) in outcomes}
+        )
 
     def _output_of(self, ref: FigureRef) -> tuple[str | None, str | None]:
         """The output a reference names (or the single one), or an error message."""

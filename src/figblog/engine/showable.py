@@ -11,7 +11,14 @@ from collections.abc import Sequence
 
 from figblog.engine.refs import FigureRef
 
-__all__ = ["IMAGE_OUTPUTS", "TEXT_OUTPUTS", "is_image", "pick_output", "size_warning"]
+__all__ = [
+    "IMAGE_OUTPUTS",
+    "TEXT_OUTPUTS",
+    "is_image",
+    "pick_output",
+    "run_failure",
+    "size_warning",
+]
 
 # What a page can show as text put into the page.
 TEXT_OUTPUTS = (".md",)
@@ -70,3 +77,27 @@ def size_warning(output: str, rel: str, largest: int, max_bytes: int) -> str:
         f"the {max_bytes / 1e6:g} MB limit: every reader downloads it; make it smaller "
         "or raise the plugin's 'max_output_mb'"
     )
+
+
+def run_failure(errors: dict[str, str]) -> str | None:
+    """What to say instead of a script's figure, given each theme's error ("" if it ran).
+
+    None when no theme failed. When the themes fared differently each error names its
+    theme (otherwise only an INFO line, ``[dark] FAILED``, would tell), unless it does
+    already (``figure script x.py [dark]: ...``).
+    """
+    by_error: dict[str, list[str]] = {}
+    for theme, error in errors.items():
+        if error:
+            by_error.setdefault(error, []).append(theme)
+    if not by_error:
+        return None
+    if len(by_error) == 1 and all(errors.values()):
+        return next(iter(by_error))  # every theme failed alike: the theme does not matter
+    only = " only" if len(by_error) == 1 else ""
+    said = []
+    for error, themes in by_error.items():
+        if len(themes) > 1 or f" [{themes[0]}]" not in error.split("\n", 1)[0]:
+            error = f"in the {' and '.join(themes)} theme{'s' * (len(themes) > 1)}{only}: {error}"
+        said.append(error)
+    return "\n".join(said)

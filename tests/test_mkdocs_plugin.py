@@ -246,6 +246,27 @@ def test_reference_errors_name_the_post_and_line(project, post, scripts, message
     assert message in result.stderr
 
 
+def test_the_values_file_is_no_output_a_reference_can_name(project):
+    project.script("vals.py", PLOT + "from figblog.values import publish\npublish(n=3)\n")
+    refs = ["![A](figures/vals.py#other.png)", "![B](figures/vals.py#values.json)"]
+    project.write("docs/post.md", "# Post\n\n" + "\n\n".join(refs) + "\n")
+    result = project.mkdocs()
+    assert result.returncode != 0
+    warnings = [line for line in result.stderr.splitlines() if "figblog: docs/post.md" in line]
+    assert warnings == [
+        "WARNING -  figblog: docs/post.md:3: figure script figures/vals.py did not write "
+        "'other.png'; it wrote: plot.png",
+        "WARNING -  figblog: docs/post.md:5: values.json from figures/vals.py holds the values "
+        "it publishes, which go into sentences ({{ vals.py:<name> }}), not figures",
+    ]
+    # Its one picture is the script's single output.
+    project.write("docs/post.md", "# Post\n\n![A plot](figures/vals.py)\n")
+    result = project.mkdocs()
+    assert result.returncode == 0, result.stderr
+    picture = r'<img alt="A plot" [^>]*src="[^"]*/vals/plot\.\w+\.light\.png'
+    assert re.search(picture, _html(project))
+
+
 def test_an_image_of_a_python_file_in_the_docs_is_no_figure_error(project):
     # Only what leads into the figures folder is flagged (see /figures/... above).
     project.write("docs/code/helper.py", "x = 1\n")

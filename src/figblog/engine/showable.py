@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from figblog.engine.refs import FigureRef
+from figblog.values import VALUES_FILE
 
 __all__ = [
     "IMAGE_OUTPUTS",
@@ -46,18 +47,22 @@ def pick_output(
             f"figure script {rel} does not write the same files in every colour scheme "
             f"({', '.join(uneven)} only in some); each theme's run must write the same names"
         )
+    shown = [name for name in names if name != VALUES_FILE]  # the rest a page may name
     if ref.output is None:
-        if len(names) == 1:
-            return names[0], None
-        listed = ", ".join(names)
+        if len(shown) == 1:
+            return shown[0], None
+        if not shown:
+            return None, _values_only(rel, ref.script)
         return None, (
-            f"figure script {rel} writes {len(names)} files ({listed}); name the one to "
-            f"show after '#', e.g. {folder}/{ref.script}#{names[0]}"
+            f"figure script {rel} writes {len(shown)} files ({', '.join(shown)}); name the "
+            f"one to show after '#', e.g. {folder}/{ref.script}#{shown[0]}"
         )
+    if ref.output == VALUES_FILE:
+        return None, _values_only(rel, ref.script)
     if ref.output not in names:
         return None, (
             f"figure script {rel} did not write '{ref.output}'; it wrote: "
-            + (", ".join(names) or "nothing")
+            + (", ".join(shown) or "nothing a page can show")
         )
     if not ref.output.lower().endswith(IMAGE_OUTPUTS + TEXT_OUTPUTS):
         kinds = ", ".join(IMAGE_OUTPUTS + TEXT_OUTPUTS)
@@ -66,6 +71,13 @@ def pick_output(
             f"picture or Markdown text ({kinds})"
         )
     return ref.output, None
+
+
+def _values_only(rel: str, script: str) -> str:
+    return (
+        f"{VALUES_FILE} from {rel} holds the values it publishes, which go into sentences "
+        f"({{{{ {script}:<name> }}}}), not figures"
+    )
 
 
 def size_warning(output: str, rel: str, largest: int, max_bytes: int) -> str:

@@ -49,6 +49,21 @@ def test_a_script_run_from_another_folder_reads_its_own_projects_data(project, t
     assert (elsewhere / "total.md").read_text() == "total **3**\n"
 
 
+def test_a_plain_run_missing_a_file_says_how_it_found_the_project_folder(project, tmp_path):
+    project.write("data/runs.csv", "a,1\n")
+    script = project.script(
+        "typo.py", "from figblog.paths import data_file\ndata_file('run.csv')\n"
+    )
+    done = _run_plain(project, script, tmp_path)
+    assert done.returncode == 1
+    root = project.root.resolve()
+    assert (
+        f"no file data/run.csv in the project: looked for {root}/data/run.csv (the project "
+        f"folder is the nearest folder with mkdocs.yml at or above {root}/figures); "
+        "data/ holds: runs.csv"
+    ) in done.stderr
+
+
 def test_inside_a_real_build_the_data_file_is_found_and_is_a_dependency(project):
     project.write("data/runs.csv", "a,1\nb,2\n")
     project.script("reader.py", READER)
@@ -105,8 +120,8 @@ def test_the_environment_names_the_root_and_errors_say_where_they_looked(tmp_pat
     with pytest.raises(FileNotFoundError) as missing:
         data_file("b.csv")
     assert str(missing.value) == (
-        f"no file data/b.csv in the project: looked for {tmp_path.resolve()}/data/b.csv "
-        "(the root is $FIGBLOG_PROJECT_ROOT); data/ holds: a.csv"
+        f"no file data/b.csv in the project: looked for {tmp_path.resolve()}/data/b.csv; "
+        "data/ holds: a.csv"
     )
     with pytest.raises(FileNotFoundError, match="leave that out of the name"):
         data_file("data/a.csv")

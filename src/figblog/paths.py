@@ -69,10 +69,12 @@ def data_file(*parts: str | os.PathLike[str]) -> Path:
 
 
 def _locate() -> tuple[Path, str]:
-    """The root and a phrase saying how it was found."""
+    """The root and a phrase saying how it was found ("" when it was given)."""
     env = os.environ.get("FIGBLOG_PROJECT_ROOT")
     if env:
-        return Path(env).resolve(), "$FIGBLOG_PROJECT_ROOT"
+        # Given by the engine (or by the author, who knows): the path tried says enough, and
+        # the engine shows it relative to the project.
+        return Path(env).resolve(), ""
     starts = [p for p in (_caller_folder(), Path.cwd()) if p is not None]
     for start in starts:
         root = find_root(start)
@@ -99,7 +101,9 @@ def _caller_folder() -> Path | None:
 
 
 def _missing(rel: Path, path: Path, root: Path, how: str) -> str:
-    message = f"no file {rel.as_posix()} in the project: looked for {path} (the root is {how})"
+    message = f"no file {rel.as_posix()} in the project: looked for {path}"
+    if how:
+        message += f" (the project folder is {how})"
     folder = path.parent
     shown = Path(os.path.relpath(folder, root)).as_posix()
     shown = "the project root" if shown == "." else f"{shown}/"

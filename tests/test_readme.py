@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import REPO
+from figblog.mkdocs_plugin import FiguresConfig
 
 
 def _part(title: str) -> str:
@@ -25,3 +26,12 @@ def test_the_example_of_adding_a_figure_names_a_script_that_does_not_exist_yet()
     for other, output in re.findall(r"\]\((figures/\w+\.py)#([\w.-]+)\)", part):
         if other != script:
             assert f'"{output}"' in (REPO / other).read_text(), (other, output)
+
+
+def test_the_data_folder_the_readme_describes_is_in_the_repository():
+    # `mkdocs serve` watches only folders that exist when it starts: without data/ in a fresh
+    # clone, a server started before the first data file never saw its edits.
+    part = _part("Data files")
+    assert "`data/`" in part
+    assert (REPO / "data").is_dir()
+    assert "data" in FiguresConfig.watch.default  # the plugin watches it unless told otherwise

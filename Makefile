@@ -46,8 +46,10 @@ browser:
 site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs build --strict
 
+# ADDR=0.0.0.0:8000 serves on another address (default 127.0.0.1:8000).
+ADDR ?= 127.0.0.1:8000
 serve: $(STAMP) $(NODE_STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve -a $(ADDR)
 
 # The same site built by Zensical into site-zensical/: figures first (a failing script stops
 # here, naming post and line), then the site. Never `zensical build --clean`: it deletes all

@@ -178,11 +178,13 @@ def _report_error(report: str, script: str, exc: BaseException) -> None:
             fr.filename = fr.filename[len(root) :]
     text = "".join(traceback.format_list(user[-6:]))
     text += "".join(traceback.format_exception_only(type(exc), exc))
+    filename = getattr(exc, "filename", None)  # what an OSError was about, if it says
     data = {
         "type": type(exc).__name__,
         "message": str(exc),
         "script_line": script_line,
         "traceback": text,
+        "filename": filename if isinstance(filename, str) else None,  # not bytes: JSON
     }
     _write_report(report, "error.json", data)
 

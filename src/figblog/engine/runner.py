@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from figblog.engine.hints import missing_file_hint
 from figblog.engine.streams import OutputReader
 from figblog.engine.workers import WorkerError, worker_for
 
@@ -43,6 +44,7 @@ class RunResult:
     error_message: str = ""
     script_line: int | None = None
     traceback: str = ""
+    hint: str = ""  # one line of advice for a failure with a known cause
     output_tail: str = ""  # the last lines of its output
     output_lines: int = 0  # how many lines it printed in all
     untracked: list[str] = field(default_factory=list)  # why its reads may be incomplete
@@ -140,6 +142,7 @@ def run_script(
             result.error_message = err.get("message", "")
             result.script_line = err.get("script_line")
             result.traceback = err.get("traceback", "")
+            result.hint = missing_file_hint(err, script, root, workspace / "out")
         except (OSError, ValueError):
             result.error_type = "Crash"
             result.error_message = f"the script's process exited with status {returncode}"
@@ -163,6 +166,8 @@ def _describe(rel: str, result: RunResult) -> str:
         return f"figure script {rel} {result.error_message}"
     where = f" at line {result.script_line}" if result.script_line else ""
     head = f"figure script {rel} failed{where}: {result.error_type}: {result.error_message}"
+    if result.hint:
+        head += "\n  " + result.hint
     if result.traceback:
         head += "\n" + _indent(result.traceback.rstrip())
     if result.output_tail:

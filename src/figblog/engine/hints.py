@@ -1,0 +1,82 @@
+"""A hint for the failure most newcomers meet first: a project file opened by a relative path.
+
+Every run starts in a new, empty folder, so ``open("data/runs.csv")`` or
+``np.loadtxt("data/runs.csv")`` fails in the build although the file is right
+there when the script is tried from the project root. When a run fails with
+``FileNotFoundError`` for a relative path that does name a file relative to the
+project root or to the script's folder, the error gets one line saying so, and
+what to write instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from figblog.paths import DATA_DIR
+
+__all__ = ["missing_file_hint"]
+
+# Where the missing name sits in the messages of open() ('data/x.csv', repr-quoted) and of
+# numpy's loaders (data/x.csv not found.), which raise it without setting exc.filename.
+_QUOTED = re.compile(r"""'([^']+)'|"([^"]+)\"""")
+_NUMPY = re.compile(r"^(.+) not found\.$")
+
+
+def missing_file_hint(error: dict[str, object], script: Path, root: Path, cwd: Path) -> str:
+    """One line of advice for a run that could not find a project file, or "".
+
+    ``error`` is the child's report of the exception (``error.json``): its type, its
+    message and, when it had one, its own ``filename``, else the name is read from the
+    message. ``cwd`` is the run's working folder: a path made absolute from it
+    (``Path("data/x.csv").resolve()``) counts as relative.
+    """
+    kind, message = str(error.get("type", "")), str(error.get("message", ""))
+    if kind != "FileNotFoundError" and not message.startswith("[Errno 2]"):
+        return ""
+    filename = error.get("filename")
+    for name in _names(message, filename if isinstance(filename, str) else None):
+        hint = _hint_for(name, script, root, cwd)
+        if hint:
+            return hint
+    return ""
+
+
+def _names(message: str, filename: str | None) -> list[str]:
+    """The paths the error may be about, the exception's own first."""
+    names = [filename] if filename else []
+    names += [a or b for a, b in _QUOTED.findall(message)]
+    found = _NUMPY.match(message)
+    if found:
+        names.append(found.group(1))
+    return list(dict.fromkeys(names))
+
+
+def _hint_for(name: str, script: Path, root: Path, cwd: Path) -> str:
+    here = os.path.join(str(cwd), "")
+    if name.startswith(here):  # made absolute from the empty folder it ran in
+        name = name[len(here) :]
+    if os.path.isabs(name):
+        return ""
+    root_prefix = os.path.join(str(root), "")
+    for base in (root, script.parent):
+        target = os.path.normpath(os.path.join(base, name))
+        if target.startswith(root_prefix) and os.path.exists(target):
+            return _advice(name, Path(target).relative_to(root), base == root)
+    return ""
+
+
+def _advice(name: str, rel: Path, from_root: bool) -> str:
+    """The line for ``name``, found as ``rel`` from the project root or the script's folder."""
+    if rel.parts[0] == DATA_DIR and len(rel.parts) > 1:
+        use = f'figblog.paths.data_file("{Path(*rel.parts[1:]).as_posix()}")'
+    elif from_root:
+        use = f'figblog.paths.project_file("{rel.as_posix()}")'
+    else:
+        use = f'Path(__file__).parent / "{Path(name).as_posix()}"'
+    where = "the project root" if from_root else "the script's folder"
+    return (
+        f"hint: scripts run in an empty folder, not {where}, where '{name}' is; "
+        f"use {use} (README, 'Data files')"
+    )

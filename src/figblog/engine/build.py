@@ -75,6 +75,11 @@ def _says_slow(path: Path) -> bool:
         return False
 
 
+def _print(message: str) -> None:
+    # Flushed: in a CI log (a pipe) a line left in the buffer says nothing until the end.
+    print(message, flush=True)
+
+
 class Engine:
     """Runs the figure scripts of one project through the cache."""
 
@@ -86,7 +91,7 @@ class Engine:
         jobs: int = 0,
         timeout: float = 600.0,
         themes: Iterable[str] = THEMES,
-        log: Callable[[str], None] = print,
+        log: Callable[[str], None] = _print,
         on_output: Callable[[str, str, str], None] | None = None,
         verbose: bool = False,
         warm: bool = True,

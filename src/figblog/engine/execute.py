@@ -52,6 +52,8 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
             on_status=report_wait,
             cancel=engine.cancel,
             on_redraw=lambda state: engine.live.update(label, state),
+            # Its output reaches the log only if it fails: say now and then that it goes on.
+            on_still_running=lambda seconds: engine._say(f"{label} still running ({seconds:g} s)"),
         )
     except Cancelled:
         return Outcome(script, theme, "failed", reason=reason, error=f"{rel}: cancelled")

@@ -5,7 +5,7 @@ output), with the theme, a headless matplotlib backend and fixed hash seeds in
 its environment. It runs in its own process group so a timeout kills the
 script together with any processes it started. The child is forked from a warm
 worker that has numpy and matplotlib loaded already, or, failing that, is a
-fresh interpreter.
+fresh interpreter. While it runs, :mod:`figblog.engine.watch` keeps the time.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from figblog.engine.hints import missing_file_hint
 from figblog.engine.streams import OutputReader
+from figblog.engine.watch import wait_loop
 from figblog.engine.workers import WorkerError, worker_for
 
 __all__ = ["Cancelled", "RunResult", "describe_failure", "run_script"]
@@ -96,6 +97,7 @@ def run_script(
     on_status: Callable[[bool], None] | None = None,
     cancel: threading.Event | None = None,
     on_redraw: Callable[[str], None] | None = None,
+    on_still_running: Callable[[float], None] | None = None,
 ) -> RunResult:
     """Run ``script`` with ``workspace/out`` as its working folder.
 
@@ -104,17 +106,18 @@ def run_script(
     from a warm worker (:mod:`figblog.engine.workers`); if no worker can be had, or
     with ``warm=False``, it runs in a fresh interpreter. Both give the same outputs.
     When ``cancel`` is set the run is killed and :class:`Cancelled` raised.
+    ``on_still_running(seconds)`` hears of a long run now and then (see ``watch``).
     """
     env = _child_env(theme, root, memo_dir)
     reader = OutputReader(_TAIL_LINES, on_line, on_status, on_redraw=on_redraw)
     outcome = None
     if warm:
         try:
-            outcome = _run_warm(script, workspace, env, timeout, reader, cancel)
+            outcome = _run_warm(script, workspace, env, timeout, reader, cancel, on_still_running)
         except WorkerError as exc:
             _warn_once(f"figblog: running scripts in fresh interpreters ({exc})")
     if outcome is None:
-        outcome = _run_fresh(script, workspace, env, timeout, reader, cancel)
+        outcome = _run_fresh(script, workspace, env, timeout, reader, cancel, on_still_running)
     returncode, timed_out, cpu, started = outcome
     # From the child's start: a worker still booting is not the script's time (it would
     # make the first scripts look long to the scheduler next time).
@@ -192,30 +195,6 @@ class Cancelled(Exception):
     """The build was interrupted (Ctrl-C) while this run went on; it was killed."""
 
 
-_POLL = 0.2  # seconds between looks at the cancel flag while a run goes on
-
-
-def _wait_loop(
-    wait: Callable[[float], object], timeout: float, cancel: threading.Event | None
-) -> tuple[object, str]:
-    """Call ``wait(step)`` until it returns; give up on the timeout or on ``cancel``.
-
-    Returns what ``wait`` returned and "" or, when it gave up, "timeout" or "cancel".
-    ``wait`` raises TimeoutError when its step passes without an answer.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        now = time.monotonic()
-        if cancel is not None and cancel.is_set():
-            return None, "cancel"
-        if now >= deadline:
-            return None, "timeout"
-        try:
-            return wait(min(deadline - now, _POLL)), ""
-        except TimeoutError:
-            continue
-
-
 def _finish_reading(thread: threading.Thread, close: Callable[[], None]) -> None:
     """Wait for the output reader; close the pipe only once it is done with it.
 
@@ -234,14 +213,15 @@ def _run_warm(
     timeout: float,
     reader: OutputReader,
     cancel: threading.Event | None = None,
+    on_still_running: Callable[[float], None] | None = None,
 ) -> tuple[int, bool, float | None, float]:
     run = worker_for(env).start(script, workspace, workspace / "out", env)
     started = time.monotonic()
     pump = threading.Thread(target=_pump, args=(run.output, reader), daemon=True)
     pump.start()
     try:
-        done, gave_up = _wait_loop(
-            lambda step: run.receive(time.monotonic() + step), timeout, cancel
+        done, gave_up = wait_loop(
+            lambda step: run.receive(time.monotonic() + step), timeout, cancel, on_still_running
         )
         if gave_up:
             run.kill()
@@ -266,6 +246,7 @@ def _run_fresh(
     timeout: float,
     reader: OutputReader,
     cancel: threading.Event | None = None,
+    on_still_running: Callable[[float], None] | None = None,
 ) -> tuple[int, bool, float | None, float]:
     cmd = [sys.executable, "-m", "figblog.engine._child", str(script), str(workspace)]
     started = time.monotonic()
@@ -288,7 +269,7 @@ def _run_fresh(
             raise TimeoutError from exc
 
     try:
-        _, gave_up = _wait_loop(wait, timeout, cancel)
+        _, gave_up = wait_loop(wait, timeout, cancel, on_still_running)
     finally:
         _kill_group(proc)  # on a timeout, and any process the script left behind
         _finish_reading(pump, proc.stdout.close if proc.stdout else lambda: None)

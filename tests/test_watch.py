@@ -1,4 +1,4 @@
-"""Watching runs: a long run says now and then that it still goes."""
+"""Watching runs: a long run says it still goes, a timed-out run says where it was."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import selectors
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+import pytest
 
 from conftest import PLOT, Project
 from figblog.engine import watch
@@ -63,3 +66,78 @@ def test_the_cli_log_reaches_a_pipe_while_the_build_goes_on(project):
     rest, errors = build.communicate(timeout=120)
     assert build.returncode == 0, seen + rest + errors
     assert " ran in " in seen
+
+
+SPIN = """\
+import time
+
+
+def wait_for_ever():
+    while True:
+        time.sleep(0.1)
+
+
+wait_for_ever()
+"""
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm", "fresh"])
+def test_a_timeout_says_where_the_script_was(project, warm):
+    project.script("spin.py", SPIN)
+    out = engine(project, themes=("light",), timeout=3, warm=warm).build(["spin.py"])
+    error = out["spin.py", "light"].error
+    assert error.startswith(
+        "figure script figures/spin.py timed out after 3 s and was killed; it was at line 6:\n"
+    ), error
+    assert 'File "figures/spin.py", line 9, in <module>' in error
+    assert 'File "figures/spin.py", line 6, in wait_for_ever\n        time.sleep(0.1)' in error
+    assert "_child" not in error and "runpy" not in error and "_zygote" not in error
+
+
+def test_a_script_waiting_in_a_library_shows_its_own_line_first(project):
+    # Blocked in C (a lock) under two frames of the standard library's queue and threading.
+    project.script("wait.py", "import queue\n\nqueue.Queue().get()\n")
+    out = engine(project, themes=("light",), timeout=2).build(["wait.py"])
+    error = out["wait.py", "light"].error
+    assert "killed; it was at line 3:" in error
+    assert error.endswith(
+        'File "figures/wait.py", line 3, in <module>\n        queue.Queue().get()\n'
+        "      ... then 2 more frames outside the project, down to wait (threading.py)"
+    ), error
+
+
+def test_a_script_that_will_not_tell_is_killed_on_time_all_the_same(project):
+    # It blocks the signal that asks for its stack: the kill must not wait for an answer.
+    project.script(
+        "mute.py",
+        "import signal, time\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})\n"
+        "time.sleep(300)\n",
+    )
+    out = engine(project, themes=("light",), timeout=2).build(["mute.py"])
+    o = out["mute.py", "light"]
+    assert o.error == "figure script figures/mute.py timed out after 2 s and was killed"
+    assert o.seconds < 2 + watch._STACK_WAIT + 0.5
+
+
+def test_a_run_that_ends_keeps_no_stack_file(project):
+    project.script("quick.py", PLOT)
+    out = engine(project, themes=("light",)).build(["quick.py"])
+    entry = out["quick.py", "light"].entry.out.parent
+    assert (entry / "reads.json").exists() and not (entry / watch.STACK_FILE).exists()
+
+
+def test_library_frames_in_a_virtualenv_inside_the_project_are_not_the_authors(tmp_path):
+    root = Path(sys.prefix).parent  # as for .venv/ in the project's own folder
+    lib = f"{sys.prefix}/lib/site-packages/matplotlib/figure.py"
+    (tmp_path / watch.STACK_FILE).write_text(
+        "Current thread 0x00007f3a2b1c0740 (most recent call first):\n"
+        f'  File "{lib}", line 30 in draw\n'
+        f'  File "{lib}", line 20 in savefig\n'
+        f'  File "{root}/figures/x.py", line 7 in <module>\n'
+        '  File "<frozen runpy>", line 88 in _run_code\n'
+        f'  File "{root}/src/figblog/engine/_child.py", line 240 in run\n'
+    )
+    text, line = watch.stuck_at(tmp_path, root / "figures" / "x.py", root)
+    assert line == 7
+    assert text.startswith('  File "figures/x.py", line 7, in <module>\n'), text
+    assert text.endswith("... then 2 more frames outside the project, down to draw (figure.py)\n")

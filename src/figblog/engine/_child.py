@@ -7,13 +7,16 @@ for reading (imports included), so the engine can key the cache on exactly
 what the script read. It arranges for the theme to be applied the moment the
 script imports matplotlib, runs the script as ``__main__`` in the current
 (fresh, empty) folder, and writes ``reads.json`` and, on failure,
-``error.json`` into REPORT_DIR.
+``error.json`` into REPORT_DIR. On ``SIGUSR1`` (the engine's, just before a
+timeout kills the run) it dumps its threads' stacks into ``stack.txt`` there.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
+import signal
 import sys
 
 from figblog.engine.reads import path_read
@@ -198,6 +201,19 @@ def _write_report(report: str, name: str, data: object) -> None:
         print(f"figblog: cannot report to the engine ({exc})", file=sys.stderr)
 
 
+def _dump_stack_on_request(report: str) -> None:
+    """Let the engine see where the script is (SIGUSR1) before it kills it for its timeout.
+
+    faulthandler writes from its C signal handler, so even a script stuck in C code
+    answers. The file stays open until the process ends; faulthandler keeps it.
+    """
+    try:
+        dump = open(os.path.join(report, "stack.txt"), "w")  # noqa: SIM115
+    except OSError:
+        return
+    faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
+
+
 def run(script: str, report: str) -> int:
     """Run ``script`` as ``__main__`` in the current folder; write the reports; return the status.
 
@@ -207,6 +223,7 @@ def run(script: str, report: str) -> int:
     global _ROOT
     _ROOT = os.environ.get("FIGBLOG_PROJECT_ROOT", _ROOT)
     script = os.path.abspath(script)
+    _dump_stack_on_request(report)
     sys.addaudithook(_audit)
     status = 0
     try:

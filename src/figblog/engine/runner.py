@@ -5,7 +5,8 @@ output), with the theme, a headless matplotlib backend and fixed hash seeds in
 its environment. It runs in its own process group so a timeout kills the
 script together with any processes it started. The child is forked from a warm
 worker that has numpy and matplotlib loaded already, or, failing that, is a
-fresh interpreter. While it runs, :mod:`figblog.engine.watch` keeps the time.
+fresh interpreter. While it runs, :mod:`figblog.engine.watch` keeps the time; a
+run killed by its timeout is asked for its stack first, to say where it was.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from figblog.engine.hints import missing_file_hint
 from figblog.engine.streams import OutputReader
-from figblog.engine.watch import wait_loop
+from figblog.engine.watch import STACK_FILE, ask_for_stack, stuck_at, wait_loop
 from figblog.engine.workers import WorkerError, worker_for
 
 __all__ = ["Cancelled", "RunResult", "describe_failure", "run_script"]
@@ -44,7 +45,7 @@ class RunResult:
     error_type: str = ""
     error_message: str = ""
     script_line: int | None = None
-    traceback: str = ""
+    traceback: str = ""  # the last frames: where it raised, or where its timeout found it
     hint: str = ""  # one line of advice for a failure with a known cause
     output_tail: str = ""  # the last lines of its output
     output_lines: int = 0  # how many lines it printed in all
@@ -137,7 +138,10 @@ def run_script(
     if timed_out:
         result.error_type = "Timeout"
         result.error_message = f"timed out after {timeout:g} s and was killed"
+        result.traceback, result.script_line = stuck_at(workspace, script, root)
         return result
+    # Asked for only on a timeout: an empty file, which must not be kept with the outputs.
+    (workspace / STACK_FILE).unlink(missing_ok=True)
     if not result.ok:
         try:
             err = json.loads((workspace / "error.json").read_text())
@@ -165,9 +169,12 @@ def describe_failure(rel: str, result: RunResult, root: Path | None = None) -> s
 
 
 def _describe(rel: str, result: RunResult) -> str:
-    if result.timed_out:
-        return f"figure script {rel} {result.error_message}"
     where = f" at line {result.script_line}" if result.script_line else ""
+    if result.timed_out:
+        head = f"figure script {rel} {result.error_message}"
+        if result.traceback:  # where it was then, innermost last
+            head += f"; it was{where or ' here'}:\n" + _indent(result.traceback.rstrip())
+        return head
     head = f"figure script {rel} failed{where}: {result.error_type}: {result.error_message}"
     if result.hint:
         head += "\n  " + result.hint
@@ -223,6 +230,8 @@ def _run_warm(
         done, gave_up = wait_loop(
             lambda step: run.receive(time.monotonic() + step), timeout, cancel, on_still_running
         )
+        if gave_up == "timeout":
+            ask_for_stack(run.pid, workspace)
         if gave_up:
             run.kill()
             done = run.receive(time.monotonic() + 30)
@@ -270,6 +279,8 @@ def _run_fresh(
 
     try:
         _, gave_up = wait_loop(wait, timeout, cancel, on_still_running)
+        if gave_up == "timeout":
+            ask_for_stack(proc.pid, workspace)
     finally:
         _kill_group(proc)  # on a timeout, and any process the script left behind
         _finish_reading(pump, proc.stdout.close if proc.stdout else lambda: None)

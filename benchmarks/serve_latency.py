@@ -27,8 +27,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from figblog.sitecheck import CHROMIUM, launch
-from figblog.sitecheck.live import LiveServe, close_page, image_digest, wait_for, wait_for_change
+from figblog.sitecheck import CHROMIUM
+from figblog.sitecheck.live import LiveServe, image_digest, own_browser, wait_for, wait_for_change
 
 SAVES = 3
 POSTS = 12
@@ -161,7 +161,6 @@ def _figure_saves(browser: object, root: Path) -> tuple[list[float], list[float]
             times.append(seen - start)
         serve.idle()
         fast = [float(t) for t in _FAST_LINE.findall(serve.log())]
-        close_page(page)
     return times, fast
 
 
@@ -181,7 +180,6 @@ def _prose_saves(browser: object, root: Path) -> list[float]:
             times.append(time.monotonic() - start)
             post.write_text(post.read_text().replace(f"{word} here.", "No figure here.", 1))
         serve.idle()
-        close_page(page)
     return times
 
 
@@ -205,15 +203,17 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as tmp, sync_playwright() as pw:
-        browser = launch(pw)
         fig_site, plain_site = Path(tmp, "figblog"), Path(tmp, "plain")
         _make_site(fig_site, with_figblog=True)
         _make_site(plain_site, with_figblog=False)
         own = _standalone(fig_site)
-        saves, fast = _figure_saves(browser, fig_site)
-        prose = _prose_saves(browser, fig_site)
-        plain = _prose_saves(browser, plain_site)
-        browser.close()
+        # A browser of its own per server, killed after: closing live-reloading pages can hang.
+        with own_browser(pw.chromium) as browser:
+            saves, fast = _figure_saves(browser, fig_site)
+        with own_browser(pw.chromium) as browser:
+            prose = _prose_saves(browser, fig_site)
+        with own_browser(pw.chromium) as browser:
+            plain = _prose_saves(browser, plain_site)
     fig = statistics.median(saves)
     print(f"script alone (fresh interpreter): {own:.2f} s, median of {SAVES}")
     print(

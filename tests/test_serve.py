@@ -10,11 +10,13 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from conftest import COUNT, MKDOCS_YML, PLOT, REPO, Project, _env
 from figblog.sitecheck.live import (
     LiveServe,
-    close_page,
     image_digest,
+    own_browser,
     wait_for,
     wait_for_change,
 )
@@ -108,6 +110,13 @@ def _line_project(project: Project) -> None:
     project.write("docs/other.md", "# Other\n\nProse.\n")
 
 
+@pytest.fixture
+def live_browser(browser):  # noqa: ANN001, ANN201 - Playwright types
+    """A Chromium of its own, killed at the end: closing live-reloading pages can hang."""
+    with own_browser(browser.browser_type) as own:
+        yield own
+
+
 def _open(browser, serve: LiveServe):  # noqa: ANN001, ANN202 - Playwright types
     page = browser.new_page()
     page.goto(serve.url)
@@ -122,10 +131,12 @@ def _shows(page, text: str) -> bool:  # noqa: ANN001 - a Playwright page
         return False
 
 
-def test_serve_shows_a_recoloured_figure_without_rebuilding_the_site(project: Project, browser):
+def test_serve_shows_a_recoloured_figure_without_rebuilding_the_site(
+    project: Project, live_browser
+):
     _line_project(project)
     with LiveServe(project.root, _env(project)) as serve:
-        page = _open(browser, serve)
+        page = _open(live_browser, serve)
         before = image_digest(page, _LIGHT)
         old_src = page.get_attribute(_LIGHT, "src")
         serve.idle()
@@ -146,18 +157,16 @@ def test_serve_shows_a_recoloured_figure_without_rebuilding_the_site(project: Pr
         new_src = page.get_attribute(_LIGHT, "src")
         assert new_src != old_src and new_src in html and old_src not in html
         assert "The answer is 41." in html
-        fresh = _open(browser, serve)  # a page opened now gets the new bytes too
+        fresh = _open(live_browser, serve)  # a page opened now gets the new bytes too
         assert image_digest(fresh, _LIGHT) == image_digest(page, _LIGHT)
-        close_page(page)
-        close_page(fresh)
 
 
 def test_serve_rebuilds_pages_whose_text_changes_or_that_now_show_an_error(
-    project: Project, browser
+    project: Project, live_browser
 ):
     _line_project(project)
     with LiveServe(project.root, _env(project)) as serve:
-        page = _open(browser, serve)
+        page = _open(live_browser, serve)
         serve.idle()
         project.script("line.py", LINE.format(colour="red", answer=42))
         assert wait_for(lambda: "The answer is 42." in serve.get(), seconds=60), serve.log()
@@ -168,7 +177,6 @@ def test_serve_rebuilds_pages_whose_text_changes_or_that_now_show_an_error(
         assert wait_for(lambda: "not today" in serve.get(), seconds=60), serve.log()
         assert "admonition failure" in serve.get()
         assert "figures/line.py failed; rebuilding the site" in serve.log()
-        close_page(page)
 
 
 SHADED = (

@@ -6,20 +6,27 @@ new figure is on screen, not when the server says it rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Page
+from figblog.sitecheck.browser import CHROMIUM, CHROMIUM_ARGS
 
-__all__ = ["LiveServe", "close_page", "image_digest", "wait_for", "wait_for_change"]
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserType, Page
+
+__all__ = ["LiveServe", "image_digest", "own_browser", "wait_for", "wait_for_change"]
 
 # A digest of the decoded pixels of the first image matching the selector, or null
 # while the page (re)loads or the image has not decoded yet.
@@ -128,22 +135,58 @@ def image_digest(page: Page, selector: str) -> str | None:
         return None
 
 
-def close_page(page: Page) -> None:
-    """Close a page that a live reload may be navigating, and its browser context.
+@contextlib.contextmanager
+def own_browser(browser_type: BrowserType) -> Iterator[Browser]:
+    """A Chromium of its own for pages that live reloads navigate, ended by killing it.
 
-    Chromium can drop a page's close that races a navigation commit, and
-    ``page.close()``, which has no timeout, then waits forever
-    (microsoft/playwright#42366): it hung two CI runs right after the server's last
-    "Reloading browsers", the second even after a navigation to about:blank. So the
-    page is left for about:blank (no live-reload script to start another navigation),
-    then its whole context is disposed of, which ends its pages without asking each to
-    close. Pages here come from ``browser.new_page()``: one context each.
+    Playwright's calls that close a page or a browser context have no timeout, and
+    Chromium can drop a close that races a navigation commit (microsoft/playwright#42366):
+    with a live-reloading page it hung CI runs three times, after the server's last
+    "Reloading browsers", first in ``page.close()``, even after a navigation to
+    about:blank, then in ``context.close()``. So this browser is a process started here
+    and reached over CDP, and at the end the process group is killed, then Playwright's
+    connection dropped: nothing waits on Chromium. ``browser_type`` is Playwright's
+    ``chromium`` (``browser.browser_type`` of another browser will do).
     """
+    port = _free_port()
+    profile = tempfile.mkdtemp(prefix="figblog-chromium-")
+    proc = subprocess.Popen(
+        [
+            str(CHROMIUM),
+            "--headless",
+            f"--remote-debugging-port={port}",
+            f"--user-data-dir={profile}",
+            *CHROMIUM_ARGS,
+            "about:blank",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its helpers share its group, killed with it
+    )
+    browser = None
     try:
-        page.goto("about:blank", timeout=10_000)
-    except Exception:  # noqa: BLE001 - closing is what matters; try it anyway
-        pass
-    page.context.close()
+        endpoint = f"http://127.0.0.1:{port}"
+        if not wait_for(lambda: _answers(endpoint + "/json/version"), seconds=60, step=0.1):
+            raise RuntimeError(f"{CHROMIUM} did not open its debugging port {port}")
+        browser = browser_type.connect_over_cdp(endpoint, timeout=60_000)
+        yield browser
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        if browser is not None:
+            with contextlib.suppress(Exception):  # the other end is gone: nothing to wait for
+                browser.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
 
 
 def wait_for_change(page: Page, selector: str, old: str, seconds: float = 120) -> float | None:

@@ -31,7 +31,7 @@ from figblog import lazy_source, markdown_needs, notebooks, serve_fast
 from figblog.engine.build import Engine, EngineError, root_relative
 from figblog.engine.derived import prune as prune_derived
 from figblog.engine.hashing import FileHasher, hash_text
-from figblog.engine.refs import FigureRef, RefError, ValueRef, scan, scan_values
+from figblog.engine.refs import FigureRef, RefError, ValueRef, scan_page
 from figblog.engine.render import Renderer
 from figblog.engine.source_html import SourceHtml
 from figblog.notebook_prefetch import Prefetch
@@ -181,13 +181,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             page = self._page_label(f)
             text = _source_text(f)
             self._lines[f.src_uri] = text.count("\n")
-            found, errors = scan(text, page, prefix)
-            found_values, value_errors = scan_values(text, page)
+            found, found_values, errors = scan_page(text, page, prefix)
             refs += found
             values += found_values
             by_page[f.src_uri] = found
             chosen.append(social.chosen(f, page, text))
-            for err in sorted([*errors, *value_errors], key=lambda e: e.line):
+            for err in errors:
                 log.warning(str(err))
         debug = log.isEnabledFor(logging.DEBUG)
         relay = log.info if self.config.verbose else log.debug

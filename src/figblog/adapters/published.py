@@ -26,7 +26,7 @@ from pathlib import Path
 
 from figblog.engine.atomic import atomic_open
 from figblog.engine.build import Engine, EngineError
-from figblog.engine.refs import FigureRef, ValueRef, scan, scan_values
+from figblog.engine.refs import FigureRef, ValueRef, scan_page
 from figblog.engine.render import Renderer
 
 __all__ = ["Options", "Prepared", "prepare", "publish", "stamp"]
@@ -113,11 +113,10 @@ def prepare(
     for path in _pages(options):
         label = os.path.relpath(path, options.root)
         text = path.read_text(encoding="utf-8")
-        found, errors = scan(text, label, prefix)
-        found_values, value_errors = scan_values(text, label)
+        found, found_values, errors = scan_page(text, label, prefix)
         refs += found
         values += found_values
-        messages += [str(e) for e in sorted([*errors, *value_errors], key=lambda e: e.line)]
+        messages += [str(e) for e in errors]
     try:
         engine = Engine(
             options.root,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from figblog.engine.stray import stray_reference
 
-__all__ = ["FigureRef", "RefError", "ValueRef", "scan", "scan_values"]
+__all__ = ["FigureRef", "RefError", "ValueRef", "scan", "scan_page", "scan_values"]
 
 _IMAGE = re.compile(
     r"!\[(?P<alt>(?:\\.|[^\]\\])*)\]"  # ![alt], with escaped brackets allowed
@@ -320,6 +320,15 @@ def scan_values(text: str, page: str) -> tuple[list[ValueRef], list[RefError]]:
             fmt = m["fmt"] or None
             refs.append(ValueRef(page, number, m.start(), m.end(), script, m["name"], fmt))
     return refs, errors
+
+
+def scan_page(
+    text: str, page: str, prefix: str = "figures"
+) -> tuple[list[FigureRef], list[ValueRef], list[RefError]]:
+    """A page's figure and value references, and its malformed ones in line order."""
+    refs, errors = scan(text, page, prefix)
+    values, value_errors = scan_values(text, page)
+    return refs, values, sorted([*errors, *value_errors], key=lambda e: e.line)
 
 
 def _prose_lines(text: str, needle: str) -> Iterator[tuple[int, str, str]]:

@@ -22,31 +22,31 @@ from mkdocs.structure.pages import Page
 
 __all__ = ["drop_unused_widget_assets", "on_post_page"]
 
-# Each asset, and the classes it serves: the style sheet also styles the post's loss grid and
-# its wide tables.
-_ASSETS = {
-    r"javascripts/sheet-widget\.js": ("sheet-widget",),
-    r"stylesheets/sheet-widget\.css": ("sheet-widget", "loss-grid", "sheet-wide-table"),
-}
-
-
-def _uses(html: str, name: str) -> bool:
-    """Whether an element of ``html`` has the class ``name``."""
-    pattern = rf"""\bclass=["'](?:[^"']*\s)?{re.escape(name)}(?:\s[^"']*)?["']"""
-    return re.search(pattern, html) is not None
+# Each asset's tag, and the classes it serves: the style sheet also styles the post's loss
+# grid and its wide tables.
+_ASSETS = [
+    (
+        re.compile(
+            r'[ \t]*<script src="(?:[^"]*/)?javascripts/sheet-widget\.js"[^>]*></script>\n?'
+        ),
+        {"sheet-widget"},
+    ),
+    (
+        re.compile(
+            r'[ \t]*<link rel="stylesheet" href="(?:[^"]*/)?stylesheets/sheet-widget\.css">\n?'
+        ),
+        {"sheet-widget", "loss-grid", "sheet-wide-table"},
+    ),
+]
+_CLASS = re.compile(r"""\bclass=["']([^"']*)["']""")
 
 
 def drop_unused_widget_assets(html: str) -> str:
     """``html`` without the tags of the widget's assets that none of its elements use."""
-    for asset, classes in _ASSETS.items():
-        if any(_uses(html, name) for name in classes):
-            continue
-        tag = (
-            rf'<link rel="stylesheet" href="(?:[^"]*/)?{asset}">'
-            if asset.endswith("css")
-            else rf'<script src="(?:[^"]*/)?{asset}"[^>]*></script>'
-        )
-        html = re.sub(rf"[ \t]*{tag}\n?", "", html)
+    used = {name for attribute in _CLASS.finditer(html) for name in attribute[1].split()}
+    for tag, classes in _ASSETS:
+        if not used & classes:
+            html = tag.sub("", html)
     return html
 
 

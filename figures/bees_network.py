@@ -27,7 +27,7 @@ depth = cfg.net.depth
 
 STEP_X, STEP_Y = 1.05, 1.3  # distance between levels across and down
 
-fig, ax = plt.subplots(figsize=(7.2, 4.0))
+fig, ax = plt.subplots(figsize=(7.2, 3.6))
 ax.axis("off")
 colours = {"enc": p.series[0], "bottom": p.series[3], "dec": p.series[1], "head": p.good}
 
@@ -48,9 +48,9 @@ def box(x, y, channels, side, colour, label, where="above"):
         )
     )
     if where == "above":
-        ax.text(x, y + h / 2 + 0.07, label, ha="center", va="bottom", fontsize=8.5)
+        ax.text(x, y + h / 2 + 0.07, label, ha="center", va="bottom", fontsize=10)
     else:
-        ax.text(x, y - h / 2 - 0.07, label, ha="center", va="top", fontsize=8.5)
+        ax.text(x, y - h / 2 - 0.07, label, ha="center", va="top", fontsize=10)
     return w, h
 
 
@@ -80,7 +80,7 @@ def place(s):
         return depth * STEP_X, y
     if s.kind == "dec":
         return (2 * depth - s.level) * STEP_X, y
-    return (2 * depth + 1.1) * STEP_X, y
+    return (2 * depth + 1.35) * STEP_X, y
 
 
 sizes = {}
@@ -117,7 +117,7 @@ for i in range(depth):
         "max pool:\nhalf size",
         ha="right",
         va="center",
-        fontsize=8,
+        fontsize=9.5,
         color=p.muted,
     )
     dx, dy, dw, dh = sizes[f"dec{i}"]
@@ -129,30 +129,20 @@ for i in range(depth):
         "upsample:\ndouble size",
         ha="left",
         va="center",
-        fontsize=8,
+        fontsize=9.5,
         color=p.muted,
     )
     # The skip connection across the U.
     arrow((ex + ew / 2 + 0.04, ey), (dx - dw / 2 - 0.04, dy), ls="--", colour=p.muted)
     skip = "skip: copy, then join channels" if i == 0 else "skip"
-    ax.text((ex + dx) / 2, ey + 0.05, skip, ha="center", va="bottom", fontsize=8, color=p.muted)
+    ax.text((ex + dx) / 2, ey + 0.05, skip, ha="center", va="bottom", fontsize=9.5, color=p.muted)
 hx, hy, hw, hh = sizes["head"]
 dx, dy, dw, _ = sizes["dec0"]
 arrow((dx + dw / 2 + 0.04, dy), (hx - hw / 2 - 0.04, hy))
-ax.text(hx, hy - hh / 2 - 0.08, "bee\nprobability\nper pixel", ha="center", va="top", fontsize=8.5)
+ax.text(hx, hy - hh / 2 - 0.08, "bee\nprobability\nper pixel", ha="center", va="top", fontsize=10)
 
-ax.text(
-    x_in - 0.3,
-    -0.95,
-    f"Each block: {cfg.net.convs_per_block} × (3×3 convolution, batch norm, ReLU).\n"
-    "Last box: a 1×1 convolution and a sigmoid. Box height ~ image size, width ~ channels.",
-    ha="left",
-    va="bottom",
-    fontsize=8.5,
-    color=p.muted,
-)
 ax.set_xlim(x_in - 0.35, hx + 0.5)
-ax.set_ylim(-1.0, top + 0.95)
+ax.set_ylim(-0.62, top + 0.95)
 fig.tight_layout(pad=0.3)
 save_png(fig, "unet-shape.png")
 

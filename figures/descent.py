@@ -70,14 +70,14 @@ contours = ax_s.contour(
 )
 # The key: labelled contours on the map and a colour bar beside it, both in km².
 label_halo = [patheffects.withStroke(linewidth=2.0, foreground=p.background)]
-for text in ax_s.clabel(contours, fmt="%g", fontsize=7, inline_spacing=2):
+for text in ax_s.clabel(contours, fmt="%g", fontsize=9, inline_spacing=2):
     text.set_path_effects(label_halo)
     text.set_color(p.foreground)
 bar = fig.colorbar(surface, ax=ax_s, pad=0.02, fraction=0.06)
-bar.set_label("MSE (km², log scale)", fontsize=8)
+bar.set_label("MSE (km², log scale)", fontsize=10)
 bar.set_ticks(levels, labels=[f"{v:g}" for v in levels])
 bar.ax.minorticks_off()
-bar.ax.tick_params(labelsize=7)
+bar.ax.tick_params(labelsize=9)
 ax_s.grid(False)
 ax_s.set_xlabel("slope $w_0$ (km/min)")
 ax_s.set_ylabel("intercept $w_1$ (km)")
@@ -117,7 +117,7 @@ ax_d.set_xlim(0, 105)
 ax_d.set_ylim(-2, 30)
 ax_d.set_xlabel("time running (min)")
 ax_d.set_ylabel("distance (km)")
-ax_d.legend(loc="lower right", fontsize=9)
+ax_d.legend(loc="lower right", fontsize=10)
 status = ax_d.text(
     0.03, 0.96, "", transform=ax_d.transAxes, va="top", ha="left", fontsize=10, family="monospace"
 )

@@ -187,7 +187,7 @@ left.plot([1.0], [1.0], "s", ms=7, color=p.foreground, mec=p.background)
 left.set_xlim(*B_RANGE)
 left.set_ylim(*M_RANGE)
 left.set_title(f"Paths, {EPOCHS} epochs from m = b = 1")
-left.legend(loc="upper right", fontsize=8)
+left.legend(loc="upper right", fontsize=9.5)
 
 epochs = np.arange(LONG + 1)
 right_ax.plot(epochs, run.rmse, color=p.accent, lw=1.8, label="correct columns")
@@ -195,7 +195,7 @@ right_ax.plot(epochs, slip.rmse, color=swapped_colour, lw=1.8, label="swapped co
 right_ax.axvline(EPOCHS, color=p.muted, lw=1, ls="--")
 right_ax.annotate(f"epoch {EPOCHS}", (EPOCHS, 0.98), xycoords=("data", "axes fraction"),
                   xytext=(4, -4), textcoords="offset points", va="top", color=p.muted,
-                  fontsize=9)  # fmt: skip
+                  fontsize=10)  # fmt: skip
 right_ax.set_yscale("log")
 right_ax.set_yticks([1, 2, 5, 10, 20, 50])
 right_ax.yaxis.set_major_formatter(ScalarFormatter())
@@ -203,7 +203,7 @@ right_ax.yaxis.set_minor_formatter(NullFormatter())
 right_ax.set_xlabel("epoch")
 right_ax.set_ylabel("RMSE over the 20 points (log scale)")
 right_ax.set_title("RMSE after each epoch")
-right_ax.legend(loc="upper right", fontsize=9)
+right_ax.legend(loc="lower right", fontsize=10)
 fig.tight_layout()
 save_png(fig, "swapped.png")
 

@@ -44,3 +44,60 @@ def test_punctuation_after_an_inline_formula_joins_its_box():
     assert out.count("</math>,</span> which;") == 1  # the comma, not the text after it
     assert "</math></span> and" in out  # nothing to join
     assert out.endswith("</math>).</span></p>")
+
+
+def test_operator_names_are_spaced_as_tex_spaces_them():
+    # At the start and before a bracket: no space (Chromium's default put one on each side).
+    assert '<mo lspace="0" rspace="0">max</mo><mo stretchy="false">(</mo>' in to_mathml(
+        r"\max(0, x)", display=False
+    )
+    # Between ordinary symbols: a thin space each side (latex2mathml gave "ylogp").
+    assert '<mi>y</mi><mo lspace="0.1667em" rspace="0.1667em">log</mo><mi>p</mi>' in to_mathml(
+        r"y \log p", display=False
+    )
+    # After a closing bracket, before an opening one; and with a subscript, on the whole.
+    spaced = to_mathml(r"(1 - y)\log(1 - p) + \max_i(a)", display=False)
+    assert '</mo><mo lspace="0.1667em" rspace="0">log</mo>' in spaced
+    assert '<msub><mo lspace="0" rspace="0">max</mo><mi>i</mi></msub>' in spaced
+    assert ">arg</mo>" in to_mathml(r"\arg\min_w L", display=False)  # not "\arg" as typed
+
+
+def test_a_sign_after_an_operator_is_unary():
+    # Between two operators the browser took it for a binary minus, with a gap each side.
+    assert '<mo>=</mo><mo lspace="0" rspace="0">\u2212</mo><mfrac>' in to_mathml(
+        r"L = -\frac{1}{n}", display=False
+    )
+    assert '<mo lspace="0" rspace="0">\u2212</mo><mi>x</mi>' in to_mathml(r"(-x)", display=False)
+    assert to_mathml("a - b", display=False).count("lspace") == 0  # binary: left alone
+
+
+def test_an_unknown_command_is_an_error_not_text_on_the_page():
+    with pytest.raises(ValueError, match=r"formula '\\\\maxx \(0\)': unknown command \\maxx"):
+        to_mathml(r"\maxx (0)", display=False)
+
+
+def test_operator_names_sit_where_tex_puts_them_in_chromium(browser):
+    start_math = to_mathml(r"\max(0, x)", display=False)
+    between_math = to_mathml(r"y \log p", display=False)
+    page = browser.new_page()
+    try:
+        page.set_content(
+            f'<p style="font-size:40px"><span id="start">{start_math}</span> '
+            f'<span id="between">{between_math}</span></p>'
+        )
+        start = page.evaluate(
+            """() => { const m = document.querySelector('#start math');
+            const name = m.querySelector('mo');
+            return [name.getBoundingClientRect().left - m.getBoundingClientRect().left,
+                    m.querySelectorAll('mo')[1].getBoundingClientRect().left
+                    - name.getBoundingClientRect().right]; }"""
+        )
+        gaps = page.evaluate(
+            """() => { const [y, log, p] = document.querySelectorAll('#between mi, #between mo');
+            const r = (e) => e.getBoundingClientRect();
+            return [r(log).left - r(y).right, r(p).left - r(log).right]; }"""
+        )
+    finally:
+        page.close()
+    assert start[0] < 0.5 and start[1] < 0.5  # no blank before "max" or between it and "("
+    assert all(5 <= gap <= 8 for gap in gaps), gaps  # 0.1667em of 40px

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 from latex2mathml.converter import convert
@@ -22,12 +23,89 @@ INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>([,.;:!?)\]]*
 BLOCK = re.compile(r'<div class="arithmatex">\s*\\\[(.*?)\\\]\s*</div>', re.S)
 
 
+_NS = "http://www.w3.org/1998/Math/MathML"
+ET.register_namespace("", _NS)
+# An operator name (\log, \max, \operatorname{Var}) is the only token latex2mathml writes
+# as one <mi> or <mo> of several letters; an unknown command comes out as "<mi>\foo</mi>".
+_NAMED = re.compile(r"<m[io]>\\?[A-Za-z]{2,}</m[io]>")
+# A sign right after another operator: "= -1/n", "(-x". Between two operators the browser
+# takes it for a binary minus and puts a wide gap on each side; TeX makes it a unary one.
+_SIGN_AFTER_OPERATOR = re.compile(r"</mo><mo>&#x0(?:2212|002B|00B1|2213);</mo>")
+_SIGNS = set("\u2212+\u00b1\u2213")
+# Names TeX knows that latex2mathml leaves as "\name" (it does handle \log, \max and most).
+_TEX_NAMES = {"arg", "deg", "det", "dim", "gcd", "hom", "ker", "lg", "Pr"}
+_CLOSE = set(")]}|\u27e9\u2016")
+_SCRIPTED = {f"{{{_NS}}}{tag}" for tag in ("msub", "msup", "msubsup", "munder", "mover")}
+_MO = f"{{{_NS}}}mo"
+_TOKENS = {f"{{{_NS}}}mi", _MO}
+_THIN = "0.1667em"
+
+
 def to_mathml(latex: str, display: bool) -> str:
-    """Convert one formula; raise ValueError naming the formula if it cannot be parsed."""
+    r"""Convert one formula; raise ValueError naming the formula if it cannot be parsed.
+
+    An unknown command (``\foo``) is such an error too: it would be shown as typed.
+    """
     try:
-        return convert(latex.strip(), display="block" if display else "inline")
+        math = convert(latex.strip(), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many exception types for bad input
         raise ValueError(f"cannot render the formula {latex.strip()!r}: {exc}") from exc
+    if not _NAMED.search(math) and not _SIGN_AFTER_OPERATOR.search(math):
+        return math
+    try:
+        return _space_like_tex(math)
+    except ValueError as exc:
+        raise ValueError(f"cannot render the formula {latex.strip()!r}: {exc}") from None
+
+
+def _core(element: ET.Element) -> ET.Element | None:
+    r"""The <mi> or <mo> an element is, or carries scripts on (``\max_x``), else None."""
+    if element.tag in _TOKENS:
+        return element
+    if element.tag in _SCRIPTED and len(element) and element[0].tag in _TOKENS:
+        return element[0]
+    return None
+
+
+def _is_mo(element: ET.Element | None, chars: set[str]) -> bool:
+    return element is not None and element.tag == _MO and (element.text or "") in chars
+
+
+def _space_like_tex(math: str) -> str:
+    r"""Space ``\log``, ``\max`` and the like, and unary signs, as TeX does.
+
+    latex2mathml writes some as ``<mi>`` (no space at all: ``y \log p`` reads "ylogp") and
+    others as ``<mo>`` (the browser's default operator spacing: ``\max(0, x)`` gets a gap
+    before and after "max", a blank at the start of a line). Each becomes an ``<mo>`` with
+    TeX's spaces: a thin space beside an ordinary symbol or a closing bracket, none at
+    either end of its row, none next to an operator (which spaces itself) or before an
+    opening bracket. A sign after an operator or an opening bracket gets no space.
+    """
+    root = ET.fromstring(math)
+    for parent in root.iter():
+        children = list(parent)
+        for i, child in enumerate(children):
+            if i == 0 and parent.tag in _SCRIPTED:
+                continue  # the base of \max_x: spaced as the whole, among its siblings
+            before = children[i - 1] if i else None
+            after = children[i + 1] if i + 1 < len(children) else None
+            after_operator = before is not None and before.tag == _MO
+            if _is_mo(child, _SIGNS) and after_operator and not _is_mo(before, _CLOSE):
+                child.set("lspace", "0")
+                child.set("rspace", "0")
+                continue
+            core = _core(child)
+            name = (core.text or "").lstrip("\\") if core is not None else ""
+            if core is None or len(name) < 2 or not name.isalpha():
+                continue
+            if (core.text or "").startswith("\\") and name not in _TEX_NAMES:
+                raise ValueError(f"unknown command \\{name}")
+            core.tag, core.text = _MO, name
+            spaced_before = before is not None and (before.tag != _MO or _is_mo(before, _CLOSE))
+            spaced_after = after is not None and after.tag != _MO
+            core.set("lspace", _THIN if spaced_before else "0")
+            core.set("rspace", _THIN if spaced_after else "0")
+    return ET.tostring(root, encoding="unicode")
 
 
 def replacer(

@@ -6,6 +6,7 @@ km². Right: the forty runs and the current line.
 The walk starts at the worst of the ten random guesses. Every frame up to step 8 is shown,
 then ever sparser ones, so the big early steps and the slow creep along the valley floor
 both fit in a short loop; the step number is printed on every frame.
+``descent.narrow.gif`` is the same animation with the panels stacked, for phones.
 ``descent-numbers.md`` has the loss and parameters at the start and the end, and what the
 learning rate means in hours and in minutes (curvature ratios and largest stable rates).
 """
@@ -60,92 +61,118 @@ slopes = np.linspace(0.13, 0.29, 129)  # closer in than loss-surface.png: the wa
 intercepts = np.linspace(-2.5, 2.5, 121)
 loss = mse_grid(slopes, intercepts, minutes, km)
 
-fig, (ax_s, ax_d) = plt.subplots(1, 2, figsize=(9.2, 3.7), dpi=80, width_ratios=(1.12, 1))
-surface = ax_s.pcolormesh(
-    slopes, intercepts, loss, norm=LogNorm(vmin=0.3, vmax=200), cmap=p.sequential, shading="auto"
-)
-levels = [0.5, 2, 10, 50]  # km²
-contours = ax_s.contour(
-    slopes, intercepts, loss, levels=levels, colors=p.muted, linewidths=0.6, alpha=0.8
-)
-# The key: labelled contours on the map and a colour bar beside it, both in km².
-label_halo = [patheffects.withStroke(linewidth=2.0, foreground=p.background)]
-for text in ax_s.clabel(contours, fmt="%g", fontsize=9, inline_spacing=2):
-    text.set_path_effects(label_halo)
-    text.set_color(p.foreground)
-bar = fig.colorbar(surface, ax=ax_s, pad=0.02, fraction=0.06)
-bar.set_label("MSE (km², log scale)", fontsize=10)
-bar.set_ticks(levels, labels=[f"{v:g}" for v in levels])
-bar.ax.minorticks_off()
-bar.ax.tick_params(labelsize=9)
-ax_s.grid(False)
-ax_s.set_xlabel("slope $w_0$ (km/min)")
-ax_s.set_ylabel("intercept $w_1$ (km)")
-# A thin halo in the page colour keeps the red path readable where the colour map is
-# itself red or orange (magma, in the dark scheme).
-halo = [patheffects.withStroke(linewidth=2.6, foreground=p.background)]
-(trail,) = ax_s.plot(
-    [],
-    [],
-    color=p.highlight,
-    lw=1.2,
-    marker="o",
-    ms=3,
-    zorder=4,
-    markevery=slice(0, 12),
-    path_effects=halo,
-)  # dots on the first steps show their length
-(dot,) = ax_s.plot(
-    [],
-    [],
-    "o",
-    ms=9,
-    color=p.highlight,
-    mec=p.background,
-    mew=1.5,
-    zorder=5,
-    path_effects=[patheffects.withStroke(linewidth=2.5, foreground=p.foreground)],
-)
 
-t = np.array([0.0, 105.0])
-runs = ax_d.scatter(
-    minutes, km, s=16, color=p.data, edgecolor=p.background, linewidth=0.4, zorder=3
-)
-ax_d.plot(t, path.w[0, 0] * t + path.w[0, 1], color=p.muted, lw=1, ls=":", zorder=1, label="start")
-(line,) = ax_d.plot([], [], color=p.accent, lw=2.2, zorder=2, label="current line")
-ax_d.set_xlim(0, 105)
-ax_d.set_ylim(-2, 30)
-ax_d.set_xlabel("time running (min)")
-ax_d.set_ylabel("distance (km)")
-ax_d.legend(loc="lower right", fontsize=10)
-status = ax_d.text(
-    0.03, 0.96, "", transform=ax_d.transAxes, va="top", ha="left", fontsize=10, family="monospace"
-)
-fig.tight_layout()
+def animate(narrow: bool) -> list[np.ndarray]:
+    """The frames, (H, W, 3) each: the two panels side by side, or stacked for a phone."""
+    if narrow:  # a phone shows it about 360 px wide: stacked, at 1.5 pixels per CSS pixel
+        fig, (ax_s, ax_d) = plt.subplots(2, 1, figsize=(4.6, 6.6), dpi=120)
+    else:
+        fig, (ax_s, ax_d) = plt.subplots(1, 2, figsize=(9.2, 3.7), dpi=80, width_ratios=(1.12, 1))
+    surface = ax_s.pcolormesh(
+        slopes,
+        intercepts,
+        loss,
+        norm=LogNorm(vmin=0.3, vmax=200),
+        cmap=p.sequential,
+        shading="auto",
+    )
+    levels = [0.5, 2, 10, 50]  # km²
+    contours = ax_s.contour(
+        slopes, intercepts, loss, levels=levels, colors=p.muted, linewidths=0.6, alpha=0.8
+    )
+    # The key: labelled contours on the map and a colour bar beside it, both in km².
+    label_halo = [patheffects.withStroke(linewidth=2.0, foreground=p.background)]
+    for text in ax_s.clabel(contours, fmt="%g", fontsize=9, inline_spacing=2):
+        text.set_path_effects(label_halo)
+        text.set_color(p.foreground)
+    bar = fig.colorbar(surface, ax=ax_s, pad=0.02, fraction=0.06)
+    bar.set_label("MSE (km², log scale)", fontsize=10)
+    bar.set_ticks(levels, labels=[f"{v:g}" for v in levels])
+    bar.ax.minorticks_off()
+    bar.ax.tick_params(labelsize=9)
+    ax_s.grid(False)
+    ax_s.set_xlabel("slope $w_0$ (km/min)")
+    ax_s.set_ylabel("intercept $w_1$ (km)")
+    # A thin halo in the page colour keeps the red path readable where the colour map is
+    # itself red or orange (magma, in the dark scheme).
+    halo = [patheffects.withStroke(linewidth=2.6, foreground=p.background)]
+    (trail,) = ax_s.plot(
+        [],
+        [],
+        color=p.highlight,
+        lw=1.2,
+        marker="o",
+        ms=3,
+        zorder=4,
+        markevery=slice(0, 12),
+        path_effects=halo,
+    )  # dots on the first steps show their length
+    (dot,) = ax_s.plot(
+        [],
+        [],
+        "o",
+        ms=9,
+        color=p.highlight,
+        mec=p.background,
+        mew=1.5,
+        zorder=5,
+        path_effects=[patheffects.withStroke(linewidth=2.5, foreground=p.foreground)],
+    )
 
-# Blitting: draw the axes, surface and data once, then only the four moving artists per
-# frame (the runs too, so they stay on top of the line). Redrawing every tick label for
-# every frame took four times as long.
-moving = (trail, dot, line, runs, status)
-for artist in moving:
-    artist.set_animated(True)
-fig_to_image(fig)  # a full draw, which leaves out the animated artists
-still = fig.canvas.copy_from_bbox(fig.bbox)
+    t = np.array([0.0, 105.0])
+    runs = ax_d.scatter(
+        minutes, km, s=16, color=p.data, edgecolor=p.background, linewidth=0.4, zorder=3
+    )
+    ax_d.plot(
+        t, path.w[0, 0] * t + path.w[0, 1], color=p.muted, lw=1, ls=":", zorder=1, label="start"
+    )
+    (line,) = ax_d.plot([], [], color=p.accent, lw=2.2, zorder=2, label="current line")
+    ax_d.set_xlim(0, 105)
+    ax_d.set_ylim(-2, 30)
+    ax_d.set_xlabel("time running (min)")
+    ax_d.set_ylabel("distance (km)")
+    ax_d.legend(loc="lower right", fontsize=10)
+    status = ax_d.text(
+        0.03,
+        0.96,
+        "",
+        transform=ax_d.transAxes,
+        va="top",
+        ha="left",
+        fontsize=10,
+        family="monospace",
+    )
+    fig.tight_layout()
 
-frames = []
-for k in shown:
-    w = path.w[k]
-    trail.set_data(path.w[: k + 1, 0], path.w[: k + 1, 1])
-    dot.set_data([w[0]], [w[1]])
-    line.set_data(t, w[0] * t + w[1])
-    status.set_text(f"step {k:>4}\nMSE  {path.loss[k]:7.3f} km²")
-    fig.canvas.restore_region(still)
+    # Blitting: draw the axes, surface and data once, then only the four moving artists per
+    # frame (the runs too, so they stay on top of the line). Redrawing every tick label for
+    # every frame took four times as long.
+    moving = (trail, dot, line, runs, status)
     for artist in moving:
-        artist.axes.draw_artist(artist)
-    frames.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())  # (H, W, 3)
+        artist.set_animated(True)
+    fig_to_image(fig)  # a full draw, which leaves out the animated artists
+    still = fig.canvas.copy_from_bbox(fig.bbox)
 
+    frames = []
+    for k in shown:
+        w = path.w[k]
+        trail.set_data(path.w[: k + 1, 0], path.w[: k + 1, 1])
+        dot.set_data([w[0]], [w[1]])
+        line.set_data(t, w[0] * t + w[1])
+        status.set_text(f"step {k:>4}\nMSE  {path.loss[k]:7.3f} km²")
+        fig.canvas.restore_region(still)
+        for artist in moving:
+            artist.axes.draw_artist(artist)
+        frames.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())  # (H, W, 3)
+
+    plt.close(fig)
+    return frames
+
+
+frames = animate(narrow=False)
 durations = [1500] + [450] * 8 + [260] * (len(frames) - 10) + [2500]
 save_gif(frames, "descent.gif", duration_ms=durations)
+save_gif(animate(narrow=True), "descent.narrow.gif", duration_ms=durations)
 
 w_start, w_end = path.w[0], path.final
 near = int(np.argmax(path.loss <= 1.1 * path.loss[-1]))  # first step within 10% of the end

@@ -171,41 +171,57 @@ ax.legend(loc="upper right", fontsize=9)
 fig.tight_layout()
 save_png(fig, "path.png")
 
-# -- the swapped columns ------------------------------------------------------------------
-fig, (left, right_ax) = plt.subplots(1, 2, figsize=(9.5, 4.4), width_ratios=[1.25, 1])
-_surface(left, M_RANGE, B_RANGE)
-swapped_colour = p.series[3]
-_path(left, run.path, p.accent, "correct columns", EPOCHS)
-_path(left, slip.path, swapped_colour, "swapped, as in the sheet", EPOCHS)
-later = slip.path[EPOCHS * n : LONG * n + 1]
-inside = (later[:, 0] >= M_RANGE[0]) & (later[:, 0] <= M_RANGE[1]) & (later[:, 1] >= B_RANGE[0])
-left.plot(later[inside, 1], later[inside, 0], ":", color=swapped_colour, lw=1.4,
-          label=f"swapped, epochs {EPOCHS}-{LONG}")  # fmt: skip
-left.plot([SHEET_B], [SHEET_M], "X", ms=9, color=p.foreground, mec=p.background,
-          label=f"the sheet after {EPOCHS} epochs")  # fmt: skip
-left.plot([1.0], [1.0], "s", ms=7, color=p.foreground, mec=p.background)
-left.set_xlim(*B_RANGE)
-left.set_ylim(*M_RANGE)
-left.set_title(f"Paths, {EPOCHS} epochs from m = b = 1")
-left.legend(loc="upper right", fontsize=9.5)
 
-epochs = np.arange(LONG + 1)
-right_ax.plot(epochs, run.rmse, color=p.accent, lw=1.8, label="correct columns")
-right_ax.plot(epochs, slip.rmse, color=swapped_colour, lw=1.8, label="swapped columns")
-right_ax.axvline(EPOCHS, color=p.muted, lw=1, ls="--")
-right_ax.annotate(f"epoch {EPOCHS}", (EPOCHS, 0.98), xycoords=("data", "axes fraction"),
-                  xytext=(4, -4), textcoords="offset points", va="top", color=p.muted,
-                  fontsize=10)  # fmt: skip
-right_ax.set_yscale("log")
-right_ax.set_yticks([1, 2, 5, 10, 20, 50])
-right_ax.yaxis.set_major_formatter(ScalarFormatter())
-right_ax.yaxis.set_minor_formatter(NullFormatter())
-right_ax.set_xlabel("epoch")
-right_ax.set_ylabel("RMSE over the 20 points (log scale)")
-right_ax.set_title("RMSE after each epoch")
-right_ax.legend(loc="lower right", fontsize=10)
-fig.tight_layout()
-save_png(fig, "swapped.png")
+# -- the swapped columns ------------------------------------------------------------------
+def draw_swapped(narrow: bool) -> plt.Figure:
+    """The two runs' paths over the loss surface, and their RMSE by epoch.
+
+    Side by side; or, for a phone, stacked, to be saved at 150 dpi (1.5 pixels per CSS pixel).
+    """
+    if narrow:
+        fig, (left, right_ax) = plt.subplots(2, 1, figsize=(4.8, 9.0), height_ratios=[1.15, 1])
+    else:
+        fig, (left, right_ax) = plt.subplots(1, 2, figsize=(9.5, 4.4), width_ratios=[1.25, 1])
+    _surface(left, M_RANGE, B_RANGE)
+    swapped_colour = p.series[3]
+    _path(left, run.path, p.accent, "correct columns", EPOCHS)
+    _path(left, slip.path, swapped_colour, "swapped, as in the sheet", EPOCHS)
+    later = slip.path[EPOCHS * n : LONG * n + 1]
+    inside = (later[:, 0] >= M_RANGE[0]) & (later[:, 0] <= M_RANGE[1]) & (later[:, 1] >= B_RANGE[0])
+    left.plot(later[inside, 1], later[inside, 0], ":", color=swapped_colour, lw=1.4,
+              label=f"swapped, epochs {EPOCHS}-{LONG}")  # fmt: skip
+    left.plot([SHEET_B], [SHEET_M], "X", ms=9, color=p.foreground, mec=p.background,
+              label=f"the sheet after {EPOCHS} epochs")  # fmt: skip
+    left.plot([1.0], [1.0], "s", ms=7, color=p.foreground, mec=p.background)
+    left.set_xlim(*B_RANGE)
+    left.set_ylim(*M_RANGE)
+    left.set_title(f"Paths, {EPOCHS} epochs from m = b = 1")
+    if narrow:  # under the map, where it hides none of the paths
+        left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=9.5)
+    else:
+        left.legend(loc="upper right", fontsize=9.5)
+
+    epochs = np.arange(LONG + 1)
+    right_ax.plot(epochs, run.rmse, color=p.accent, lw=1.8, label="correct columns")
+    right_ax.plot(epochs, slip.rmse, color=swapped_colour, lw=1.8, label="swapped columns")
+    right_ax.axvline(EPOCHS, color=p.muted, lw=1, ls="--")
+    right_ax.annotate(f"epoch {EPOCHS}", (EPOCHS, 0.98), xycoords=("data", "axes fraction"),
+                      xytext=(4, -4), textcoords="offset points", va="top", color=p.muted,
+                      fontsize=10)  # fmt: skip
+    right_ax.set_yscale("log")
+    right_ax.set_yticks([1, 2, 5, 10, 20, 50])
+    right_ax.yaxis.set_major_formatter(ScalarFormatter())
+    right_ax.yaxis.set_minor_formatter(NullFormatter())
+    right_ax.set_xlabel("epoch")
+    right_ax.set_ylabel("RMSE over the 20 points (log scale)")
+    right_ax.set_title("RMSE after each epoch")
+    right_ax.legend(loc="lower right", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+save_png(draw_swapped(narrow=False), "swapped.png")
+save_png(draw_swapped(narrow=True), "swapped.narrow.png", dpi=150)
 
 # -- the numbers after 51 epochs ----------------------------------------------------------
 exact = DescentConfig(method="analytic")

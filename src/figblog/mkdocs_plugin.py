@@ -27,7 +27,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from figblog import lazy_source, markdown_needs, notebooks, serve_fast
+from figblog import lazy_source, markdown_needs, narrow, notebooks, serve_fast
 from figblog.engine.build import Engine, EngineError, root_relative
 from figblog.engine.derived import prune as prune_derived
 from figblog.engine.hashing import FileHasher, hash_text
@@ -278,8 +278,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Give a page whose source boxes wait in templates the script that fills them."""
-        return lazy_source.add_loader(output) if self.config.enabled else output
+        """Give a page its figures' narrow layouts, and the source boxes' loader if needed.
+
+        The narrow layouts' ``<picture>`` elements are made on the finished page, so that
+        they hold any lightbox link's image whole (see :mod:`figblog.narrow`).
+        """
+        if not self.config.enabled:
+            return output
+        return lazy_source.add_loader(narrow.pictures(output))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Leave what this build knows where the serve fast path finds it after us."""

@@ -347,3 +347,42 @@ def test_notebook_maths_is_rendered_not_left_as_tex(new_page, pages_with):
         prose = " ".join(page.locator(".jp-RenderedMarkdown").all_inner_texts())
         raw = tex.findall(prose)
         assert not raw, f"{url}: {len(raw)} formulas shown as raw TeX, e.g. {raw[:3]}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_phones_get_a_figures_narrow_layout_and_desktops_the_wide_one(new_page, pages_with, scheme):
+    """A figure with a layout for narrow screens shows it on a phone, in the reader's scheme.
+
+    The descent animation and the swapped-columns figure draw their two panels stacked for
+    phones, where side by side their labels came out a few pixels tall. The other scheme's
+    figure stays hidden, lightbox link and all.
+    """
+    shown_js = """() => [...document.querySelectorAll('article picture img')]
+        .filter(img => img.checkVisibility())
+        .map(img => { img.loading = 'eager'; return img; })"""
+    pictures = 0
+    for url in pages_with("<picture>", missing="no page has a figure with a narrow layout"):
+        page = new_page(url, scheme)
+        for width, wanted in ((390, True), (1280, False)):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.reload(wait_until="load")
+            page.evaluate(f"() => ({shown_js})().forEach(img => img.scrollIntoView())")
+            page.wait_for_function(f"() => ({shown_js})().every(img => img.complete)")
+            found = page.evaluate(
+                f"""() => ({shown_js})().map(img => [img.currentSrc,
+                    img.getBoundingClientRect().width, img.naturalWidth, img.naturalHeight,
+                    img.getBoundingClientRect().height])"""
+            )
+            assert found, f"{url} at {width} px: no figure with a narrow layout is visible"
+            for src, shown, natural_w, natural_h, shown_h in found:
+                assert (".narrow." in src) == wanted, f"{url} at {width} px: {src}"
+                assert f".{scheme}." in src, f"{url} ({scheme}) shows {src}"
+                # Drawn at its own shape, not the wide picture's box.
+                assert abs(shown_h - shown * natural_h / natural_w) < 2, (url, width, src)
+            hidden = page.evaluate(
+                """() => [...document.querySelectorAll('article a.glightbox')]
+                .filter(a => a.querySelector('picture') && a.checkVisibility()).length"""
+            )
+            assert hidden == len(found), f"{url}: the other scheme's figure is visible"
+            pictures += len(found)
+    assert pictures >= 4  # descent and swapped, each at both widths

@@ -38,6 +38,7 @@ from markdown.preprocessors import Preprocessor
 
 from figblog.adapters.published import Options, Prepared, prepare, stamp
 from figblog.latex_mathml import convert_html
+from figblog.narrow import pictures
 
 __all__ = ["FigblogError", "FigblogExtension", "main", "makeExtension"]
 
@@ -172,6 +173,13 @@ class _MathPostprocessor(Postprocessor):
         return text
 
 
+class _PicturePostprocessor(Postprocessor):
+    """Images with a layout for narrow screens become ``<picture>`` elements."""
+
+    def run(self, text: str) -> str:
+        return pictures(text)
+
+
 class FigblogExtension(Extension):
     """Figures, computed text, values and MathML on pages that Zensical converts."""
 
@@ -204,9 +212,14 @@ class FigblogExtension(Extension):
         return sys.argv[1:2] != ["serve"]  # Zensical has no other way to tell
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's name
-        """Register the reference swap first (before whitespace is normalised) and MathML last."""
+        """Register the reference swap first (before whitespace is normalised) and MathML last.
+
+        The narrow layouts' ``<picture>`` comes after any lightbox link has been put around
+        the image (see :mod:`figblog.narrow`).
+        """
         md.preprocessors.register(_FigurePreprocessor(md, self), "figblog", 35)
         md.postprocessors.register(_MathPostprocessor(md, self), "figblog_mathml", 5)
+        md.postprocessors.register(_PicturePostprocessor(md), "figblog_narrow", 1)
 
 
 def makeExtension(**kwargs: Any) -> FigblogExtension:  # noqa: N802, ANN401 - Markdown's API

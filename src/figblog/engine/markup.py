@@ -15,14 +15,42 @@ from pathlib import Path
 from figblog.engine.refs import FigureRef
 from figblog.engine.source_html import SourceHtml
 
-__all__ = ["block_end", "error_box", "image_markdown", "offset", "relative", "source_block"]
+__all__ = [
+    "NARROW_SIZE",
+    "NARROW_SRC",
+    "block_end",
+    "error_box",
+    "image_markdown",
+    "offset",
+    "relative",
+    "source_block",
+]
+
+# Attributes that carry a picture's narrow layout from the Markdown to the HTML step.
+NARROW_SRC = "data-figblog-narrow"
+NARROW_SIZE = "data-figblog-narrow-size"
 
 
 def image_markdown(
-    ref: FigureRef, theme: str, url: str, size: tuple[int, int] | None, eager: bool
+    ref: FigureRef,
+    theme: str,
+    url: str,
+    size: tuple[int, int] | None,
+    eager: bool,
+    narrow: tuple[str, tuple[int, int] | None] | None = None,
 ) -> str:
-    """The image of ``ref`` in ``theme`` at ``url``, shown only in that colour scheme."""
+    """The image of ``ref`` in ``theme`` at ``url``, shown only in that colour scheme.
+
+    ``narrow``: the file name (in the picture's folder) and size of the picture's layout
+    for narrow screens, which :func:`figblog.narrow.pictures` makes a ``<picture>`` source
+    once the page is HTML.
+    """
     attrs = ref.attrs
+    if narrow is not None:
+        attrs += f' {NARROW_SRC}="{narrow[0]}"'
+        if narrow[1]:
+            attrs += f' {NARROW_SIZE}="{narrow[1][0]}x{narrow[1][1]}"'
+
     if size and "width=" not in attrs and "height=" not in attrs:
         attrs += f' width="{size[0]}" height="{size[1]}"'
     if "loading=" not in attrs:

@@ -31,7 +31,14 @@ from figblog.engine.markup import (
     source_block,
 )
 from figblog.engine.refs import FigureRef, ValueRef, scan
-from figblog.engine.showable import IMAGE_OUTPUTS, TEXT_OUTPUTS, is_image, pick_output, size_warning
+from figblog.engine.showable import (
+    IMAGE_OUTPUTS,
+    TEXT_OUTPUTS,
+    is_image,
+    narrow_name,
+    pick_output,
+    size_warning,
+)
 from figblog.engine.source_html import SourceHtml
 
 __all__ = ["Renderer"]
@@ -119,10 +126,12 @@ class Renderer:
             if not is_image(output, error):
                 continue
             assert output is not None
+            narrow = self._narrow(ref.script, output)
             for theme in self.themes:
                 entry = self.outcomes[ref.script, theme].entry
                 assert entry is not None
-                files[self._variant_uri(ref.script, theme, output)] = entry.out / output
+                for name in (output, narrow) if narrow else (output,):
+                    files[self._variant_uri(ref.script, theme, name)] = entry.out / name
             if ref.show_source:
                 files[self._script_uri(ref.script)] = self.engine.script_path(ref.script)
                 self.sources_shown.add(ref.script)
@@ -194,6 +203,9 @@ class Renderer:
                 big = self._too_big(script, output)
                 if big:
                     report(ref, big)
+                odd = self._uneven_narrow(script, output)
+                if odd:
+                    report(ref, odd)
                 if not ref.alt.strip() and not output.endswith(TEXT_OUTPUTS):
                     report(
                         ref,
@@ -201,6 +213,18 @@ class Renderer:
                         "describe it for readers who cannot see it: ![What it shows](...)",
                     )
         return [message for _, message in sorted(found, key=lambda item: item[0])]
+
+    def _uneven_narrow(self, script: str, output: str) -> str:
+        """A warning when only some themes wrote ``output``'s narrow layout, else ""."""
+        name = narrow_name(output)
+        wrote = [t for t in self.themes if name in self.outcomes[script, t].entry.outputs]
+        if not wrote or len(wrote) == len(self.themes):
+            return ""
+        return (
+            f"figure script {self.engine.script_rel(script)} writes '{name}' in the "
+            f"{' and '.join(wrote)} theme{'s' * (len(wrote) > 1)} only, so no theme uses it: "
+            f"phones get '{output}'; write it in every theme"
+        )
 
     def _too_big(self, script: str, output: str) -> str:
         """A warning when a theme's ``output`` is larger than the size limit, else ""."""
@@ -302,10 +326,27 @@ class Renderer:
         failure = self._failure(ref.script)
         return (None, failure) if failure else self._output_of(ref)
 
+    def _narrow(self, script: str, output: str) -> str | None:
+        """The narrow-screen layout of picture ``output``, if every theme's run wrote one."""
+        name = narrow_name(output)
+        for theme in self.themes:
+            entry = self.outcomes[script, theme].entry
+            if entry is None or name not in entry.outputs:
+                return None
+        return name
+
     def _image(self, ref: FigureRef, theme: str, output: str, base: str, eager: bool) -> str:
         url = relative(self._variant_uri(ref.script, theme, output), base)
         facts = self._facts(ref.script, theme, output)
-        return image_markdown(ref, theme, url, facts.pixels if facts else None, eager)
+        narrow = self._narrow(ref.script, output)
+        if narrow is not None:
+            narrow_facts = self._facts(ref.script, theme, narrow)
+            # Its file name: it sits beside the picture, whatever the page's address becomes.
+            narrow_file = posixpath.basename(self._variant_uri(ref.script, theme, narrow))
+            small = (narrow_file, narrow_facts.pixels if narrow_facts else None)
+        else:
+            small = None
+        return image_markdown(ref, theme, url, facts.pixels if facts else None, eager, small)
 
     def _source_block(self, ref: FigureRef, base: str, prefix: str) -> str:
         script = self.engine.script_path(ref.script)

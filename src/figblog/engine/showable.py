@@ -3,6 +3,8 @@
 A figure reference shows one output: a picture, or Markdown text put into the page.
 It names the output after ``#``, or the script writes only one; an output larger
 than the site's limit is shown, with a warning, since every reader downloads it.
+A picture may come with a layout for narrow screens (``descent.narrow.gif`` beside
+``descent.gif``), which phones get instead; it does not count as another output.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ __all__ = [
     "IMAGE_OUTPUTS",
     "TEXT_OUTPUTS",
     "is_image",
+    "narrow_name",
     "pick_output",
     "run_failure",
     "size_warning",
@@ -25,6 +28,24 @@ __all__ = [
 TEXT_OUTPUTS = (".md",)
 # What a page can show as a picture.
 IMAGE_OUTPUTS = (".png", ".gif", ".jpg", ".jpeg", ".webp", ".svg")
+
+
+def narrow_name(output: str) -> str:
+    """The name of ``output``'s layout for narrow screens: ``x.gif`` -> ``x.narrow.gif``."""
+    stem, dot, ext = output.rpartition(".")
+    return f"{stem}.narrow.{ext}" if dot else f"{output}.narrow"
+
+
+def _is_companion(name: str, names: Sequence[str]) -> bool:
+    """Whether ``name`` is the narrow layout of another picture in ``names``."""
+    stem, dot, ext = name.rpartition(".")
+    wide = stem.removesuffix(".narrow")
+    return (
+        dot != ""
+        and wide != stem
+        and name.lower().endswith(IMAGE_OUTPUTS)
+        and f"{wide}.{ext}" in names
+    )
 
 
 def is_image(output: str | None, error: str | None) -> bool:
@@ -47,7 +68,8 @@ def pick_output(
             f"figure script {rel} does not write the same files in every colour scheme "
             f"({', '.join(uneven)} only in some); each theme's run must write the same names"
         )
-    shown = [name for name in names if name != VALUES_FILE]  # the rest a page may name
+    # What a page may name; a narrow layout goes with its picture (but may be named too).
+    shown = [name for name in names if name != VALUES_FILE and not _is_companion(name, names)]
     if ref.output is None:
         if len(shown) == 1:
             return shown[0], None

@@ -1,0 +1,56 @@
+"""A figure's layout for narrow screens, served to phones with ``<picture>``.
+
+A figure drawn for a desktop column (two panels side by side, 700 px or more) is shown
+about 360 px wide on a phone, where its labels shrink to a few pixels. A script may
+therefore also write a layout for narrow screens beside the picture (``descent.gif`` and
+``descent.narrow.gif``, panels stacked, say). The engine marks the image with the narrow
+file's name (:data:`figblog.engine.markup.NARROW_SRC`); once the page is HTML,
+:func:`pictures` makes each such image a ``<picture>`` whose source the browser takes
+on screens up to :data:`NARROW_MEDIA` wide. Only one of the two files is downloaded.
+
+It runs on the finished page, after mkdocs-glightbox has wrapped each image in its
+lightbox link: the link then holds the whole ``<picture>`` (glightbox would otherwise
+put the link between ``<picture>`` and its ``<img>``, and the browser would ignore the
+source). The lightbox shows the wide layout, which has room there.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from figblog.engine.markup import NARROW_SIZE, NARROW_SRC
+
+__all__ = ["NARROW_MEDIA", "pictures"]
+
+NARROW_MEDIA = "(max-width: 37.5em)"
+"""Screens that get the narrow layout: up to 600 CSS px at the default font size."""
+
+_IMG = re.compile(rf'<img\b[^>]*\s{NARROW_SRC}="[^"]*"[^>]*>')
+_ATTR = re.compile(rf'\s({NARROW_SRC}|{NARROW_SIZE})="([^"]*)"')
+_SIZE = re.compile(r"(\d+)x(\d+)")
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def _picture(match: re.Match[str]) -> str:
+    tag = match[0]
+    found = dict(_ATTR.findall(tag))
+    img = _ATTR.sub("", tag)
+    # The narrow file sits beside the picture: the page's address for it is the picture's
+    # (as the site generator rewrote it) with the other file name.
+    src = _SRC.search(img)
+    folder = src[1].split("#", 1)[0].rpartition("/")[0] if src else ""
+    url = f"{folder}/{found[NARROW_SRC]}" if folder else found[NARROW_SRC]
+    # A srcset splits on spaces and commas: keep them out of the address.
+    source = f'<source media="{NARROW_MEDIA}" srcset="{quote(url, safe="/.%:")}"'
+    size = _SIZE.fullmatch(found.get(NARROW_SIZE, ""))
+    if size:  # the box keeps the narrow picture's shape before it arrives
+        source += f' width="{size[1]}" height="{size[2]}"'
+    return f"<picture>{source}>{img}</picture>"
+
+
+def pictures(html: str) -> str:
+    """``html`` with every image that has a narrow layout made a ``<picture>``."""
+    if NARROW_SRC not in html:
+        return html
+    return _IMG.sub(_picture, html)

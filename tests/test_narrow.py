@@ -1,0 +1,97 @@
+"""A figure's layout for narrow screens: picked with its picture, published, served by <picture>."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import Project
+from figblog.engine.refs import scan
+from figblog.engine.showable import narrow_name, pick_output
+from figblog.narrow import NARROW_MEDIA, pictures
+
+# Draws a wide picture and, unless NARROW_IN names another theme, a narrow one.
+SCRIPT = """\
+import os
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+theme = os.environ["FIGBLOG_THEME"]
+fig, ax = plt.subplots(figsize=(6, 2))
+ax.plot([0, 1, 0])
+fig.savefig("plot.png", dpi=50)
+if NARROW_IN in ("every", theme):
+    fig.set_size_inches(3, 3)
+    fig.savefig("plot.narrow.png", dpi=50)
+"""
+POST = "# Post\n\n![A plot](figures/plot.py)\n"
+PICTURE = re.compile(
+    r'<a class="glightbox"[^>]*><picture><source media="([^"]+)" srcset="\.\./([^"]+)"'
+    r' width="(\d+)" height="(\d+)"><img ([^>]*)></picture></a>'
+)
+
+
+def test_a_narrow_layout_goes_with_its_picture():
+    assert narrow_name("descent.gif") == "descent.narrow.gif"
+    (ref,), _ = scan("![A](figures/plot.py)\n", "post.md", "figures")
+    names = ["plot.png", "plot.narrow.png", "values.json"]
+    assert pick_output(ref, names, "figures/plot.py", "figures") == ("plot.png", None)
+    (named,), _ = scan("![A](figures/plot.py#plot.narrow.png)\n", "post.md", "figures")
+    assert pick_output(named, names, "figures/plot.py", "figures") == ("plot.narrow.png", None)
+    # Without its picture, "x.narrow.png" is just another output.
+    _, error = pick_output(ref, ["other.png", "plot.narrow.png"], "figures/plot.py", "figures")
+    assert error is not None and "writes 2 files" in error
+
+
+def test_pictures_puts_the_narrow_source_inside_the_lightbox_link():
+    html = (
+        '<p><a class="glightbox" href="w.png"><img alt="A" src="w.png#only-light" '
+        'data-figblog-narrow="n a,b.png" data-figblog-narrow-size="300x400" width="600" '
+        'height="200" /></a> and <img src="plain.png"></p>'
+    )
+    assert pictures(html) == (
+        '<p><a class="glightbox" href="w.png"><picture>'
+        f'<source media="{NARROW_MEDIA}" srcset="n%20a%2Cb.png" width="300" height="400">'
+        '<img alt="A" src="w.png#only-light" width="600" height="200" /></picture></a>'
+        ' and <img src="plain.png"></p>'
+    )
+    assert pictures("<p><img src='x.png'></p>") == "<p><img src='x.png'></p>"
+    # The narrow file sits beside the picture, at the address the page has for it.
+    beside = pictures('<img src="../a/b/w.png#only-dark" data-figblog-narrow="n.png">')
+    assert 'srcset="../a/b/n.png">' in beside and "data-figblog" not in beside
+
+
+def _site(project: Project, narrow_in: str) -> tuple[str, str]:
+    project.script("plot.py", SCRIPT.replace("NARROW_IN", repr(narrow_in)))
+    project.write("docs/post.md", POST)
+    yml = project.root / "mkdocs.yml"
+    if "glightbox" not in yml.read_text():
+        yml.write_text(yml.read_text().replace("plugins:\n", "plugins:\n  - glightbox\n", 1))
+    result = project.mkdocs(strict=False)
+    assert result.returncode == 0, result.stderr
+    return (project.root / "site/post/index.html").read_text(), result.stderr
+
+
+def test_phones_get_the_narrow_layout_in_each_theme(project):
+    html, log = _site(project, "every")
+    found = PICTURE.findall(html)
+    assert len(found) == 2, html  # light and dark, each a picture inside its lightbox link
+    for (media, narrow, width, height, img), theme in zip(found, ("light", "dark"), strict=True):
+        assert media == NARROW_MEDIA
+        assert re.fullmatch(
+            rf"assets/figures/plot/plot\.narrow\.[0-9a-f]{{8}}\.{theme}\.png", narrow
+        )
+        assert (project.root / "site" / narrow).is_file()  # published
+        assert (width, height) == ("150", "150")  # its own size: 3 in at 50 dpi
+        assert f"#only-{theme}" in img and "data-figblog" not in img
+        assert 'height="100"' in img and 'width="300"' in img  # the wide one keeps its own
+    assert "WARNING" not in log
+
+
+def test_a_narrow_layout_in_one_theme_only_is_a_warning_and_is_not_used(project):
+    html, log = _site(project, "light")
+    assert "<picture>" not in html
+    assert (
+        "figure script figures/plot.py writes 'plot.narrow.png' in the light theme only, so no "
+        "theme uses it: phones get 'plot.png'; write it in every theme"
+    ) in log
+    assert "post.md:3" in log

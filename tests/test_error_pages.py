@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import MKDOCS_YML, Project
@@ -100,3 +102,30 @@ def test_a_reference_to_an_output_that_is_not_a_picture_or_text_is_an_error(proj
     log = result.stdout + result.stderr
     assert "docs/index.md:3: 't.csv' from figures/table.py cannot be shown on a page" in log
     assert ".png, .gif" in log and ".md" in log
+
+
+def _boxes(html: str) -> list[tuple[str, str]]:
+    """(title, text) of each failure box on the page, in page order; text without tags."""
+    found = re.findall(
+        r'<div class="admonition failure">\s*<p class="admonition-title">(.*?)</p>(.*?)\n</div>',
+        html,
+        re.S,
+    )
+    return [(re.sub(r"<[^>]+>", "", t), re.sub(r"<[^>]+>", "", body).strip()) for t, body in found]
+
+
+def test_the_boxes_under_a_paragraph_follow_its_references_in_reading_order(project):
+    project.script("one.py", "raise RuntimeError('one')\n")
+    project.script("two.py", "raise RuntimeError('two')\n")
+    project.script("three.py", "raise RuntimeError('three')\n")
+    project.write(
+        "docs/index.md",
+        "# Post\n\n![1](figures/one.py) then {{ two.py:n }} then ![3](figures/three.py).\n",
+    )
+    assert project.mkdocs(strict=False).returncode == 0
+    titles = [title for title, _ in _boxes((project.root / "site/index.html").read_text())]
+    assert titles == [
+        "Figure not made: figures/one.py",
+        "Value not computed: figures/two.py:n",
+        "Figure not made: figures/three.py",
+    ]

@@ -71,13 +71,13 @@ def value_text(published: Published, ref: ValueRef, rel: str) -> tuple[str | Non
 
 
 def substitute(
-    markdown: str, page: str, lookup: Lookup, line_offset: int = 0
+    markdown: str, page: str, lookup: Lookup
 ) -> tuple[str, list[tuple[int, ValueRef, str]]]:
     """Swap every value reference in ``markdown`` for its text.
 
     Returns the new text (same lines, so line numbers hold) and, for each reference
-    that could not be filled, ``(line index, ref, message naming page and line)``;
-    such a reference becomes a short visible note instead.
+    that could not be filled, ``(line index, ref, error)``; such a reference becomes
+    a short visible note instead.
     """
     refs, _ = scan_values(markdown, page)
     if not refs:
@@ -87,8 +87,8 @@ def substitute(
     for ref in sorted(refs, key=lambda r: (r.line, -r.start)):
         text, error = lookup(ref)
         if text is None:
-            where = f"{page}:{ref.line + line_offset}"
-            failed.append((ref.line - 1, ref, f"{where}: {error}"))
+            assert error is not None  # a look-up gives text or an error
+            failed.append((ref.line - 1, ref, error))
             text = f"(value not computed: {ref.script}:{ref.name})"
         line = lines[ref.line - 1]
         lines[ref.line - 1] = line[: ref.start] + text + line[ref.end :]

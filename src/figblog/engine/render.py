@@ -263,15 +263,18 @@ class Renderer:
         Values go in first, so that a figure's alt text may hold them too.
         """
         prefix = self.engine.figures_dir.name
-        markdown, failed = inline.substitute(markdown, page, self._value, line_offset)
+        markdown, failed = inline.substitute(markdown, page, self._value)
         refs, _ = scan(markdown, page, prefix)
         if not refs and not failed:
             return markdown
         lines = markdown.split("\n")
-        blocks: dict[int, list[str]] = defaultdict(list)  # insert after line index
-        for index, vref, message in failed:
+        # Insert after line index: ((line, start) of the reference, box), put in that order.
+        blocks: dict[int, list[tuple[tuple[int, int], str]]] = defaultdict(list)
+        for index, vref, error in failed:
             title = f"Value not computed: {prefix}/{vref.script}:{vref.name}"
-            blocks[block_end(lines, index)].append(error_box(title, message))
+            where = f"{page}:{vref.line + line_offset}"
+            box = error_box(title, f"{where}: {error}")
+            blocks[block_end(lines, index)].append(((vref.line, vref.start), box))
         base = posixpath.dirname(page_uri)
         resolved = [(ref, *self._resolve(ref)) for ref in refs]  # (ref, output, error)
         # A figure in the first screen is often the largest thing a reader sees first: load it
@@ -283,11 +286,13 @@ class Renderer:
             first = None
         for ref, output, error in sorted(resolved, key=lambda r: (r[0].line, -r[0].start)):
             i = ref.line - 1
+            place = (ref.line, ref.start)
             if error or output is None:
                 where = f"{page}:{ref.line + line_offset}"
                 replacement = ""
                 title = f"Figure not made: {prefix}/{ref.script}"
-                blocks[block_end(lines, i)].append(error_box(title, f"{where}: {error}"))
+                box = error_box(title, f"{where}: {error}")
+                blocks[block_end(lines, i)].append((place, box))
             elif output.endswith(TEXT_OUTPUTS):
                 entry = self.outcomes[ref.script, self.themes[0]].entry
                 assert entry is not None
@@ -297,11 +302,14 @@ class Renderer:
                     self._image(ref, t, output, base, eager=ref is first) for t in self.themes
                 )
                 if ref.show_source:
-                    blocks[block_end(lines, i)].append(self._source_block(ref, base, prefix))
+                    box = self._source_block(ref, base, prefix)
+                    blocks[block_end(lines, i)].append((place, box))
             line = lines[i]
             lines[i] = line[: ref.start] + replacement + line[ref.end :]
         for index in sorted(blocks, reverse=True):
-            lines[index + 1 : index + 1] = ["", *"\n\n".join(blocks[index]).split("\n"), ""]
+            # In reading order: the references were replaced last to first on each line.
+            boxes = [box for _, box in sorted(blocks[index], key=lambda item: item[0])]
+            lines[index + 1 : index + 1] = ["", *"\n\n".join(boxes).split("\n"), ""]
         return "\n".join(lines)
 
     def picture(self, ref: FigureRef) -> dict[str, tuple[Path, str]] | str:

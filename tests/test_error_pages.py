@@ -114,18 +114,70 @@ def _boxes(html: str) -> list[tuple[str, str]]:
     return [(re.sub(r"<[^>]+>", "", t), re.sub(r"<[^>]+>", "", body).strip()) for t, body in found]
 
 
+def _plain_build(project: Project, page: str, **failing: str) -> tuple[str, str]:
+    """Scripts ``name.py`` raising RuntimeError(message) at line 2, ``page`` as docs/index.md.
+
+    Returns the page's HTML after a plain (not strict) build, and the build's log.
+    """
+    for name, message in failing.items():
+        project.script(f"{name}.py", f"x = 1\nraise RuntimeError({message!r})\n")
+    project.write("docs/index.md", page)
+    result = project.mkdocs(strict=False)
+    assert result.returncode == 0, result.stderr
+    return (project.root / "site/index.html").read_text(), result.stdout + result.stderr
+
+
 def test_the_boxes_under_a_paragraph_follow_its_references_in_reading_order(project):
-    project.script("one.py", "raise RuntimeError('one')\n")
-    project.script("two.py", "raise RuntimeError('two')\n")
-    project.script("three.py", "raise RuntimeError('three')\n")
-    project.write(
-        "docs/index.md",
-        "# Post\n\n![1](figures/one.py) then {{ two.py:n }} then ![3](figures/three.py).\n",
-    )
-    assert project.mkdocs(strict=False).returncode == 0
-    titles = [title for title, _ in _boxes((project.root / "site/index.html").read_text())]
+    page = "# Post\n\n![1](figures/one.py) then {{ two.py:n }} then ![3](figures/three.py).\n"
+    html, _ = _plain_build(project, page, one="one", two="two", three="three")
+    titles = [title for title, _ in _boxes(html)]
     assert titles == [
         "Figure not made: figures/one.py",
         "Value not computed: figures/two.py:n",
         "Figure not made: figures/three.py",
     ]
+
+
+def _anchor_links(text: str) -> list[str]:
+    return re.findall(r'<a href="#([^"]+)">see the error above</a>', text)
+
+
+def test_a_script_referenced_three_times_shows_its_traceback_once(project):
+    project.write("mkdocs.yml", MKDOCS_YML.format(timeout=60) + "validation:\n  anchors: warn\n")
+    page = "# Post\n\n![A](figures/bad.py)\n\nProse.\n\n![B](figures/bad.py)\n\nIt is {{ bad.py:n }}.\n"
+    html, log = _plain_build(project, page, bad="no data")
+    boxes = _boxes(html)
+    assert [title for title, _ in boxes] == [
+        "Figure not made: figures/bad.py",
+        "Figure not made: figures/bad.py",
+        "Value not computed: figures/bad.py:n",
+    ]
+    assert boxes[0][1].startswith("docs/index.md:3: figure script figures/bad.py failed")
+    assert html.count('bad.py", line 2, in') == 1  # one traceback on the page
+    first = re.search(r'<p class="admonition-title"><span id="([^"]+)"></span>Figure not', html)
+    assert first, html
+    for _, text in boxes[1:]:
+        assert text == "The script failed: see the error above."
+    assert _anchor_links(html) == [first[1], first[1]]
+    assert html.count(f'id="{first[1]}"') == 1
+    # The log is as before: one warning naming every place; MkDocs finds the anchor.
+    assert log.count("WARNING") == 1, log
+    assert "docs/index.md:3, docs/index.md:7, docs/index.md:9: figure script" in log
+
+
+def test_each_failing_script_gets_a_full_box_of_its_own(project):
+    page = "# Post\n\n![A](figures/one.py)\n\n![B](figures/two.py)\n\n![C](figures/one.py)\n"
+    html, _ = _plain_build(project, page, one="first trouble", two="second trouble")
+    boxes = _boxes(html)
+    assert len(boxes) == 3
+    assert "RuntimeError: first trouble" in boxes[0][1]
+    assert "RuntimeError: second trouble" in boxes[1][1]
+    assert boxes[2] == (
+        "Figure not made: figures/one.py",
+        "The script failed: see the error above.",
+    )
+    assert html.count('one.py", line 2, in') == html.count('two.py", line 2, in') == 1
+    # Only one.py's box is linked to; two.py's stands alone, with no id.
+    ids = re.findall(r'<span id="([^"]+)"></span>Figure not made: figures/one.py', html)
+    assert len(ids) == 1 and html.count("<span id=") == 1
+    assert _anchor_links(html) == ids

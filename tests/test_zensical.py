@@ -106,6 +106,26 @@ def test_a_failing_script_stops_both_steps_naming_post_line_and_script_line(zpro
     assert not (zproject.root / "site" / "post" / "index.html").exists()
 
 
+def test_with_fail_on_error_off_a_script_referenced_twice_shows_one_traceback(zproject):
+    """The adapter renders with the MkDocs plugin's code: the second box links to the first."""
+    zproject.write(
+        "zensical.yml",
+        ZENSICAL_YML.replace(
+            "  - figblog.adapters.zensical\n",
+            "  - figblog.adapters.zensical:\n      fail_on_error: false\n",
+        ),
+    )
+    zproject.script("broken.py", BROKEN)
+    zproject.write("docs/post.md", "# Post\n\n![A](figures/broken.py)\n\n![B](figures/broken.py)\n")
+    built = _zensical(zproject)
+    assert built.returncode == 0, built.stderr + built.stdout
+    html = (zproject.root / "site" / "post" / "index.html").read_text()
+    assert html.count('class="admonition failure"') == 2
+    assert html.count('broken.py", line 2, in') == 1
+    first = re.search(r'<span id="([^"]+)"></span>Figure not made: figures/broken.py', html)
+    assert first and f'The script failed: <a href="#{first[1]}">see the error above</a>.' in html
+
+
 def test_an_image_without_alt_text_stops_the_build(zproject):
     zproject.write("docs/post.md", "# Post\n\n![](figures/plot.py#plot.png)\n")
     result = _prepare(zproject)

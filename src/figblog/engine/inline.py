@@ -70,25 +70,23 @@ def value_text(published: Published, ref: ValueRef, rel: str) -> tuple[str | Non
         )
 
 
-def substitute(
-    markdown: str, page: str, lookup: Lookup
-) -> tuple[str, list[tuple[int, ValueRef, str]]]:
+def substitute(markdown: str, page: str, lookup: Lookup) -> tuple[str, list[tuple[ValueRef, str]]]:
     """Swap every value reference in ``markdown`` for its text.
 
     Returns the new text (same lines, so line numbers hold) and, for each reference
-    that could not be filled, ``(line index, ref, error)``; such a reference becomes
-    a short visible note instead.
+    that could not be filled, ``(ref, error)``; such a reference becomes a short
+    visible note instead.
     """
     refs, _ = scan_values(markdown, page)
     if not refs:
         return markdown, []
     lines = markdown.split("\n")
-    failed: list[tuple[int, ValueRef, str]] = []
+    failed: list[tuple[ValueRef, str]] = []
     for ref in sorted(refs, key=lambda r: (r.line, -r.start)):
         text, error = lookup(ref)
         if text is None:
             assert error is not None  # a look-up gives text or an error
-            failed.append((ref.line - 1, ref, error))
+            failed.append((ref, error))
             text = f"(value not computed: {ref.script}:{ref.name})"
         line = lines[ref.line - 1]
         lines[ref.line - 1] = line[: ref.start] + text + line[ref.end :]

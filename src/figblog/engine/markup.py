@@ -1,15 +1,19 @@
-"""The Markdown a figure reference becomes: images, the source box, the failure box.
+"""The Markdown a figure reference becomes: images, the source box, the failure boxes.
 
 An image per colour scheme (Material's ``#only-light`` / ``#only-dark``, with its
 pixel size and a loading hint), the collapsed box that shows and offers a script's
-source, and the failure box that stands where a figure or a value was not made;
-with the small helpers that place them: links relative to the page, the end of the
-block a box goes after, and how far down the page a reference sits.
+source, and the failure box that stands where a figure or a value was not made (a
+short one where the same failure was shown further up the page); with the small
+helpers that place them: links relative to the page, the end of the block a box
+goes after, and how far down the page a reference sits.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from figblog.engine.refs import FigureRef
@@ -18,8 +22,10 @@ from figblog.engine.source_html import SourceHtml
 __all__ = [
     "NARROW_SIZE",
     "NARROW_SRC",
+    "Failure",
     "block_end",
     "error_box",
+    "error_boxes",
     "image_markdown",
     "offset",
     "relative",
@@ -117,11 +123,67 @@ def block_end(lines: list[str], i: int) -> int:
     return j
 
 
-def error_box(title: str, text: str) -> str:
-    """A failure box titled ``title`` that shows ``text`` as it is, as plain text."""
+def error_box(title: str, text: str, anchor: str | None = None) -> str:
+    """A failure box titled ``title`` that shows ``text`` as it is, as plain text.
+
+    With ``anchor``, the box's title carries that id, for links from further down.
+    """
     # The message is the script's (an exception's text): a fence longer than any run of
     # backticks in it keeps it inside the box, where Markdown escapes any HTML.
     longest = max((len(run) for run in re.findall(r"`+|~+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     body = "\n".join("    " + line for line in text.split("\n"))
-    return f'!!! failure "{title}"\n\n    {fence}text\n{body}\n    {fence}'
+    return f"{_failure_head(title, anchor)}\n\n    {fence}text\n{body}\n    {fence}"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A reference that shows a failure box instead of its figure or value.
+
+    ``title`` heads the box, ``where`` is the reference's page and line, ``error`` what
+    went wrong; ``script_failed`` tells whether the script itself failed (rather than
+    this reference naming something the script does not give).
+    """
+
+    script: str
+    title: str
+    where: str
+    error: str
+    script_failed: bool
+
+
+def error_boxes(failures: Sequence[Failure], page_uri: str) -> list[str]:
+    """The box of each failure on the page ``page_uri``, given in page order.
+
+    The first reference to a failure (the same script, the same error) shows the whole
+    error; each later one a short box that links to the first, so a script referenced
+    six times shows its traceback once. The first box's id names the page, so it stays
+    unique on a blog index that shows several posts' excerpts.
+    """
+    count = Counter((f.script, f.error) for f in failures)
+    page = re.sub(r"[^a-z0-9]+", "-", page_uri.removesuffix(".md").lower()).strip("-")
+    anchors: dict[tuple[str, str], str] = {}  # a repeated failure -> its first box's id
+    boxes: list[str] = []
+    for failure in failures:
+        key = (failure.script, failure.error)
+        if key in anchors:
+            boxes.append(_repeat_box(failure, anchors[key]))
+            continue
+        anchor = None
+        if count[key] > 1:
+            anchor = anchors[key] = f"figblog-error-{page}-{len(anchors) + 1}"
+        boxes.append(error_box(failure.title, f"{failure.where}: {failure.error}", anchor))
+    return boxes
+
+
+def _repeat_box(failure: Failure, anchor: str) -> str:
+    """The short box of a failure shown in full further up the page, at ``anchor``."""
+    what = "The script failed" if failure.script_failed else "Same error as an earlier reference"
+    return f"{_failure_head(failure.title, None)}\n\n    {what}: [see the error above](#{anchor})."
+
+
+def _failure_head(title: str, anchor: str | None) -> str:
+    """The first line of a failure box: an admonition titled ``title``, with the id ``anchor``."""
+    # The admonition extension gives its box no attributes; an empty span in the title can.
+    target = f'<span id="{anchor}"></span>' if anchor else ""
+    return f'!!! failure "{target}{title}"'

@@ -23,8 +23,9 @@ from figblog.engine.addresses import script_digest, script_uri, variant_uri
 from figblog.engine.build import Engine, Outcome
 from figblog.engine.facts import OutputFacts
 from figblog.engine.markup import (
+    Failure,
     block_end,
-    error_box,
+    error_boxes,
     image_markdown,
     offset,
     relative,
@@ -270,11 +271,16 @@ class Renderer:
         lines = markdown.split("\n")
         # Insert after line index: ((line, start) of the reference, box), put in that order.
         blocks: dict[int, list[tuple[tuple[int, int], str]]] = defaultdict(list)
-        for index, vref, error in failed:
-            title = f"Value not computed: {prefix}/{vref.script}:{vref.name}"
-            where = f"{page}:{vref.line + line_offset}"
-            box = error_box(title, f"{where}: {error}")
-            blocks[block_end(lines, index)].append(((vref.line, vref.start), box))
+        failures: list[tuple[int, tuple[int, int], Failure]] = []  # (line index, place, ...)
+
+        def fail(ref: FigureRef | ValueRef, title: str, error: str) -> None:
+            where = f"{page}:{ref.line + line_offset}"
+            failed_run = self._failure(ref.script) is not None
+            failure = Failure(ref.script, title, where, error, failed_run)
+            failures.append((block_end(lines, ref.line - 1), (ref.line, ref.start), failure))
+
+        for vref, error in failed:
+            fail(vref, f"Value not computed: {prefix}/{vref.script}:{vref.name}", error)
         base = posixpath.dirname(page_uri)
         resolved = [(ref, *self._resolve(ref)) for ref in refs]  # (ref, output, error)
         # A figure in the first screen is often the largest thing a reader sees first: load it
@@ -286,13 +292,9 @@ class Renderer:
             first = None
         for ref, output, error in sorted(resolved, key=lambda r: (r[0].line, -r[0].start)):
             i = ref.line - 1
-            place = (ref.line, ref.start)
             if error or output is None:
-                where = f"{page}:{ref.line + line_offset}"
                 replacement = ""
-                title = f"Figure not made: {prefix}/{ref.script}"
-                box = error_box(title, f"{where}: {error}")
-                blocks[block_end(lines, i)].append((place, box))
+                fail(ref, f"Figure not made: {prefix}/{ref.script}", error or "no output")
             elif output.endswith(TEXT_OUTPUTS):
                 entry = self.outcomes[ref.script, self.themes[0]].entry
                 assert entry is not None
@@ -303,13 +305,18 @@ class Renderer:
                 )
                 if ref.show_source:
                     box = self._source_block(ref, base, prefix)
-                    blocks[block_end(lines, i)].append((place, box))
+                    blocks[block_end(lines, i)].append(((ref.line, ref.start), box))
             line = lines[i]
             lines[i] = line[: ref.start] + replacement + line[ref.end :]
+        # A failure's first box in page order shows it in full; later ones link up to it.
+        failures.sort(key=lambda item: item[:2])
+        boxes = error_boxes([failure for *_, failure in failures], page_uri)
+        for (index, place, _), box in zip(failures, boxes, strict=True):
+            blocks[index].append((place, box))
         for index in sorted(blocks, reverse=True):
             # In reading order: the references were replaced last to first on each line.
-            boxes = [box for _, box in sorted(blocks[index], key=lambda item: item[0])]
-            lines[index + 1 : index + 1] = ["", *"\n\n".join(boxes).split("\n"), ""]
+            ordered = [box for _, box in sorted(blocks[index], key=lambda item: item[0])]
+            lines[index + 1 : index + 1] = ["", *"\n\n".join(ordered).split("\n"), ""]
         return "\n".join(lines)
 
     def picture(self, ref: FigureRef) -> dict[str, tuple[Path, str]] | str:

@@ -1,4 +1,4 @@
-"""`figblog build | list | clean` on a small project."""
+"""`figblog build | list | clean | run` on a small project."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 from conftest import PLOT, _env
+from figblog.cli import main
+from figblog.engine import watch
 from figblog.engine.build import Engine
 
 
@@ -156,6 +158,26 @@ def test_run_shows_paths_relative_to_the_project_as_the_build_does(project):
     assert "looked for data/runs.csv" in done.stderr
     assert "    figures/warns.py:2: UserWarning: careful" in done.stderr  # its output, again
     assert str(project.root) not in done.stdout + done.stderr
+
+
+def test_a_long_run_says_it_still_runs_on_a_line_of_its_own(project, monkeypatch, capsys):
+    # In this process, to shorten the heartbeat (30 s, then every 60 s).
+    monkeypatch.setattr(watch, "HEARTBEAT_FIRST", 0.3)
+    monkeypatch.setattr(watch, "HEARTBEAT_EVERY", 0.6)
+    monkeypatch.chdir(project.root)
+    # A line the script leaves open while it sleeps: the heartbeat must not land inside it.
+    project.script(
+        "nap.py",
+        "import time\nprint('step one', end='', flush=True)\ntime.sleep(1.2)\n"
+        "print(' done')\nopen('n.md', 'w').write('ok')\n",
+    )
+    assert main(["run", "figures/nap.py", "--out", "out"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    beats = [line for line in lines if "still running" in line]
+    expected = [f"figures/nap.py [light] still running ({0.3 + 0.6 * i:g} s)" for i in range(6)]
+    assert len(beats) >= 2 and beats == expected[: len(beats)], lines
+    assert "  | step one done" in lines, lines
+    assert lines.index(beats[-1]) < lines.index("  | step one done"), lines
 
 
 def test_run_rejects_what_is_not_a_script_and_a_script_that_writes_nothing(project):

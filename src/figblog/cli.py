@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import yaml
 
 from figblog.engine import THEMES
 from figblog.engine.build import Engine, EngineError
+from figblog.engine.heartbeat import still_running
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.runner import describe_failure, run_script
 from figblog.paths import find_root
@@ -165,6 +167,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     rel = _display(script, root)
     theme = args.theme
     inside = os.path.join(root, "")  # shown relative to the project, as the build shows them
+    lock = threading.Lock()
+
+    def say(line: str) -> None:
+        # The script's lines come from the thread reading its output, the heartbeat from
+        # this one: each is printed whole, never inside the other.
+        with lock:
+            print(line, flush=True)
+
     with tempfile.TemporaryDirectory(prefix="figblog-run-") as tmp:
         workspace = Path(tmp)
         (workspace / "out").mkdir()
@@ -176,7 +186,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             # The build's memo folder, so a memoised training is not done again.
             memo_dir=root / opts.get("cache_dir", ".cache/figblog") / "memo",
             timeout=opts.get("timeout", 600),
-            on_line=lambda line: print(f"  | {line.replace(inside, '')}", flush=True),
+            on_line=lambda line: say(f"  | {line.replace(inside, '')}"),
+            # As in a build: a long run is not a hung one.
+            on_still_running=lambda seconds: say(still_running(rel, [theme], seconds)),
         )
         if not result.ok:
             print(f"[{theme}] {describe_failure(rel, result, root)}", file=sys.stderr)

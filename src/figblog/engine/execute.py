@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from figblog.engine.build import UNTRACKED, Engine, Outcome
+from figblog.engine.heartbeat import still_running
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
 from figblog.engine.schedule import Task
@@ -53,7 +54,7 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
             cancel=engine.cancel,
             on_redraw=lambda state: engine.live.update(label, state),
             # Its output reaches the log only if it fails: say now and then that it goes on.
-            on_still_running=lambda seconds: engine._say(f"{label} still running ({seconds:g} s)"),
+            on_still_running=lambda seconds: engine._say(still_running(rel, [theme], seconds)),
         )
     except Cancelled:
         return Outcome(script, theme, "failed", reason=reason, error=f"{rel}: cancelled")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import selectors
 import subprocess
 import sys
@@ -32,6 +33,62 @@ def test_a_long_run_says_now_and_then_that_it_still_runs(project, monkeypatch):
     # One line per beat the run lived past (0.3 s, then every 0.6 s), none for the quick one.
     expected = [f"figures/nap.py [light] still running ({s:g} s)" for s in (0.3, 0.9, 1.5, 2.1)]
     assert len(beats) >= 2 and beats == expected[: len(beats)], said
+
+
+def test_the_themes_of_a_script_running_together_get_one_line_per_beat(
+    project, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(watch, "HEARTBEAT_FIRST", 0.3)
+    monkeypatch.setattr(watch, "HEARTBEAT_EVERY", 0.6)
+    flags = tmp_path / "flags"
+    flags.mkdir()
+    # Each theme waits until the other has started, then both sleep side by side.
+    project.script(
+        "pair.py",
+        f"""\
+        import os, time
+        from pathlib import Path
+        theme = os.environ["FIGBLOG_THEME"]
+        (Path({str(flags)!r}) / theme).touch()
+        other = Path({str(flags)!r}) / ("dark" if theme == "light" else "light")
+        deadline = time.time() + 30
+        while not other.exists():
+            if time.time() > deadline:
+                raise SystemExit("the other theme never started")
+            time.sleep(0.01)
+        time.sleep(1.7)
+        open("n.md", "w").write("ok")
+        """,
+    )
+    said: list[str] = []
+    out = engine(project, jobs=2, log=said.append).build(["pair.py"])
+    assert {o.status for o in out.values()} == {"ran"}, out
+    beats = [line for line in said if "still running" in line]
+    found = [re.fullmatch(r"figures/pair\.py \[(.*)\] still running \((.*) s\)", b) for b in beats]
+    assert all(found), beats
+    seconds = [float(m.group(2)) for m in found]
+    # One line per beat for the script, not one per theme; while both sleep, it names both.
+    assert seconds == sorted(set(seconds)), beats
+    assert [m.group(1) for m in found].count("light, dark") >= 2, beats
+
+
+def test_a_script_with_one_theme_left_running_names_that_theme(project, monkeypatch):
+    monkeypatch.setattr(watch, "HEARTBEAT_FIRST", 0.3)
+    monkeypatch.setattr(watch, "HEARTBEAT_EVERY", 0.6)
+    project.script(
+        "half.py",
+        "import os, time\n"
+        "if os.environ['FIGBLOG_THEME'] == 'dark':\n"
+        "    time.sleep(1.5)\n"
+        "open('n.md', 'w').write('ok')\n",
+    )
+    said: list[str] = []
+    out = engine(project, jobs=2, log=said.append).build(["half.py"])
+    assert {o.status for o in out.values()} == {"ran"}, out
+    beats = [line for line in said if "still running" in line]
+    # The light run ended at once: the lines go on for the dark one alone, and say so.
+    assert beats and beats[-1].startswith("figures/half.py [dark] still running ("), said
+    assert not any("[light]" in line for line in beats), said
 
 
 def test_the_cli_log_reaches_a_pipe_while_the_build_goes_on(project):

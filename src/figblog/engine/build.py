@@ -22,6 +22,7 @@ from figblog.engine import THEMES
 from figblog.engine.cache import Cache, Entry
 from figblog.engine.environment import ENGINE_VERSION, environment
 from figblog.engine.hashing import MISSING, FileHasher, hash_text
+from figblog.engine.heartbeat import Heartbeat
 from figblog.engine.live import LiveLine
 from figblog.engine.schedule import Task, run_all
 from figblog.engine.stamps import Stamps
@@ -123,6 +124,8 @@ class Engine:
         self._log_lock = threading.Lock()
         # Running scripts' progress bars, drawn in place when the log is a terminal.
         self.live = LiveLine()
+        # Long runs' "still running" lines, one per script for its themes together.
+        self.heartbeat = Heartbeat(self._say, self.themes)
 
     # -- planning ----------------------------------------------------------------
 

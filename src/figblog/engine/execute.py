@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from figblog.engine.build import UNTRACKED, Engine, Outcome
-from figblog.engine.heartbeat import still_running
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
 from figblog.engine.schedule import Task
@@ -40,6 +39,7 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
                 engine.live.restore()
 
     label = f"{rel} [{theme}]"
+    engine.heartbeat.start(rel, theme)
     try:
         result = run_script(
             engine.script_path(script),
@@ -54,7 +54,9 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
             cancel=engine.cancel,
             on_redraw=lambda state: engine.live.update(label, state),
             # Its output reaches the log only if it fails: say now and then that it goes on.
-            on_still_running=lambda seconds: engine._say(still_running(rel, [theme], seconds)),
+            # One clock and one line for the script's themes that run together.
+            on_still_running=lambda seconds: engine.heartbeat.beat(rel, seconds),
+            beats_from=lambda: engine.heartbeat.clock(rel),
         )
     except Cancelled:
         return Outcome(script, theme, "failed", reason=reason, error=f"{rel}: cancelled")
@@ -62,6 +64,7 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
         result = RunResult(ok=False, seconds=0.0, error_type="OSError", error_message=str(exc))
     finally:
         engine.live.done(label)
+        engine.heartbeat.end(rel, theme)
     outcome = Outcome(script, theme, "failed", seconds=result.seconds, reason=reason)
     if not (workspace / "out").is_dir():
         outcome.error = (

@@ -99,6 +99,7 @@ def run_script(
     cancel: threading.Event | None = None,
     on_redraw: Callable[[str], None] | None = None,
     on_still_running: Callable[[float], None] | None = None,
+    beats_from: Callable[[], float] | None = None,
 ) -> RunResult:
     """Run ``script`` with ``workspace/out`` as its working folder.
 
@@ -107,18 +108,23 @@ def run_script(
     from a warm worker (:mod:`figblog.engine.workers`); if no worker can be had, or
     with ``warm=False``, it runs in a fresh interpreter. Both give the same outputs.
     When ``cancel`` is set the run is killed and :class:`Cancelled` raised.
-    ``on_still_running(seconds)`` hears of a long run now and then (see ``watch``).
+    ``on_still_running(seconds)`` hears of a long run now and then, counted from its
+    start or from ``beats_from()`` (see :func:`figblog.engine.watch.wait_loop`).
     """
     env = _child_env(theme, root, memo_dir)
     reader = OutputReader(_TAIL_LINES, on_line, on_status, on_redraw=on_redraw)
     outcome = None
     if warm:
         try:
-            outcome = _run_warm(script, workspace, env, timeout, reader, cancel, on_still_running)
+            outcome = _run_warm(
+                script, workspace, env, timeout, reader, cancel, on_still_running, beats_from
+            )
         except WorkerError as exc:
             _warn_once(f"figblog: running scripts in fresh interpreters ({exc})")
     if outcome is None:
-        outcome = _run_fresh(script, workspace, env, timeout, reader, cancel, on_still_running)
+        outcome = _run_fresh(
+            script, workspace, env, timeout, reader, cancel, on_still_running, beats_from
+        )
     returncode, timed_out, cpu, started = outcome
     # From the child's start: a worker still booting is not the script's time (it would
     # make the first scripts look long to the scheduler next time).
@@ -221,6 +227,7 @@ def _run_warm(
     reader: OutputReader,
     cancel: threading.Event | None = None,
     on_still_running: Callable[[float], None] | None = None,
+    beats_from: Callable[[], float] | None = None,
 ) -> tuple[int, bool, float | None, float]:
     run = worker_for(env).start(script, workspace, workspace / "out", env)
     started = time.monotonic()
@@ -228,7 +235,11 @@ def _run_warm(
     pump.start()
     try:
         done, gave_up = wait_loop(
-            lambda step: run.receive(time.monotonic() + step), timeout, cancel, on_still_running
+            lambda step: run.receive(time.monotonic() + step),
+            timeout,
+            cancel,
+            on_still_running,
+            beats_from,
         )
         if gave_up == "timeout":
             ask_for_stack(run.pid, workspace)
@@ -256,6 +267,7 @@ def _run_fresh(
     reader: OutputReader,
     cancel: threading.Event | None = None,
     on_still_running: Callable[[float], None] | None = None,
+    beats_from: Callable[[], float] | None = None,
 ) -> tuple[int, bool, float | None, float]:
     cmd = [sys.executable, "-m", "figblog.engine._child", str(script), str(workspace)]
     started = time.monotonic()
@@ -278,7 +290,7 @@ def _run_fresh(
             raise TimeoutError from exc
 
     try:
-        _, gave_up = wait_loop(wait, timeout, cancel, on_still_running)
+        _, gave_up = wait_loop(wait, timeout, cancel, on_still_running, beats_from)
         if gave_up == "timeout":
             ask_for_stack(proc.pid, workspace)
     finally:

@@ -2,7 +2,8 @@
 
 * A long run prints nothing to the log (a script's output goes there only when it
   fails), and minutes of silence look like a hang: :func:`wait_loop` calls back
-  after :data:`HEARTBEAT_FIRST` seconds and every :data:`HEARTBEAT_EVERY` after.
+  after :data:`HEARTBEAT_FIRST` seconds and every :data:`HEARTBEAT_EVERY` after
+  (:mod:`figblog.engine.heartbeat` says it, once for a script's themes together).
 * A run killed by its timeout should say where it was stuck. The child has
   registered :mod:`faulthandler` on ``SIGUSR1``, writing into ``stack.txt`` in its
   report folder (see ``_child.py``); :func:`ask_for_stack` sends the signal and
@@ -46,15 +47,19 @@ def wait_loop(
     timeout: float,
     cancel: threading.Event | None,
     on_still_running: Callable[[float], None] | None = None,
+    beats_from: Callable[[], float] | None = None,
 ) -> tuple[object, str]:
     """Call ``wait(step)`` until it returns; give up on the timeout or on ``cancel``.
 
     Returns what ``wait`` returned and "" or, when it gave up, "timeout" or "cancel".
     ``wait`` raises TimeoutError when its step passes without an answer.
-    ``on_still_running(seconds)`` is told once at each heartbeat the run lives past.
+    ``on_still_running(seconds)`` is told once at each heartbeat the run lives past,
+    counted from now or from what ``beats_from()`` returns (a ``time.monotonic()``
+    value: a clock shared with other runs, see :class:`figblog.engine.heartbeat.Heartbeat`).
     """
     start = time.monotonic()
     deadline = start + timeout
+    since = start if beats_from is None else beats_from()
     beat = HEARTBEAT_FIRST
     while True:
         now = time.monotonic()
@@ -62,9 +67,9 @@ def wait_loop(
             return None, "cancel"
         if now >= deadline:
             return None, "timeout"
-        if on_still_running is not None and now - start >= beat:
+        if on_still_running is not None and now - since >= beat:
             on_still_running(beat)
-            while now - start >= beat:  # a late look says it once, not once per beat missed
+            while now - since >= beat:  # a late look says it once, not once per beat missed
                 beat += HEARTBEAT_EVERY
         try:
             return wait(min(deadline - now, _POLL)), ""

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from figblog.engine import watch
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -134,6 +136,13 @@ ax.plot([0, 1, 2], [0, 1, 0])
 fig.savefig("plot.png")
 """
 )
+
+
+@pytest.fixture
+def short_heartbeat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The heartbeat 0.3 s into a run, then every 0.6 s (not 30 s and 60 s): fast tests."""
+    monkeypatch.setattr(watch, "HEARTBEAT_FIRST", 0.3)
+    monkeypatch.setattr(watch, "HEARTBEAT_EVERY", 0.6)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ import sys
 
 from conftest import PLOT, _env
 from figblog.cli import main
-from figblog.engine import watch
 from figblog.engine.build import Engine
 
 
@@ -160,11 +159,10 @@ def test_run_shows_paths_relative_to_the_project_as_the_build_does(project):
     assert str(project.root) not in done.stdout + done.stderr
 
 
-def test_a_long_run_says_it_still_runs_on_a_line_of_its_own(project, monkeypatch, capsys):
-    # In this process, to shorten the heartbeat (30 s, then every 60 s).
-    monkeypatch.setattr(watch, "HEARTBEAT_FIRST", 0.3)
-    monkeypatch.setattr(watch, "HEARTBEAT_EVERY", 0.6)
-    monkeypatch.chdir(project.root)
+def test_a_long_run_says_it_still_runs_on_a_line_of_its_own(
+    project, short_heartbeat, monkeypatch, capsys
+):
+    monkeypatch.chdir(project.root)  # run in this process: the short heartbeat holds here
     # A line the script leaves open while it sleeps: the heartbeat must not land inside it.
     project.script(
         "nap.py",

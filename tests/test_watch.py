@@ -21,9 +21,7 @@ def engine(project: Project, **kw: object) -> Engine:
     return Engine(project.root, project.root / "figures", project.root / ".cache" / "figblog", **kw)
 
 
-def test_a_long_run_says_now_and_then_that_it_still_runs(project, monkeypatch):
-    monkeypatch.setattr(watch, "HEARTBEAT_FIRST", 0.3)
-    monkeypatch.setattr(watch, "HEARTBEAT_EVERY", 0.6)
+def test_a_long_run_says_now_and_then_that_it_still_runs(project, short_heartbeat):
     project.script("nap.py", "import time\ntime.sleep(1.6)\nopen('n.md', 'w').write('ok')\n")
     project.script("quick.py", PLOT)
     said: list[str] = []
@@ -36,10 +34,8 @@ def test_a_long_run_says_now_and_then_that_it_still_runs(project, monkeypatch):
 
 
 def test_the_themes_of_a_script_running_together_get_one_line_per_beat(
-    project, tmp_path, monkeypatch
+    project, tmp_path, short_heartbeat
 ):
-    monkeypatch.setattr(watch, "HEARTBEAT_FIRST", 0.3)
-    monkeypatch.setattr(watch, "HEARTBEAT_EVERY", 0.6)
     flags = tmp_path / "flags"
     flags.mkdir()
     # Each theme waits until the other has started, then both sleep side by side.
@@ -72,9 +68,7 @@ def test_the_themes_of_a_script_running_together_get_one_line_per_beat(
     assert [m.group(1) for m in found].count("light, dark") >= 2, beats
 
 
-def test_a_script_with_one_theme_left_running_names_that_theme(project, monkeypatch):
-    monkeypatch.setattr(watch, "HEARTBEAT_FIRST", 0.3)
-    monkeypatch.setattr(watch, "HEARTBEAT_EVERY", 0.6)
+def test_a_script_with_one_theme_left_running_names_that_theme(project, short_heartbeat):
     project.script(
         "half.py",
         "import os, time\n"

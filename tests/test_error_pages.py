@@ -181,3 +181,14 @@ def test_each_failing_script_gets_a_full_box_of_its_own(project):
     ids = re.findall(r'<span id="([^"]+)"></span>Figure not made: figures/one.py', html)
     assert len(ids) == 1 and html.count("<span id=") == 1
     assert _anchor_links(html) == ids
+
+
+def test_a_failed_figure_keeps_its_caption_off_the_paragraph_above(project):
+    page = "# Post\n\nProse.\n\n![A](figures/bad.py)\n/// caption\nThe bad figure.\n///\n"
+    html, _ = _plain_build(project, page, bad="no data")
+    assert "<p>Prose.</p>" in html  # not made a captioned figure
+    captioned = re.search(
+        r"<figure[^>]*>\s*<p><em>\(figure not made\)</em></p>\s*<figcaption>", html
+    )
+    assert captioned, html
+    assert [title for title, _ in _boxes(html)] == ["Figure not made: figures/bad.py"]

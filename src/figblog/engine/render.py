@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -44,6 +45,7 @@ from figblog.engine.source_html import SourceHtml
 
 __all__ = ["Renderer"]
 
+_CAPTION = re.compile(r"\s*///\s*(figure-)?caption\b")
 # About one phone screen of prose: a figure that starts within it is probably seen at once.
 FIRST_SCREEN_CHARS = 1500
 
@@ -293,7 +295,9 @@ class Renderer:
         for ref, output, error in sorted(resolved, key=lambda r: (r[0].line, -r[0].start)):
             i = ref.line - 1
             if error or output is None:
-                replacement = ""
+                # A caption under it would otherwise caption the paragraph above.
+                captioned = i + 1 < len(lines) and _CAPTION.match(lines[i + 1]) is not None
+                replacement = "*(figure not made)*" if captioned else ""
                 fail(ref, f"Figure not made: {prefix}/{ref.script}", error or "no output")
             elif output.endswith(TEXT_OUTPUTS):
                 entry = self.outcomes[ref.script, self.themes[0]].entry

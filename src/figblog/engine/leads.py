@@ -14,7 +14,8 @@ from pathlib import Path
 
 from figblog.engine.derived import CARD, THUMB, DerivedError, Kind, derive
 from figblog.engine.refs import FigureRef, RefError, scan
-from figblog.engine.render import IMAGE_OUTPUTS, Renderer
+from figblog.engine.render import Renderer
+from figblog.engine.showable import IMAGE_OUTPUTS
 
 __all__ = ["Lead", "Leads", "Picture", "first_picture", "parse_image"]
 

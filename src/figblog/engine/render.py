@@ -4,25 +4,20 @@ The output is Markdown for Material for MkDocs (attr_list, ``#only-light`` /
 ``#only-dark`` images, pymdownx.details for the collapsed source). Nothing
 here imports MkDocs: the adapter hands over page paths and gets text back.
 
-Here each reference is resolved, checked and replaced. Published names come from
-:mod:`addresses`, what a page may show from :mod:`showable`, the Markdown snippets
-from :mod:`markup`, and hashes and pixel sizes from the cache entries' manifests:
+Here each reference is checked and replaced. What it shows and where its files are
+published come from :mod:`resolved` (names from :mod:`addresses`, hashes and pixel
+sizes from the cache entries' manifests), the Markdown snippets from :mod:`markup`:
 nothing here opens a picture.
 """
 
 from __future__ import annotations
 
-import copy
 import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 
-from figblog.engine import inline, showable
-from figblog.engine.addresses import script_digest, script_uri, variant_uri
-from figblog.engine.build import Engine, Outcome
-from figblog.engine.facts import OutputFacts
+from figblog.engine import inline
 from figblog.engine.markup import (
     Failure,
     block_end,
@@ -33,15 +28,13 @@ from figblog.engine.markup import (
     source_block,
 )
 from figblog.engine.refs import FigureRef, ValueRef, scan
+from figblog.engine.resolved import Resolver
 from figblog.engine.showable import (
-    IMAGE_OUTPUTS,
     TEXT_OUTPUTS,
     is_image,
     narrow_name,
-    pick_output,
     size_warning,
 )
-from figblog.engine.source_html import SourceHtml
 
 __all__ = ["Renderer"]
 
@@ -50,128 +43,8 @@ _CAPTION = re.compile(r"\s*///\s*(figure-)?caption\b")
 FIRST_SCREEN_CHARS = 1500
 
 
-class Renderer:
-    """Knows the outcome of every script of one build and writes each reference out.
-
-    With ``source_html``, a script's code under its figure is written as a marker that
-    the site's Markdown swaps for HTML highlighted once (see :mod:`source_html`);
-    without it, as a code fence that each conversion highlights.
-    """
-
-    def __init__(
-        self,
-        engine: Engine,
-        outcomes: dict[tuple[str, str], Outcome],
-        prefix: str,
-        source_html: SourceHtml | None = None,
-        max_bytes: int | None = 5_000_000,
-    ) -> None:
-        self.engine = engine
-        self.max_bytes = max_bytes  # a larger output is reported (None: no limit)
-        self.outcomes = outcomes
-        self.prefix = prefix.strip("/")
-        self.themes = engine.themes
-        self.source_html = source_html
-        self._script_hashes: dict[str, str | None] = {}
-        self._published: dict[Path, inline.Published | str] = {}  # run folder -> values
-        self._uris: dict[tuple[str, str, str], str] = {}  # (script, theme, output) -> site path
-        self.sources_shown: set[str] = set()  # scripts whose source a page shows
-
-    def with_outcomes(self, outcomes: dict[tuple[str, str], Outcome]) -> Renderer:
-        """A copy of this renderer with some runs replaced (the serve fast path's next state).
-
-        The copy starts with empty memos: names carry the hashes of the new outputs
-        and of the scripts as they are now.
-        """
-        fresh = copy.copy(self)
-        fresh.outcomes = {**self.outcomes, **outcomes}
-        fresh._uris = {}
-        fresh._script_hashes = {}
-        fresh._published = {}
-        return fresh
-
-    # -- where things go -------------------------------------------------------------
-
-    def _facts(self, script: str, theme: str, output: str) -> OutputFacts | None:
-        entry = self.outcomes[script, theme].entry
-        assert entry is not None  # callers check _failure first
-        try:
-            return entry.facts(output)
-        except OSError:
-            return None  # vanished from the cache: the copy will report it
-
-    def _variant_uri(self, script: str, theme: str, output: str) -> str:
-        uri = self._uris.get((script, theme, output))
-        if uri is None:
-            uri = self._uris[script, theme, output] = self._make_variant_uri(script, theme, output)
-        return uri
-
-    def _make_variant_uri(self, script: str, theme: str, output: str) -> str:
-        facts = self._facts(script, theme, output)
-        return variant_uri(self.prefix, script, theme, output, facts)
-
-    def _script_uri(self, script: str) -> str:
-        if script not in self._script_hashes:
-            self._script_hashes[script] = script_digest(self.engine.script_path(script))
-        return script_uri(self.prefix, script, self._script_hashes[script])
-
-    def published_files(self, refs: Iterable[FigureRef] | None = None) -> dict[str, Path]:
-        """Site path -> file on disk, for what ``refs`` show.
-
-        That is each referenced picture in every theme, and a script's source when a
-        reference shows it. Without ``refs``: every output and script that succeeded.
-        """
-        if refs is None:
-            return self._everything()
-        files: dict[str, Path] = {}
-        for ref in refs:
-            output, error = self._resolve(ref)
-            if not is_image(output, error):
-                continue
-            assert output is not None
-            narrow = self._narrow(ref.script, output)
-            for theme in self.themes:
-                entry = self.outcomes[ref.script, theme].entry
-                assert entry is not None
-                for name in (output, narrow) if narrow else (output,):
-                    files[self._variant_uri(ref.script, theme, name)] = entry.out / name
-            if ref.show_source:
-                files[self._script_uri(ref.script)] = self.engine.script_path(ref.script)
-                self.sources_shown.add(ref.script)
-        return dict(sorted(files.items()))
-
-    def _everything(self) -> dict[str, Path]:
-        files: dict[str, Path] = {}
-        for (script, theme), outcome in sorted(self.outcomes.items()):
-            if outcome.entry is None:
-                continue
-            for name in outcome.entry.outputs:
-                if not name.endswith(TEXT_OUTPUTS) and name != inline.VALUES_FILE:
-                    files[self._variant_uri(script, theme, name)] = outcome.entry.out / name
-            files.setdefault(self._script_uri(script), self.engine.script_path(script))
-        return files
-
-    # -- checking --------------------------------------------------------------------
-
-    def _failure(self, script: str) -> str | None:
-        outcomes = self.outcomes
-        return showable.run_failure(
-            {t: outcomes[script, t].error for t in self.themes if (script, t) in outcomes}
-        )
-
-    def _output_of(self, ref: FigureRef) -> tuple[str | None, str | None]:
-        """The output a reference names (or the single one), or an error message."""
-        rel = self.engine.script_rel(ref.script)
-        names: list[str] | None = None
-        every: dict[str, None] = {}
-        for theme in self.themes:
-            entry = self.outcomes[ref.script, theme].entry
-            assert entry is not None  # callers check _failure first
-            names = entry.outputs if names is None else [n for n in names if n in entry.outputs]
-            every.update(dict.fromkeys(entry.outputs))
-        names = names or []
-        uneven = [n for n in every if n not in names]
-        return pick_output(ref, names, rel, self.engine.figures_dir.name, uneven)
+class Renderer(Resolver):
+    """Checks each reference of a page and writes it out as Markdown."""
 
     def check(self, refs: list[FigureRef], values: Iterable[ValueRef] = ()) -> list[str]:
         """Every problem with these references, each naming the page and line, in that order.
@@ -237,29 +110,6 @@ class Renderer:
         largest = max((f.size for f in sizes if f is not None), default=0)
         return size_warning(output, self.engine.script_rel(script), largest, self.max_bytes)
 
-    # -- writing Markdown ------------------------------------------------------------
-
-    def _value(self, ref: ValueRef) -> tuple[str | None, str | None]:
-        """The text of a value reference, or the error to report instead."""
-        failure = self._failure(ref.script)
-        if failure:
-            return None, failure
-        rel = self.engine.script_rel(ref.script)
-        found: list[inline.Published] = []
-        for theme in self.themes:
-            entry = self.outcomes[ref.script, theme].entry
-            assert entry is not None  # no failure
-            published = inline.read_published(entry.out, rel, self._published)
-            if isinstance(published, str):
-                return None, published
-            found.append(published)
-        if any(p != found[0] for p in found[1:]):
-            return None, (
-                f"figure script {rel} publishes different values in the {' and '.join(self.themes)}"
-                " themes; a value in a sentence must not depend on the colour scheme"
-            )
-        return inline.value_text(found[0], ref, rel)
-
     def render(self, markdown: str, page: str, page_uri: str, line_offset: int = 0) -> str:
         """Return ``markdown`` with each reference replaced; ``page_uri`` is its src path.
 
@@ -322,37 +172,6 @@ class Renderer:
             ordered = [box for _, box in sorted(blocks[index], key=lambda item: item[0])]
             lines[index + 1 : index + 1] = ["", *"\n\n".join(ordered).split("\n"), ""]
         return "\n".join(lines)
-
-    def picture(self, ref: FigureRef) -> dict[str, tuple[Path, str]] | str:
-        """Theme -> (file, sha256) of the picture ``ref`` shows, or why it shows none."""
-        output, error = self._resolve(ref)
-        if error or output is None:
-            return error or "no output"
-        if not output.lower().endswith(IMAGE_OUTPUTS):
-            return f"'{output}' from {self.engine.script_rel(ref.script)} is not a picture"
-        found: dict[str, tuple[Path, str]] = {}
-        for theme in self.themes:
-            entry = self.outcomes[ref.script, theme].entry
-            assert entry is not None  # no failure
-            facts = self._facts(ref.script, theme, output)
-            if facts is None:
-                return f"'{output}' from {self.engine.script_rel(ref.script)} left the cache"
-            found[theme] = (entry.out / output, facts.sha256)
-        return found
-
-    def _resolve(self, ref: FigureRef) -> tuple[str | None, str | None]:
-        """The output ``ref`` shows, or the error to show instead (the script's own first)."""
-        failure = self._failure(ref.script)
-        return (None, failure) if failure else self._output_of(ref)
-
-    def _narrow(self, script: str, output: str) -> str | None:
-        """The narrow-screen layout of picture ``output``, if every theme's run wrote one."""
-        name = narrow_name(output)
-        for theme in self.themes:
-            entry = self.outcomes[script, theme].entry
-            if entry is None or name not in entry.outputs:
-                return None
-        return name
 
     def _image(self, ref: FigureRef, theme: str, output: str, base: str, eager: bool) -> str:
         url = relative(self._variant_uri(ref.script, theme, output), base)

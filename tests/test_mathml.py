@@ -101,3 +101,11 @@ def test_operator_names_sit_where_tex_puts_them_in_chromium(browser):
         page.close()
     assert start[0] < 0.5 and start[1] < 0.5  # no blank before "max" or between it and "("
     assert all(5 <= gap <= 8 for gap in gaps), gaps  # 0.1667em of 40px
+
+
+def test_lines_a_browser_cannot_break_are_an_error_not_a_stray_ampersand():
+    # latex2mathml leaves '&' as text and '\\' as a break that MathML Core does not draw.
+    for latex in (r"\begin{aligned} a &= b \\ c &= d \end{aligned}", r"a = b \\ c = d"):
+        with pytest.raises(ValueError, match="write each line as a formula of its own"):
+            to_mathml(latex, display=True)
+    assert "<mtable>" in to_mathml(r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", True)

@@ -1,5 +1,5 @@
 /*
- * Wide tables and notebook code scroll sideways. A keyboard can only scroll what it can
+ * Wide tables, display formulas and notebook code scroll sideways. A keyboard can only scroll what it can
  * focus, so each such box that overflows joins the tab order (WCAG 2.1.1; axe rule
  * scrollable-region-focusable). Material's own code blocks already do this.
  *
@@ -12,16 +12,22 @@
 (function () {
   "use strict";
 
-  var BOXES = ".md-typeset__scrollwrap, .loss-grid-scroll, .jupyter-wrapper .highlight-ipynb";
+  var BOXES =
+    ".md-typeset__scrollwrap, .loss-grid-scroll, .jupyter-wrapper .highlight-ipynb, " +
+    ".md-typeset div.arithmatex";
   var MARK = "data-figblog-tab"; // the tab stop is ours to take back
 
+  // Measured again when a formula is refitted: a stop given while the formula overflowed
+  // goes once it fits. A tab stop the page set itself is left alone.
   function measure(box) {
+    if (box.hasAttribute("tabindex") && !box.hasAttribute(MARK)) return;
     if (box.scrollWidth > box.clientWidth) {
       box.setAttribute("tabindex", "0");
-    } else if (box.hasAttribute(MARK)) {
+      box.setAttribute(MARK, "");
+    } else {
       box.removeAttribute("tabindex");
+      box.removeAttribute(MARK);
     }
-    box.removeAttribute(MARK);
   }
 
   function focusable() {
@@ -55,10 +61,62 @@
     });
   }
 
+  /*
+   * A display formula at most SHRINK times wider than the column (a phone's, mostly) is set
+   * that much smaller, down to 1/SHRINK of its size, rather than cut off at a comma or a
+   * bracket; a wider one keeps its size and scrolls. Measured before the first paint, again
+   * when the math font has arrived (it sets the formulas wider or narrower) and after the
+   * window changes width.
+   */
+  var SHRINK = 1.2;
+  var FORMULAS = ".md-typeset div.arithmatex";
+
+  function fit() {
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(FORMULAS));
+    var maths = boxes.map(function (box) { return box.querySelector("math"); });
+    maths.forEach(function (math) { if (math) math.style.fontSize = ""; });
+    // All reads, then all writes: one layout for the whole page. What scales is the
+    // formula inside its padding, the room is the box's inside both paddings; 1 % to spare.
+    function sides(element) {
+      var style = getComputedStyle(element);
+      return parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    }
+    var scale = boxes.map(function (box, i) {
+      if (!maths[i] || box.scrollWidth <= box.clientWidth) return 1;
+      var pad = sides(maths[i]);
+      var room = box.clientWidth - sides(box) - pad;
+      return (maths[i].getBoundingClientRect().width - pad) / room;
+    });
+    maths.forEach(function (math, i) {
+      if (scale[i] > 1 && scale[i] <= SHRINK) {
+        math.style.fontSize = Math.floor(99 / scale[i]) + "%";
+      }
+    });
+    boxes.forEach(function (box) {
+      if (box.hasAttribute(MARK)) measure(box);
+    });
+  }
+
+  var width = window.innerWidth;
+  window.addEventListener("resize", function () {
+    if (window.innerWidth !== width) {
+      width = window.innerWidth;
+      requestAnimationFrame(fit);
+    }
+  });
+  if (document.fonts && document.fonts.ready) {
+    document.fonts.ready.then(function () { requestAnimationFrame(fit); });
+  }
+
+  function ready() {
+    fit();
+    focusable();
+  }
+
   // Material's document$ fires on every page load, instant navigation included.
   if (window.document$) {
-    window.document$.subscribe(focusable);
+    window.document$.subscribe(ready);
   } else {
-    document.addEventListener("DOMContentLoaded", focusable);
+    document.addEventListener("DOMContentLoaded", ready);
   }
 })();

@@ -50,11 +50,17 @@ def to_mathml(latex: str, display: bool) -> str:
         math = convert(latex.strip(), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many exception types for bad input
         raise ValueError(f"cannot render the formula {latex.strip()!r}: {exc}") from exc
+    if "<mi>&</mi>" in math or 'linebreak="newline"' in math:
+        # latex2mathml leaves "&" as text and "\\" as a line break browsers do not draw.
+        raise ValueError(
+            f"cannot render the formula {latex.strip()!r}: browsers cannot break or align "
+            "its lines ('&' or '\\\\' outside a matrix); write each line as a formula of its own"
+        )
     if not _NAMED.search(math) and not _SIGN_AFTER_OPERATOR.search(math):
         return math
     try:
         return _space_like_tex(math)
-    except ValueError as exc:
+    except (ValueError, ET.ParseError) as exc:
         raise ValueError(f"cannot render the formula {latex.strip()!r}: {exc}") from None
 
 

@@ -386,3 +386,40 @@ def test_phones_get_a_figures_narrow_layout_and_desktops_the_wide_one(new_page, 
             assert hidden == len(found), f"{url}: the other scheme's figure is visible"
             pictures += len(found)
     assert pictures >= 4  # descent and swapped, each at both widths
+
+
+def test_display_formulas_fit_a_small_phone_or_show_that_they_scroll(new_page, pages_with):
+    """On a phone a formula a little too wide is set smaller; a wider one scrolls, with a
+    shadow at the edge that has more and a tab stop for keyboards. None is cut off unnoticed.
+    At 360 px every formula of the site fits, some shrunk; at 280 px some must scroll."""
+    shrunk = {360: 0, 280: 0}
+    scrolled = {360: 0, 280: 0}
+    for url in pages_with('<div class="arithmatex">', missing="no page has a display formula"):
+        for width in shrunk:
+            page = new_page(url)
+            page.set_viewport_size({"width": width, "height": 800})
+            page.reload(wait_until="load")
+            page.evaluate("document.fonts.ready")
+            page.wait_for_timeout(100)  # the refit after the fonts, in the next frame
+            boxes = page.evaluate(
+                """async () => { const out = [];
+                for (const box of document.querySelectorAll('.md-typeset div.arithmatex')) {
+                  box.scrollIntoView(); await new Promise(r => setTimeout(r, 50));
+                  out.push([box.scrollWidth, box.clientWidth, box.getAttribute('tabindex'),
+                    getComputedStyle(box).backgroundImage,
+                    box.querySelector('math').style.fontSize]); }
+                return out; }"""
+            )
+            for wide, room, tab, background, size in boxes:
+                if size:
+                    shrunk[width] += 1
+                    assert float(size.rstrip("%")) >= 83, (url, size)  # never below 1/1.2
+                if wide > room + 1:
+                    scrolled[width] += 1
+                    assert not size, f"{url} at {width} px: shrunk, yet still cut off"
+                    assert tab == "0", f"{url}: a formula that scrolls has no tab stop"
+                    assert background.count("gradient") == 4, background
+                else:
+                    assert tab is None, f"{url}: a formula that fits keeps a tab stop"
+    assert shrunk[360] >= 2 and scrolled[360] == 0, (shrunk, scrolled)
+    assert scrolled[280] >= 1, (shrunk, scrolled)

@@ -1,7 +1,7 @@
 /*
- * Wide tables, display formulas and notebook code scroll sideways. A keyboard can only scroll what it can
- * focus, so each such box that overflows joins the tab order (WCAG 2.1.1; axe rule
- * scrollable-region-focusable). Material's own code blocks already do this.
+ * Wide tables, display formulas, notebook code and printed output scroll sideways. A keyboard
+ * can only scroll what it can focus, so each such box that overflows joins the tab order
+ * (WCAG 2.1.1; axe rule scrollable-region-focusable). Material's own code blocks already do.
  *
  * Whether a box overflows takes a layout of it, and boxes below the screen are not laid
  * out at load (content-visibility in reader.css): measuring them all then was a forced
@@ -14,7 +14,7 @@
 
   var BOXES =
     ".md-typeset__scrollwrap, .loss-grid-scroll, .jupyter-wrapper .highlight-ipynb, " +
-    ".md-typeset div.arithmatex";
+    ".jupyter-wrapper .jp-OutputArea-output > pre, .md-typeset div.arithmatex";
   var MARK = "data-figblog-tab"; // the tab stop is ours to take back
 
   // Measured again when a formula is refitted: a stop given while the formula overflowed

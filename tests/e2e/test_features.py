@@ -423,3 +423,30 @@ def test_display_formulas_fit_a_small_phone_or_show_that_they_scroll(new_page, p
                     assert tab is None, f"{url}: a formula that fits keeps a tab stop"
     assert shrunk[360] >= 2 and scrolled[360] == 0, (shrunk, scrolled)
     assert scrolled[280] >= 1, (shrunk, scrolled)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_everything_that_scrolls_sideways_takes_the_keyboard(new_page, pages, width):
+    """Any box of a page that scrolls sideways (a table, a formula, code, printed output) can
+    be focused, so a keyboard can scroll it (WCAG 2.1.1), on a phone and on a desktop."""
+    stuck = {}
+    for url in pages:
+        page = new_page(url)
+        page.set_viewport_size({"width": width, "height": 800})
+        page.reload(wait_until="load")
+        page.evaluate("document.fonts.ready")
+        found = page.evaluate(
+            """async () => { const out = [];
+            const all = [...document.querySelectorAll('article *, .md-content *')];
+            for (const e of all) {
+              const x = getComputedStyle(e).overflowX;
+              if (!['auto', 'scroll'].includes(x) || !e.checkVisibility()) continue;
+              e.scrollIntoView(); await new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)));
+              if (e.scrollWidth > e.clientWidth + 1 && e.tabIndex < 0 && !e.querySelector('a, button, input, [tabindex]'))
+                out.push(e.tagName + '.' + e.className.toString().split(' ')[0]);
+            }
+            return [...new Set(out)]; }"""
+        )
+        if found:
+            stuck[url] = found
+    assert not stuck, f"boxes that scroll sideways but take no focus at {width} px: {stuck}"

@@ -30,7 +30,6 @@ from mkdocs.structure.pages import Page
 from figblog import lazy_source, markdown_needs, narrow, notebooks, serve_fast
 from figblog.engine.build import Engine, EngineError, root_relative
 from figblog.engine.derived import prune as prune_derived
-from figblog.engine.hashing import FileHasher, hash_text
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan_page
 from figblog.engine.render import Renderer
 from figblog.engine.source_html import SourceHtml
@@ -118,7 +117,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             path = str(root / folder)
             if os.path.isdir(path) and path not in config.watch:
                 config.watch.append(path)
-        self._key_notebook_cache(config)
+        for path in notebooks.key_cache_to_code(config, root, opts.watch):
+            log.info(f"removed a damaged notebook cache file: {path.relative_to(root)}")
         if opts.enabled:
             added = markdown_needs.add_missing(config.markdown_extensions)
             if added:
@@ -131,34 +131,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             )
             config.markdown_extensions.append(self.source_html.extension())
         return config
-
-    def _key_notebook_cache(self, config: MkDocsConfig) -> None:
-        """Make mkdocs-jupyter's cache of executed notebooks follow the shared code.
-
-        Its key covers the notebook's own bytes only, so a notebook importing
-        ``figblog`` would keep showing outputs of the old code. Putting its cache
-        in a folder named after the hash of the watched code folders makes any
-        change there re-execute the notebooks (coarse, but never stale).
-        """
-        jupyter = config.plugins.get("mkdocs-jupyter")
-        if jupyter is None or not jupyter.config.get("cache"):
-            return
-        base = Path(str(jupyter.config.get("cache_dir", ".cache/mkdocs-jupyter")))
-        if base.name.startswith("code-"):
-            base = base.parent  # keyed by an earlier build of the same plugin instance
-        hasher = FileHasher(self.root)
-        files = sorted(
-            p.relative_to(self.root).as_posix()
-            for folder in self.config.watch
-            for p in (self.root / folder).rglob("*.py")
-            if "__pycache__" not in p.parts
-        )
-        digest = hash_text(*(f"{f}={hasher(f)}" for f in files))[:16]
-        jupyter.config["cache_dir"] = str(base / f"code-{digest}")
-        folder = self.root / jupyter.config["cache_dir"]
-        for path in notebooks.drop_damaged_cache(folder):
-            log.info(f"removed a damaged notebook cache file: {path.relative_to(self.root)}")
-        notebooks.use_ipc_kernels()
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Find every reference, bring every referenced script up to date, add its files."""

@@ -1,4 +1,4 @@
-"""Two fixes to how mkdocs-jupyter runs and caches notebooks, applied by the figblog plugin.
+"""Three fixes to how mkdocs-jupyter runs and caches notebooks, applied by the figblog plugin.
 
 * Its kernel talks over TCP, and ipykernel warns on every build that this is
   unencrypted. A kernel started by the build needs no network: it gets Unix
@@ -6,6 +6,9 @@
 * It writes its cache of executed notebooks in place, so a build killed during
   the write leaves a truncated JSON file that fails every later build until it
   is deleted by hand. Such a file is removed before the build reads it.
+* Its cache key covers the notebook's own bytes only, so a notebook importing
+  ``figblog`` would keep showing outputs of the old code. Its cache goes in a
+  folder named after the hash of the watched code folders instead.
 """
 
 from __future__ import annotations
@@ -13,9 +16,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["drop_damaged_cache", "use_ipc_kernels"]
+from mkdocs.config.defaults import MkDocsConfig
+
+from figblog.engine.hashing import FileHasher, hash_text
+
+__all__ = ["drop_damaged_cache", "key_cache_to_code", "use_ipc_kernels"]
 
 _PATCHED = "_figblog_ipc"
 
@@ -55,4 +63,31 @@ def drop_damaged_cache(folder: Path) -> list[Path]:
         if not whole:
             path.unlink(missing_ok=True)
             dropped.append(path)
+    return dropped
+
+
+def key_cache_to_code(config: MkDocsConfig, root: Path, watch: Iterable[str]) -> list[Path]:
+    """Key mkdocs-jupyter's cache of executed notebooks to the shared code, then heal it.
+
+    Any change to a ``.py`` file under the ``watch`` folders (relative to ``root``)
+    re-executes the notebooks: coarse, but never stale. Only when that cache is on,
+    its damaged files are removed (and returned) and kernels are made to use IPC.
+    """
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is None or not jupyter.config.get("cache"):
+        return []
+    base = Path(str(jupyter.config.get("cache_dir", ".cache/mkdocs-jupyter")))
+    if base.name.startswith("code-"):
+        base = base.parent  # keyed by an earlier build of the same plugin instance
+    hasher = FileHasher(root)
+    files = sorted(
+        p.relative_to(root).as_posix()
+        for folder in watch
+        for p in (root / folder).rglob("*.py")
+        if "__pycache__" not in p.parts
+    )
+    digest = hash_text(*(f"{f}={hasher(f)}" for f in files))[:16]
+    jupyter.config["cache_dir"] = str(base / f"code-{digest}")
+    dropped = drop_damaged_cache(root / jupyter.config["cache_dir"])
+    use_ipc_kernels()
     return dropped

@@ -22,9 +22,10 @@ import yaml
 
 from figblog.engine import THEMES
 from figblog.engine.build import Engine, EngineError
+from figblog.engine.failure import describe_failure
 from figblog.engine.heartbeat import still_running
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
-from figblog.engine.runner import describe_failure, run_script
+from figblog.engine.runner import run_script
 from figblog.paths import find_root
 
 __all__ = ["main"]

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from figblog.engine.build import UNTRACKED, Engine, Outcome
+from figblog.engine.failure import describe_failure
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
-from figblog.engine.runner import Cancelled, RunResult, describe_failure, run_script
+from figblog.engine.runner import Cancelled, RunResult, run_script
 from figblog.engine.schedule import Task
 
 __all__ = ["execute"]

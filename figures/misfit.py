@@ -1,10 +1,11 @@
 """How one guess is scored at one run: the gap between the line and the measured point.
 
 The guess is the best of the ten random guesses (the first frame of ``guessing.gif``); the
-run is the one that guess misses by the most, so the gap is easy to see. The left panel
-shows all runs, the right panel zooms in on the gap with the prediction, the measurement
-and the squared error written beside it. ``misfit-numbers.md`` holds the same numbers for
-the prose.
+run is the one that guess misses by the most, so the gap is easy to see. The first panel
+shows all runs with a box round that one, the second zooms in on the box, with the
+prediction, the measurement and the squared error written beside the gap. ``misfit.png``
+has the panels side by side; ``misfit.narrow.png``, for phones, has them stacked.
+``misfit-numbers.md`` holds the same numbers for the prose.
 """
 
 import matplotlib
@@ -13,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MultipleLocator
 
 from figblog.data.running import frame_mse, guessed_lines, running_data
 from figblog.learn.regression import mse, predict
@@ -39,78 +41,109 @@ _shown = round(w[0] * round(x_i, 1) + w[1], 3)
 assert f"{_shown:.3f}" == f"{y_hat:.3f}", "the printed prediction does not follow from the line"
 assert f"{(_shown - y_i) ** 2:.2f}" == f"{error:.2f}", "the printed squared error does not follow"
 
-fig, (ax_all, ax_zoom) = plt.subplots(1, 2, figsize=(7.6, 3.9), width_ratios=(1, 1.15))
 t = np.array([0.0, 105.0])
 zoom_x = (x_i - 7, x_i + 13)  # room on the right for the labels
 zoom_y = (min(y_i, y_hat) - 1.6, max(y_i, y_hat) + 1.6)
 
-for ax in (ax_all, ax_zoom):
-    ax.scatter(
-        minutes, km, s=22, color=p.data, edgecolor=p.background, linewidth=0.5, alpha=0.55, zorder=3
-    )
-    ax.plot(t, predict(w, t), color=p.accent, lw=2.2, zorder=2)
-    ax.scatter([x_i], [y_i], s=60, color=p.data, edgecolor=p.foreground, linewidth=1.0, zorder=5)
-    ax.set_xlabel("time running (min)")
-ax_all.set_ylabel("distance (km)")
-ax_all.set_xlim(0, 105)
-ax_all.set_ylim(0, 22)
-ax_all.add_patch(
-    Rectangle(
-        (zoom_x[0], zoom_y[0]),
-        zoom_x[1] - zoom_x[0],
-        zoom_y[1] - zoom_y[0],
-        fill=False,
-        edgecolor=p.foreground,
-        lw=1,
-        zorder=6,
-    )
-)
-ax_all.set_title(f"guess: f(x) = {w[0]:.3f}x {_signed(w[1])}", fontsize=11)
 
-ax_zoom.set_xlim(*zoom_x)
-ax_zoom.set_ylim(*zoom_y)
-ax_zoom.set_title(f"one run, {x_i:.1f} min", fontsize=11)
-ax_zoom.plot([x_i, x_i], [y_i, y_hat], color=p.bad, lw=2.5, zorder=4)
-ax_zoom.scatter(
-    [x_i], [y_hat], s=60, color=p.accent, edgecolor=p.foreground, linewidth=1.0, zorder=5
-)
-above = y_hat > y_i
-box = {"boxstyle": "round,pad=0.25", "facecolor": p.background, "edgecolor": "none", "alpha": 0.85}
-ax_zoom.annotate(
-    f"prediction f({x_i:.1f}) = {y_hat:.3f} km",
-    (x_i, y_hat),
-    xytext=(9, 0),
-    textcoords="offset points",
-    ha="left",
-    va="center",
-    fontsize=10,
-    bbox=box,
-)
-ax_zoom.annotate(
-    f"measured {y_i:.2f} km",
-    (x_i, y_i),
-    xytext=(9, 0),
-    textcoords="offset points",
-    ha="left",
-    va="center",
-    fontsize=10,
-    bbox=box,
-)
-ax_zoom.annotate(
-    f"squared error\n({y_hat:.3f} − {y_i:.2f})²\n= {error:.2f} km²",
-    (x_i, (y_i + y_hat) / 2),
-    xytext=(9, 0),
-    textcoords="offset points",
-    ha="left",
-    va="center",
-    fontsize=10,
-    color=p.bad,
-    bbox=box,
-)
-fig.tight_layout()
-save_png(fig, "misfit.png")
+def draw(narrow: bool) -> plt.Figure:
+    """All runs with the box round the gap, and the close-up of the box.
 
-verb = "overshoots" if above else "falls short"
+    Side by side; or, for a phone, stacked, to be saved at 150 dpi (about 2 pixels per CSS
+    pixel on a 360 px screen).
+    """
+    if narrow:
+        fig, (ax_all, ax_zoom) = plt.subplots(2, 1, figsize=(4.8, 7.2))
+    else:
+        fig, (ax_all, ax_zoom) = plt.subplots(1, 2, figsize=(7.6, 3.9), width_ratios=(1, 1.15))
+
+    for ax in (ax_all, ax_zoom):
+        ax.scatter(
+            minutes,
+            km,
+            s=22,
+            color=p.data,
+            edgecolor=p.background,
+            linewidth=0.5,
+            alpha=0.55,
+            zorder=3,
+        )
+        ax.plot(t, predict(w, t), color=p.accent, lw=2.2, zorder=2)
+        ax.scatter(
+            [x_i], [y_i], s=60, color=p.data, edgecolor=p.foreground, linewidth=1.0, zorder=5
+        )
+        ax.set_xlabel("time running (min)")
+    ax_all.set_ylabel("distance (km)")
+    ax_all.set_xlim(0, 105)
+    ax_all.set_ylim(0, 22)
+    ax_all.add_patch(
+        Rectangle(
+            (zoom_x[0], zoom_y[0]),
+            zoom_x[1] - zoom_x[0],
+            zoom_y[1] - zoom_y[0],
+            fill=False,
+            edgecolor=p.foreground,
+            lw=1,
+            zorder=6,
+        )
+    )
+    ax_all.set_title(f"guess: f(x) = {w[0]:.3f}x {_signed(w[1])}", fontsize=11)
+
+    ax_zoom.set_xlim(*zoom_x)
+    ax_zoom.set_ylim(*zoom_y)
+    ax_zoom.set_title(f"one run, {x_i:.1f} min", fontsize=11)
+    if narrow:  # stacked, the close-up has its own y axis; whole minutes, as in the wide one
+        ax_zoom.set_ylabel("distance (km)")
+        ax_zoom.xaxis.set_major_locator(MultipleLocator(5))
+    ax_zoom.plot([x_i, x_i], [y_i, y_hat], color=p.bad, lw=2.5, zorder=4)
+    ax_zoom.scatter(
+        [x_i], [y_hat], s=60, color=p.accent, edgecolor=p.foreground, linewidth=1.0, zorder=5
+    )
+    box = {
+        "boxstyle": "round,pad=0.25",
+        "facecolor": p.background,
+        "edgecolor": "none",
+        "alpha": 0.85,
+    }
+    ax_zoom.annotate(
+        f"prediction f({x_i:.1f}) = {y_hat:.3f} km",
+        (x_i, y_hat),
+        xytext=(9, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=10,
+        bbox=box,
+    )
+    ax_zoom.annotate(
+        f"measured {y_i:.2f} km",
+        (x_i, y_i),
+        xytext=(9, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=10,
+        bbox=box,
+    )
+    ax_zoom.annotate(
+        f"squared error\n({y_hat:.3f} − {y_i:.2f})²\n= {error:.2f} km²",
+        (x_i, (y_i + y_hat) / 2),
+        xytext=(9, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=10,
+        color=p.bad,
+        bbox=box,
+    )
+    fig.tight_layout()
+    return fig
+
+
+save_png(draw(narrow=False), "misfit.png")
+save_png(draw(narrow=True), "misfit.narrow.png", dpi=150)
+
+verb = "overshoots" if y_hat > y_i else "falls short"
 with open("misfit-numbers.md", "w", encoding="utf-8") as out:
     out.write(
         f"The best guess is number {best + 1}, and the run it misses most lasted {x_i:.1f} "

@@ -4,9 +4,10 @@
 for every pixel (black = surely not bee, white = surely bee) before training and after
 each epoch, with that scene's IoU at the 0.5 threshold. The last frame is held longer.
 
-``training-curves.png``: left, the training loss (mean binary cross-entropy over the
-epoch's steps) and the validation loss per epoch; right, the validation IoU per epoch,
-with the best epoch marked (its weights are the ones kept).
+``training-curves.png``: two panels, the first with the training loss (mean binary
+cross-entropy over the epoch's steps) and the validation loss per epoch, the second with
+the validation IoU per epoch, the best epoch marked (its weights are the ones kept). Side by
+side there; stacked in ``training-curves.narrow.png``, the layout for phones.
 
 ``learning-label.md``: a sentence for the caption, counting the connected white shapes in the
 scene's label with a flood fill (bees that touch are one shape) and giving their sizes.
@@ -82,32 +83,52 @@ publish(label_shapes=n_shapes)  # for the animation's alt text
 # --- the curves ---
 epochs = np.arange(1, cfg.epochs + 1)
 best = result["best_epoch"]
-fig, (ax_loss, ax_iou) = plt.subplots(1, 2, figsize=(7.2, 3.0))
-ax_loss.plot(epochs, result["train_loss"], color=p.data, lw=1.8, label="training (crops)")
-ax_loss.plot(epochs, result["val_loss"], color=p.accent, lw=1.8, label="validation (whole scenes)")
-ax_loss.set_yscale("log")
-ax_loss.yaxis.set_major_locator(FixedLocator([0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0]))
-ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-ax_loss.yaxis.set_minor_formatter(NullFormatter())
-ax_loss.set_xlabel("epoch")
-ax_loss.set_ylabel("binary cross-entropy")
-ax_loss.legend(fontsize=9, frameon=True)
-ax_iou.plot(epochs, result["val_iou"], color=p.good, lw=1.8, marker="o", ms=3)
-ax_iou.plot([best], [result["val_iou"][best - 1]], "o", ms=9, mfc="none", mec=p.highlight, mew=1.8)
-ax_iou.annotate(
-    f"best: epoch {best}",
-    (best, result["val_iou"][best - 1]),
-    xytext=(-12, -28),
-    textcoords="offset points",
-    ha="right",
-    fontsize=9,
-    color=p.highlight,
-    arrowprops={"arrowstyle": "-", "color": p.highlight, "lw": 0.8},
-)
-ax_iou.set_ylim(0, 1)
-ax_iou.set_xlabel("epoch")
-ax_iou.set_ylabel("validation IoU")
-for ax in (ax_loss, ax_iou):
-    ax.set_xlim(0.5, cfg.epochs + 0.5)
-fig.tight_layout()
-save_png(fig, "training-curves.png")
+
+
+def curves(narrow: bool) -> plt.Figure:
+    """The losses and the validation IoU per epoch.
+
+    Side by side; or, for a phone, stacked, to be saved at 150 dpi (about 2 pixels per CSS
+    pixel on a 360 px screen).
+    """
+    if narrow:
+        fig, (ax_loss, ax_iou) = plt.subplots(2, 1, figsize=(4.8, 6.0))
+    else:
+        fig, (ax_loss, ax_iou) = plt.subplots(1, 2, figsize=(7.2, 3.0))
+    small = 10 if narrow else 9  # the legend and the best epoch's label
+    ax_loss.plot(epochs, result["train_loss"], color=p.data, lw=1.8, label="training (crops)")
+    ax_loss.plot(
+        epochs, result["val_loss"], color=p.accent, lw=1.8, label="validation (whole scenes)"
+    )
+    ax_loss.set_yscale("log")
+    ax_loss.yaxis.set_major_locator(FixedLocator([0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0]))
+    ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax_loss.yaxis.set_minor_formatter(NullFormatter())
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("binary cross-entropy")
+    ax_loss.legend(fontsize=small, frameon=True)
+    ax_iou.plot(epochs, result["val_iou"], color=p.good, lw=1.8, marker="o", ms=3)
+    ax_iou.plot(
+        [best], [result["val_iou"][best - 1]], "o", ms=9, mfc="none", mec=p.highlight, mew=1.8
+    )
+    ax_iou.annotate(
+        f"best: epoch {best}",
+        (best, result["val_iou"][best - 1]),
+        xytext=(-12, -28),
+        textcoords="offset points",
+        ha="right",
+        fontsize=small,
+        color=p.highlight,
+        arrowprops={"arrowstyle": "-", "color": p.highlight, "lw": 0.8},
+    )
+    ax_iou.set_ylim(0, 1)
+    ax_iou.set_xlabel("epoch")
+    ax_iou.set_ylabel("validation IoU")
+    for ax in (ax_loss, ax_iou):
+        ax.set_xlim(0.5, cfg.epochs + 0.5)
+    fig.tight_layout()
+    return fig
+
+
+save_png(curves(narrow=False), "training-curves.png")
+save_png(curves(narrow=True), "training-curves.narrow.png", dpi=150)

@@ -7,7 +7,8 @@ Outputs, all from the memoised training run shared with the other bee figures:
   scene's IoU at the 0.5 threshold.
 - ``bee-errors.png``: the same four scenes, dimmed, with the predicted mask compared
   to the label pixel by pixel: true positives (bee, called bee), false positives
-  (called bee, not bee) and false negatives (bee, missed).
+  (called bee, not bee) and false negatives (bee, missed); the scenes in a row, the key
+  below. ``bee-errors.narrow.png``, the layout for phones, puts them in a 2 x 2 grid.
 - ``scores.md``: IoU, precision, recall and F1 over all test scenes, pixels pooled, with and
   without averaging over four turns, and the mean over scenes.
 - ``averaging.md``: what the four-turn averaging adds to the test IoU, and why the validation
@@ -56,26 +57,48 @@ plt.close(fig)
 
 # --- true and false positives, false negatives ---
 colours = {"tp": to_rgb(p.good), "fp": to_rgb(p.bad), "fn": to_rgb(p.data)}
-fig, axes = plt.subplots(1, 4, figsize=(7.2, 2.35))
-for ax, i in zip(axes, shown, strict=True):
-    truth, pred = masks[i].astype(bool), preds[i]
-    grey = images[i].mean(axis=2, keepdims=True)
-    canvas = np.repeat(0.25 + 0.45 * grey, 3, axis=2)  # the photo, dimmed and grey
-    canvas[truth & pred] = 0.45 * canvas[truth & pred] + 0.55 * np.array(colours["tp"])
-    canvas[pred & ~truth] = colours["fp"]
-    canvas[truth & ~pred] = colours["fn"]
-    ax.imshow(np.clip(canvas, 0, 1), interpolation="nearest")
-    ax.set_title(f"test scene {i + 1}", fontsize=9.5)
-    picture_axes(ax, frame=p.muted)
-handles = [
-    Patch(fc=colours["tp"], label="true positive: bee, found"),
-    Patch(fc=colours["fp"], label="false positive: not bee, called bee"),
-    Patch(fc=colours["fn"], label="false negative: bee, missed"),
-]
-fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False, handlelength=1.2)
-fig.tight_layout(pad=0.3, w_pad=0.4, rect=(0, 0.09, 1, 1))
-save_png(fig, "bee-errors.png")
-plt.close(fig)
+
+
+def errors(narrow: bool) -> plt.Figure:
+    """The four scenes with the errors coloured in, and the key to the colours below them.
+
+    In a row; or, for a phone, in a 2 x 2 grid with the key in one column, to be saved at
+    150 dpi (about 2 pixels per CSS pixel on a 360 px screen).
+    """
+    if narrow:
+        fig, grid = plt.subplots(2, 2, figsize=(4.8, 6.1))
+        axes = grid.ravel()
+    else:
+        fig, axes = plt.subplots(1, 4, figsize=(7.2, 2.35))
+    for ax, i in zip(axes, shown, strict=True):
+        truth, pred = masks[i].astype(bool), preds[i]
+        grey = images[i].mean(axis=2, keepdims=True)
+        canvas = np.repeat(0.25 + 0.45 * grey, 3, axis=2)  # the photo, dimmed and grey
+        canvas[truth & pred] = 0.45 * canvas[truth & pred] + 0.55 * np.array(colours["tp"])
+        canvas[pred & ~truth] = colours["fp"]
+        canvas[truth & ~pred] = colours["fn"]
+        ax.imshow(np.clip(canvas, 0, 1), interpolation="nearest")
+        ax.set_title(f"test scene {i + 1}", fontsize=10 if narrow else 9.5)
+        picture_axes(ax, frame=p.muted)
+    handles = [
+        Patch(fc=colours["tp"], label="true positive: bee, found"),
+        Patch(fc=colours["fp"], label="false positive: not bee, called bee"),
+        Patch(fc=colours["fn"], label="false negative: bee, missed"),
+    ]
+    if narrow:
+        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.0), ncol=1,
+                   fontsize=10, frameon=False, handlelength=1.2)  # fmt: skip
+        fig.tight_layout(pad=0.3, h_pad=0.6, w_pad=0.4, rect=(0, 0.125, 1, 1))
+    else:
+        fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False,
+                   handlelength=1.2)  # fmt: skip
+        fig.tight_layout(pad=0.3, w_pad=0.4, rect=(0, 0.09, 1, 1))
+    return fig
+
+
+save_png(errors(narrow=False), "bee-errors.png")
+save_png(errors(narrow=True), "bee-errors.narrow.png", dpi=150)
+plt.close("all")
 
 # --- the numbers ---
 s = result["test_scores"]

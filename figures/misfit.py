@@ -105,37 +105,13 @@ def draw(narrow: bool) -> plt.Figure:
         "edgecolor": "none",
         "alpha": 0.85,
     }
-    ax_zoom.annotate(
-        f"prediction f({x_i:.1f}) = {y_hat:.3f} km",
-        (x_i, y_hat),
-        xytext=(9, 0),
-        textcoords="offset points",
-        ha="left",
-        va="center",
-        fontsize=10,
-        bbox=box,
-    )
-    ax_zoom.annotate(
-        f"measured {y_i:.2f} km",
-        (x_i, y_i),
-        xytext=(9, 0),
-        textcoords="offset points",
-        ha="left",
-        va="center",
-        fontsize=10,
-        bbox=box,
-    )
-    ax_zoom.annotate(
-        f"squared error\n({y_hat:.3f} − {y_i:.2f})²\n= {error:.2f} km²",
-        (x_i, (y_i + y_hat) / 2),
-        xytext=(9, 0),
-        textcoords="offset points",
-        ha="left",
-        va="center",
-        fontsize=10,
-        color=p.bad,
-        bbox=box,
-    )
+    beside = {"xytext": (9, 0), "textcoords": "offset points", "ha": "left", "va": "center"}
+    for text, y, colour in [
+        (f"prediction f({x_i:.1f}) = {y_hat:.3f} km", y_hat, None),
+        (f"measured {y_i:.2f} km", y_i, None),
+        (f"squared error\n({y_hat:.3f} − {y_i:.2f})²\n= {error:.2f} km²", (y_i + y_hat) / 2, p.bad),
+    ]:
+        ax_zoom.annotate(text, (x_i, y), fontsize=10, color=colour, bbox=box, **beside)
     fig.tight_layout()
     return fig
 

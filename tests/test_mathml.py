@@ -74,6 +74,10 @@ def test_a_sign_after_an_operator_is_unary():
 def test_an_unknown_command_is_an_error_not_text_on_the_page():
     with pytest.raises(ValueError, match=r"formula '\\\\maxx \(0\)': unknown command \\maxx"):
         to_mathml(r"\maxx (0)", display=False)
+    with pytest.raises(ValueError, match=r"unknown command \\q$"):
+        to_mathml(r"a \q b", display=False)
+    # A factorial ends a term: the minus after it is binary, left to the browser.
+    assert "lspace" not in to_mathml("n! - 1", display=False)
 
 
 def test_operator_names_sit_where_tex_puts_them_in_chromium(browser):

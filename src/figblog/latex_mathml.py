@@ -27,14 +27,14 @@ _NS = "http://www.w3.org/1998/Math/MathML"
 ET.register_namespace("", _NS)
 # An operator name (\log, \max, \operatorname{Var}) is the only token latex2mathml writes
 # as one <mi> or <mo> of several letters; an unknown command comes out as "<mi>\foo</mi>".
-_NAMED = re.compile(r"<m[io]>\\?[A-Za-z]{2,}</m[io]>")
+_NAMED = re.compile(r"<m[io]>(?:\\[A-Za-z]+|[A-Za-z]{2,})</m[io]>")
 # A sign right after another operator: "= -1/n", "(-x". Between two operators the browser
 # takes it for a binary minus and puts a wide gap on each side; TeX makes it a unary one.
 _SIGN_AFTER_OPERATOR = re.compile(r"</mo><mo>&#x0(?:2212|002B|00B1|2213);</mo>")
 _SIGNS = set("\u2212+\u00b1\u2213")
 # Names TeX knows that latex2mathml leaves as "\name" (it does handle \log, \max and most).
 _TEX_NAMES = {"arg", "deg", "det", "dim", "gcd", "hom", "ker", "lg", "Pr"}
-_CLOSE = set(")]}|\u27e9\u2016")
+_CLOSE = set(")]}|\u27e9\u2016!")  # what ends an ordinary term, a factorial's "!" too
 _SCRIPTED = {f"{{{_NS}}}{tag}" for tag in ("msub", "msup", "msubsup", "munder", "mover")}
 _MO = f"{{{_NS}}}mo"
 _TOKENS = {f"{{{_NS}}}mi", _MO}
@@ -101,11 +101,12 @@ def _space_like_tex(math: str) -> str:
                 child.set("rspace", "0")
                 continue
             core = _core(child)
-            name = (core.text or "").lstrip("\\") if core is not None else ""
+            text = (core.text or "") if core is not None else ""
+            name = text.lstrip("\\")
+            if text.startswith("\\") and name not in _TEX_NAMES:
+                raise ValueError(f"unknown command \\{name}")
             if core is None or len(name) < 2 or not name.isalpha():
                 continue
-            if (core.text or "").startswith("\\") and name not in _TEX_NAMES:
-                raise ValueError(f"unknown command \\{name}")
             core.tag, core.text = _MO, name
             spaced_before = before is not None and (before.tag != _MO or _is_mo(before, _CLOSE))
             spaced_after = after is not None and after.tag != _MO

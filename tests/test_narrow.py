@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from conftest import Project
+from figblog.engine import narrow_name
 from figblog.engine.refs import scan
-from figblog.engine.showable import narrow_name, pick_output
+from figblog.engine.showable import pick_output
 from figblog.narrow import NARROW_MEDIA, pictures
 
 # Draws a wide picture and, unless NARROW_IN names another theme, a narrow one.

@@ -2,3 +2,13 @@
 
 # The colour schemes every figure is drawn in; figblog.plotting styles each one.
 THEMES = ("light", "dark")
+
+
+def narrow_name(output: str) -> str:
+    """The name of ``output``'s layout for narrow screens: ``x.gif`` -> ``x.narrow.gif``.
+
+    Here, beside THEMES, because both sides use it: the engine, which serves that file to
+    phones, and figblog.plotting, which saves it (``save_layouts``).
+    """
+    stem, dot, ext = output.rpartition(".")
+    return f"{stem}.narrow.{ext}" if dot else f"{output}.narrow"

@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from figblog.engine import inline
+from figblog.engine import inline, narrow_name
 from figblog.engine.markup import (
     Failure,
     block_end,
@@ -32,7 +32,6 @@ from figblog.engine.resolved import Resolver
 from figblog.engine.showable import (
     TEXT_OUTPUTS,
     is_image,
-    narrow_name,
     size_warning,
 )
 
@@ -93,7 +92,7 @@ class Renderer(Resolver):
     def _uneven_narrow(self, script: str, output: str) -> str:
         """A warning when only some themes wrote ``output``'s narrow layout, else ""."""
         name = narrow_name(output)
-        wrote = [t for t in self.themes if name in self.outcomes[script, t].entry.outputs]
+        wrote = self._themes_with(script, name)
         if not wrote or len(wrote) == len(self.themes):
             return ""
         return (

@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Self
 
-from figblog.engine import inline, showable
+from figblog.engine import inline, narrow_name, showable
 from figblog.engine.addresses import script_digest, script_uri, variant_uri
 from figblog.engine.build import Engine, Outcome
 from figblog.engine.facts import OutputFacts
 from figblog.engine.refs import FigureRef, ValueRef
-from figblog.engine.showable import IMAGE_OUTPUTS, TEXT_OUTPUTS, is_image, narrow_name, pick_output
+from figblog.engine.showable import IMAGE_OUTPUTS, TEXT_OUTPUTS, is_image, pick_output
 from figblog.engine.source_html import SourceHtml
 
 __all__ = ["Resolver"]
@@ -187,11 +187,15 @@ class Resolver:
         failure = self._failure(ref.script)
         return (None, failure) if failure else self._output_of(ref)
 
+    def _themes_with(self, script: str, name: str) -> list[str]:
+        """The themes whose run of ``script`` wrote ``name``."""
+        return [
+            theme
+            for theme in self.themes
+            if (entry := self.outcomes[script, theme].entry) is not None and name in entry.outputs
+        ]
+
     def _narrow(self, script: str, output: str) -> str | None:
         """The narrow-screen layout of picture ``output``, if every theme's run wrote one."""
         name = narrow_name(output)
-        for theme in self.themes:
-            entry = self.outcomes[script, theme].entry
-            if entry is None or name not in entry.outputs:
-                return None
-        return name
+        return name if len(self._themes_with(script, name)) == len(self.themes) else None

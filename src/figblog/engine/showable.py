@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from figblog.engine import narrow_name
 from figblog.engine.refs import FigureRef
 from figblog.values import VALUES_FILE
 
@@ -18,7 +19,6 @@ __all__ = [
     "IMAGE_OUTPUTS",
     "TEXT_OUTPUTS",
     "is_image",
-    "narrow_name",
     "pick_output",
     "run_failure",
     "size_warning",
@@ -30,21 +30,10 @@ TEXT_OUTPUTS = (".md",)
 IMAGE_OUTPUTS = (".png", ".gif", ".jpg", ".jpeg", ".webp", ".svg")
 
 
-def narrow_name(output: str) -> str:
-    """The name of ``output``'s layout for narrow screens: ``x.gif`` -> ``x.narrow.gif``."""
-    stem, dot, ext = output.rpartition(".")
-    return f"{stem}.narrow.{ext}" if dot else f"{output}.narrow"
-
-
 def _is_companion(name: str, names: Sequence[str]) -> bool:
     """Whether ``name`` is the narrow layout of another picture in ``names``."""
-    stem, dot, ext = name.rpartition(".")
-    wide = stem.removesuffix(".narrow")
-    return (
-        dot != ""
-        and wide != stem
-        and name.lower().endswith(IMAGE_OUTPUTS)
-        and f"{wide}.{ext}" in names
+    return name.lower().endswith(IMAGE_OUTPUTS) and any(
+        narrow_name(other) == name for other in names
     )
 
 

@@ -25,7 +25,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from figblog.data.bees import make_split
 from figblog.learn.conv import conv2d_forward
 from figblog.learn.train import TrainConfig
-from figblog.plotting import apply_theme, picture_axes, save_png
+from figblog.plotting import apply_theme, picture_axes, save_layouts
 
 p = apply_theme()
 cfg = TrainConfig()
@@ -135,5 +135,4 @@ def draw(narrow: bool) -> plt.Figure:
     return fig
 
 
-save_png(draw(narrow=False), "convolution.png")
-save_png(draw(narrow=True), "convolution.narrow.png", dpi=150)
+save_layouts(draw, "convolution.png")

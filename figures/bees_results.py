@@ -30,7 +30,7 @@ from matplotlib.patches import Patch
 
 from figblog.learn.metrics import scores
 from figblog.learn.train import TrainConfig, network_from, trained_segmenter
-from figblog.plotting import apply_theme, picture_axes, save_png
+from figblog.plotting import apply_theme, picture_axes, save_layouts, save_png
 
 p = apply_theme()
 cfg = TrainConfig()
@@ -96,9 +96,7 @@ def errors(narrow: bool) -> plt.Figure:
     return fig
 
 
-save_png(errors(narrow=False), "bee-errors.png")
-save_png(errors(narrow=True), "bee-errors.narrow.png", dpi=150)
-plt.close("all")
+save_layouts(errors, "bee-errors.png")
 
 # --- the numbers ---
 s = result["test_scores"]

@@ -28,7 +28,13 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 from figblog.learn.metrics import scores
 from figblog.learn.shapes import label_shapes
 from figblog.learn.train import TrainConfig, trained_segmenter
-from figblog.plotting import apply_theme, fig_to_image, picture_axes, save_gif, save_png
+from figblog.plotting import (
+    apply_theme,
+    fig_to_image,
+    picture_axes,
+    save_gif,
+    save_layouts,
+)
 from figblog.values import publish
 
 p = apply_theme()
@@ -130,5 +136,4 @@ def curves(narrow: bool) -> plt.Figure:
     return fig
 
 
-save_png(curves(narrow=False), "training-curves.png")
-save_png(curves(narrow=True), "training-curves.narrow.png", dpi=150)
+save_layouts(curves, "training-curves.png")

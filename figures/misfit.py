@@ -18,7 +18,7 @@ from matplotlib.ticker import MultipleLocator
 
 from figblog.data.running import frame_mse, guessed_lines, running_data
 from figblog.learn.regression import mse, predict
-from figblog.plotting import apply_theme, save_png
+from figblog.plotting import apply_theme, save_layouts
 
 
 def _signed(value: float) -> str:
@@ -116,8 +116,7 @@ def draw(narrow: bool) -> plt.Figure:
     return fig
 
 
-save_png(draw(narrow=False), "misfit.png")
-save_png(draw(narrow=True), "misfit.narrow.png", dpi=150)
+save_layouts(draw, "misfit.png")
 
 verb = "overshoots" if y_hat > y_i else "falls short"
 with open("misfit-numbers.md", "w", encoding="utf-8") as out:

@@ -12,7 +12,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from figblog.plotting import apply_theme, fig_to_image, palette, picture_axes, save_gif
+from figblog.plotting import (
+    apply_theme,
+    fig_to_image,
+    palette,
+    picture_axes,
+    save_gif,
+    save_layouts,
+)
 
 
 def _gif_frames(data: bytes) -> list[dict]:
@@ -143,3 +150,16 @@ def test_an_animation_keeps_one_layout_from_its_first_frame():
         frames.append(np.asarray(fig_to_image(fig)))
     plt.close(fig)
     assert (frames[0] == frames[3]).all(), "the same frame drawn first and last differs"
+
+
+def test_save_layouts_writes_the_figure_and_its_narrow_layout_and_closes_both(tmp_path):
+    def draw(narrow: bool) -> plt.Figure:
+        fig, _ = plt.subplots(2 if narrow else 1, 1 if narrow else 2, figsize=(4.8, 2))
+        return fig
+
+    before = set(plt.get_fignums())
+    wide, narrow = save_layouts(draw, tmp_path / "two.png")
+    assert (wide.name, narrow.name) == ("two.png", "two.narrow.png")
+    assert Image.open(wide).size == (480, 200)  # 100 dpi, as save_png
+    assert Image.open(narrow).size == (720, 300)  # 150 dpi: 2 pixels per CSS pixel at 360 px
+    assert set(plt.get_fignums()) == before

@@ -16,6 +16,7 @@ from figblog.plotting.themes import (
     current_theme,
     palette,
     picture_axes,
+    save_layouts,
     save_png,
 )
 
@@ -28,5 +29,6 @@ __all__ = [
     "palette",
     "picture_axes",
     "save_gif",
+    "save_layouts",
     "save_png",
 ]

@@ -1,13 +1,15 @@
 """Replace a file in one step: readers see the old bytes or the new, never a part.
 
-Every file the engine keeps (cache manifests and indexes, the stamps book,
-derived cards, rendered source HTML) and every file it patches into a built
-site is written through here: into a temporary file in the target's own folder
-(so the final rename never crosses a file system), then renamed onto the target
-with :func:`os.replace`, which POSIX makes atomic. Two processes writing the same
-file each use their own temporary name (process id and a random suffix), so the
-last rename wins and the file always holds one writer's whole bytes. Whatever
-goes wrong on the way, the temporary file is removed and the error raised again.
+Every shared file the engine keeps (cache indexes, the stamps book, derived
+cards, rendered source HTML) and every file it patches into a built site is
+written through here. (A run's own folder is not: no one else reads it before it
+is renamed into the cache whole, so its manifest is written plainly.) Each goes
+into a temporary file in the target's own folder (so the final rename never
+crosses a file system), then is renamed onto the target with :func:`os.replace`,
+which POSIX makes atomic. Two processes writing the same file each use their own
+temporary name (process id and a random suffix), so the last rename wins and the
+file always holds one writer's whole bytes. Whatever goes wrong on the way, the
+temporary file is removed and the error raised again.
 
 The file gets the mode a plain ``open(path, "wb")`` would give it (0o666 less the
 umask), as the writers this module replaced did; :func:`tempfile.mkstemp` would

@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 from figblog.engine import cache_upkeep
-from figblog.engine.atomic import write_atomic
 from figblog.engine.cache_entry import Entry
 from figblog.engine.cache_index import index_lock, read_index, remember_run
 from figblog.engine.facts import file_facts
@@ -206,7 +205,9 @@ class Cache:
             "files": {name: file_facts(out / name).to_json() for name in sorted(outputs)},
             **meta,
         }
-        write_atomic(workspace / "manifest.json", json.dumps(manifest, indent=1))
+        # A plain write: the workspace is this run's alone until the rename below, and a
+        # workspace that never gets there is swept away whole.
+        (workspace / "manifest.json").write_text(json.dumps(manifest, indent=1))
         final = self._entry_path(key)
         final.parent.mkdir(parents=True, exist_ok=True)
         # Remembered before it is in place: a concurrent prune, which keeps what the

@@ -6,8 +6,6 @@ import os
 import struct
 from pathlib import Path
 
-from figblog.engine.atomic import atomic_open
-
 __all__ = ["OutputError", "collect_outputs", "strip_png_metadata"]
 
 # Chunks that carry text, dates or other data that can differ between runs.
@@ -43,23 +41,30 @@ def strip_png_metadata(path: Path) -> None:
 
     The file is read chunk by chunk (a first pass only reads chunk headers), so a
     large output is never held in memory; it is rewritten only if it has such chunks.
+    It is rewritten where it lies, not through a temporary file: every kept chunk moves
+    towards the start, never past bytes still to be read, and the file is the run's own
+    (in its private working folder, which is discarded whole if anything fails). A new
+    file would cost an inode, which on some file systems is most of a small run's I/O.
     """
     chunks = _png_chunks(path)
     if chunks is None or not any(kind in _DROP for kind, _, _ in chunks):
         return
-    with open(path, "rb") as src, atomic_open(path) as dst:
-        dst.write(_PNG_SIGNATURE)
+    with open(path, "r+b") as fh:
+        write = len(_PNG_SIGNATURE)
         for kind, start, length in chunks:
             if kind in _DROP:
                 continue
-            src.seek(start)
-            left = length
-            while left:
-                block = src.read(min(left, 1 << 20))
+            done = 0
+            while done < length:  # write <= start + done: nothing unread is overwritten
+                fh.seek(start + done)
+                block = fh.read(min(length - done, 1 << 20))
                 if not block:
                     break
-                dst.write(block)
-                left -= len(block)
+                fh.seek(write)
+                fh.write(block)
+                write += len(block)
+                done += len(block)
+        fh.truncate(write)
 
 
 def _png_chunks(path: Path) -> list[tuple[bytes, int, int]] | None:
@@ -80,5 +85,5 @@ def _png_chunks(path: Path) -> list[tuple[bytes, int, int]] | None:
             chunks.append((kind, pos, whole))
             pos += whole
             if kind == b"IEND":
-                break
-    return chunks
+                return chunks
+    return None  # no IEND: cut short

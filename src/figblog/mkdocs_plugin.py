@@ -64,6 +64,8 @@ class FiguresConfig(Config):
     """Where in the built site the figure files are published."""
     max_output_mb = c.Type((int, float), default=5)
     """A referenced output over this many MB is a warning (strict builds fail); 0: no limit."""
+    min_text_px = c.Type((int, float), default=5)
+    """A picture whose smallest text is under this many px on a phone is a warning; 0: no check."""
     verbose = c.Type(bool, default=False)
     """Log every line the scripts print (`mkdocs build -v` does too); else only a failure's."""
     site_image = c.Type(str, default="")
@@ -96,6 +98,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError("figblog: 'timeout' must be a positive number of seconds")
         if opts.max_output_mb < 0:
             raise PluginError("figblog: 'max_output_mb' must be 0 (no limit) or a positive number")
+        if opts.min_text_px < 0:
+            raise PluginError("figblog: 'min_text_px' must be 0 (no check) or a positive number")
         prefix = opts.site_prefix.strip("/")
         parts = prefix.split("/")
         if (
@@ -187,7 +191,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             log.info(engine.summary(outcomes).removeprefix("figblog: "))
         limit = int(self.config.max_output_mb * 1_000_000) or None
         self.renderer = Renderer(
-            engine, outcomes, self.config.site_prefix, self.source_html, max_bytes=limit
+            engine,
+            outcomes,
+            self.config.site_prefix,
+            self.source_html,
+            max_bytes=limit,
+            min_text_px=self.config.min_text_px,
         )
         for message in self.renderer.check(refs, values):
             log.warning(message)

@@ -47,6 +47,7 @@ class Options:
     jobs: int = 0
     timeout: float = 600
     max_output_mb: float = 5
+    min_text_px: float = 5
 
     @property
     def docs(self) -> Path:
@@ -130,7 +131,14 @@ def prepare(
         return Prepared(options, None, [*messages, str(exc)])
     outcomes = engine.build(r.script for r in [*refs, *values])
     limit = int(options.max_output_mb * 1_000_000) or None
-    renderer = Renderer(engine, outcomes, options.site_prefix, None, max_bytes=limit)
+    renderer = Renderer(
+        engine,
+        outcomes,
+        options.site_prefix,
+        None,
+        max_bytes=limit,
+        min_text_px=options.min_text_px,
+    )
     messages += renderer.check(refs, values)
     files = {**renderer.published_files(refs), **(extra or {})}
     written = publish(files, options.docs, options.publish_dir)

@@ -191,6 +191,7 @@ class FigblogExtension(Extension):
             "jobs": [_DEFAULTS.jobs, "Scripts run at once; 0 = one per CPU"],
             "timeout": [_DEFAULTS.timeout, "Seconds before a script is killed"],
             "max_output_mb": [_DEFAULTS.max_output_mb, "A larger output is an error; 0 = none"],
+            "min_text_px": [_DEFAULTS.min_text_px, "Smaller text on a phone is an error; 0 = none"],
             "fail_on_error": [
                 None,
                 "Stop on a figure problem (else error boxes); unset: stop `zensical build`, "
@@ -236,6 +237,7 @@ def options_from(root: Path, docs: str, settings: dict[str, Any]) -> Options:
         "jobs": int,
         "timeout": (int, float),
         "max_output_mb": (int, float),
+        "min_text_px": (int, float),
     }
     values: dict[str, Any] = {}
     for key, kind in checks.items():

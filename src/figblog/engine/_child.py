@@ -6,7 +6,8 @@ Before anything else it installs an audit hook that records every file opened
 for reading (imports included), so the engine can key the cache on exactly
 what the script read. It arranges for the theme to be applied the moment the
 script imports matplotlib, runs the script as ``__main__`` in the current
-(fresh, empty) folder, and writes ``reads.json`` and, on failure,
+(fresh, empty) folder, and writes ``reads.json`` (with the smallest text of each
+picture it saved, see :mod:`figblog.engine._text_sizes`) and, on failure,
 ``error.json`` into REPORT_DIR. On ``SIGUSR1`` (the engine's, just before a
 timeout kills the run) it dumps its threads' stacks into ``stack.txt`` there.
 """
@@ -19,6 +20,7 @@ import os
 import signal
 import sys
 
+from figblog.engine import _text_sizes
 from figblog.engine.reads import path_read
 
 _READS: set[str] = set()
@@ -111,6 +113,7 @@ def _apply_theme() -> None:
     from figblog.plotting import apply_theme
 
     apply_theme()
+    _text_sizes.watch()
 
 
 def _theme_on_first_import() -> None:
@@ -253,7 +256,8 @@ def run(script: str, report: str) -> int:
     untracked = []
     if _STARTED and not _DECLARED:
         untracked.append(f"it started another program ({_STARTED[0]})")
-    _write_report(report, "reads.json", {"reads": reads, "untracked": untracked})
+    texts = {name: list(size) for name, size in sorted(_text_sizes.SMALLEST.items())}
+    _write_report(report, "reads.json", {"reads": reads, "untracked": untracked, "texts": texts})
     sys.stdout.flush()
     sys.stderr.flush()
     return status

@@ -91,9 +91,12 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
                 # under a dependency that never matches again, so the next build runs it.
                 deps[UNTRACKED] = uuid.uuid4().hex
                 outcome.reason = "; ".join(result.untracked)
-            meta: dict[str, float] = {"seconds": round(result.seconds, 3)}
+            meta: dict[str, object] = {"seconds": round(result.seconds, 3)}
             if result.cpu is not None:
                 meta["cpu"] = round(result.cpu, 3)
+            texts = {name: list(result.texts[name]) for name in outputs if name in result.texts}
+            if texts:
+                meta["texts"] = texts
             outcome.entry = engine.cache.store(
                 engine._ident(script, theme),
                 base,

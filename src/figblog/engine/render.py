@@ -42,6 +42,15 @@ _CAPTION = re.compile(r"\s*///\s*(figure-)?caption\b")
 FIRST_SCREEN_CHARS = 1500
 
 
+# A phone 360 CSS px wide (a common small one) gives Material's text column 328 px.
+PHONE_WIDTH, PHONE_COLUMN = 360, 328
+
+
+def _one_line(text: str) -> str:
+    line = " ".join(text.replace("\\mathdefault", "").split())  # matplotlib's tick maths
+    return line if len(line) <= 30 else line[:29] + "…"
+
+
 class Renderer(Resolver):
     """Checks each reference of a page and writes it out as Markdown."""
 
@@ -81,6 +90,9 @@ class Renderer(Resolver):
                 odd = self._uneven_narrow(script, output)
                 if odd:
                     report(ref, odd)
+                small = self._small_text(script, output)
+                if small:
+                    report(ref, small)
                 if not ref.alt.strip() and not output.endswith(TEXT_OUTPUTS):
                     report(
                         ref,
@@ -99,6 +111,41 @@ class Renderer(Resolver):
             f"figure script {self.engine.script_rel(script)} writes '{name}' in the "
             f"{' and '.join(wrote)} theme{'s' * (len(wrote) > 1)} only, so no theme uses it: "
             f"phones get '{output}'; write it in every theme"
+        )
+
+    def _small_text(self, script: str, output: str) -> str:
+        """A warning when picture ``output``'s smallest text is too small on a phone, else "".
+
+        What a 360 px wide phone shows: the narrow layout if there is one, scaled down to
+        the text column when it is wider. Each theme's run is measured; the worst counts.
+        """
+        if not self.min_text_px:
+            return ""
+        shown = self._narrow(script, output) or output
+        worst: tuple[float, str] | None = None
+        for theme in self.themes:
+            entry = self.outcomes[script, theme].entry
+            text = (entry.manifest.get("texts") or {}).get(shown) if entry else None
+            facts = self._facts(script, theme, shown) if text else None
+            if not text or facts is None or not facts.pixels:
+                continue
+            width = facts.pixels[0]
+            size = float(text[0]) * min(width, PHONE_COLUMN) / width
+            if worst is None or size < worst[0]:
+                worst = (size, str(text[1]))
+        if worst is None or worst[0] >= self.min_text_px:
+            return ""
+        advice = (
+            f"make its text larger or its figure narrower in '{shown}'"
+            if shown != output
+            else f"draw a narrow layout '{narrow_name(output)}' for phones (see the README) "
+            "or make its text larger"
+        )
+        return (
+            f"the figure {output} from {self.engine.script_rel(script)} shows its smallest "
+            f"text ('{_one_line(worst[1])}') at {worst[0]:.1f} px on a {PHONE_WIDTH} px wide "
+            f"phone, under the {self.min_text_px:g} px the plugin's 'min_text_px' asks for: "
+            f"{advice}"
         )
 
     def _too_big(self, script: str, output: str) -> str:

@@ -40,9 +40,11 @@ class Resolver:
         prefix: str,
         source_html: SourceHtml | None = None,
         max_bytes: int | None = 5_000_000,
+        min_text_px: float = 5.0,
     ) -> None:
         self.engine = engine
         self.max_bytes = max_bytes  # a larger output is reported (None: no limit)
+        self.min_text_px = min_text_px  # smaller text on a phone is reported (0: never)
         self.outcomes = outcomes
         self.prefix = prefix.strip("/")
         self.themes = engine.themes

@@ -12,6 +12,7 @@ run killed by its timeout is asked for its stack first, to say where it was.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import os
 import signal
@@ -51,6 +52,8 @@ class RunResult:
     output_lines: int = 0  # how many lines it printed in all
     untracked: list[str] = field(default_factory=list)  # why its reads may be incomplete
     cpu: float | None = None  # CPU seconds of the script's process, when known
+    # Saved picture -> (pixels, text): the smallest text it draws, in its own pixels.
+    texts: dict[str, tuple[float, str]] = field(default_factory=dict)
 
 
 def _child_env(theme: str, root: Path, memo_dir: Path) -> dict[str, str]:
@@ -137,6 +140,7 @@ def run_script(
         report = json.loads((workspace / "reads.json").read_text())
         result.reads = list(report["reads"])
         result.untracked = [str(r) for r in report.get("untracked", [])]
+        result.texts = _texts(report.get("texts"))
     except (OSError, ValueError, KeyError, TypeError):
         # No report: the script ended without returning (os._exit, a signal), so what
         # it read is unknown, which is not the same as nothing.
@@ -160,6 +164,15 @@ def run_script(
             result.error_type = "Crash"
             result.error_message = f"the script's process exited with status {returncode}"
     return result
+
+
+def _texts(found: object) -> dict[str, tuple[float, str]]:
+    """The child's text sizes (file -> [pixels, text]); what does not parse is left out."""
+    texts = {}
+    for name, size in found.items() if isinstance(found, dict) else ():
+        with contextlib.suppress(TypeError, ValueError, IndexError):
+            texts[str(name)] = (float(size[0]), str(size[1]))
+    return texts
 
 
 _WARNED: set[str] = set()

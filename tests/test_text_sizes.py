@@ -1,0 +1,88 @@
+"""Text too small to read on a phone: measured as the run saves its pictures, then checked."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import Project
+from figblog.engine.build import Engine
+
+# 7.2 pt at 100 dpi is 10 pixels of the picture. No ticks: the two texts are all it draws.
+WIDE = """\
+import io
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots(figsize=(FIG_WIDTH, 2))
+ax.set_xticks([])
+ax.set_yticks([])
+ax.text(0.5, 0.5, "  tiny label ", fontsize=7.2)
+ax.set_title("a title", fontsize=14.4)
+fig.savefig("wide.png", dpi=100, bbox_inches="tight")
+fig.savefig(io.BytesIO(), format="png", dpi=10)  # into a buffer: not a published picture
+if NARROW:
+    fig.set_size_inches(3, 3)
+    fig.savefig("wide.narrow.png", dpi=100)
+fig.savefig("sharp.png", dpi=200)  # the same text, twice the pixels
+"""
+
+
+def _wide(project: Project, fig_width: float = 14, narrow: bool = False) -> None:
+    body = WIDE.replace("FIG_WIDTH", str(fig_width)).replace("NARROW", str(narrow))
+    project.script("wide.py", body)
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm-worker", "fresh-interpreter"])
+def test_each_saved_picture_records_its_smallest_text_in_its_own_pixels(project, warm):
+    _wide(project)
+    engine = Engine(
+        project.root, project.root / "figures", project.root / ".cache", jobs=2, warm=warm
+    )
+    outcomes = engine.build(["wide.py"])
+    for theme in ("light", "dark"):
+        entry = outcomes["wide.py", theme].entry
+        assert entry is not None, outcomes["wide.py", theme].error
+        assert entry.manifest["texts"] == {
+            "sharp.png": [20.0, "tiny label"],
+            "wide.png": [10.0, "tiny label"],
+        }
+
+
+def _build(project: Project, options: str = "") -> str:
+    project.write("docs/post.md", "# Post\n\n![A wide plot](figures/wide.py#wide.png)\n")
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("      jobs: 2\n", f"      jobs: 2\n{options}"))
+    result = project.mkdocs(strict=False)
+    assert result.returncode == 0, result.stderr
+    return "\n".join(line for line in result.stderr.splitlines() if "WARNING" in line)
+
+
+def test_a_wide_picture_with_small_text_is_a_warning_naming_page_and_sizes(project):
+    _wide(project)
+    warnings = _build(project)
+    assert "docs/post.md:3: the figure wide.png from figures/wide.py" in warnings, warnings
+    # Cropped tight to its axes, 14 in at 100 dpi is ~1,090 px, shown 328 px wide: 10 -> 3 px.
+    size = re.search(r"smallest text \('tiny label'\) at (\d+\.\d) px", warnings)
+    assert size is not None and 2.8 <= float(size[1]) <= 3.2, warnings
+    assert "on a 360 px wide phone, under the 5 px the plugin's 'min_text_px'" in warnings
+    assert "draw a narrow layout 'wide.narrow.png'" in warnings
+    assert "sharp.png" not in warnings  # not on the page
+    assert project.mkdocs().returncode != 0  # a strict build stops on it
+
+
+def test_a_picture_that_fits_or_has_a_readable_narrow_layout_passes(project):
+    _wide(project, fig_width=3)  # ~300 px: shown at full size, 10 px text
+    assert "min_text_px" not in _build(project)
+    _wide(project, narrow=True)  # phones get the 300 px narrow layout
+    assert "min_text_px" not in _build(project)
+
+
+def test_min_text_px_sets_the_limit_and_0_turns_the_check_off(project):
+    _wide(project, fig_width=3)
+    assert "under the 12 px" in _build(project, "      min_text_px: 12\n")
+    _wide(project)
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("min_text_px: 12", "min_text_px: 0"))
+    assert "min_text_px" not in _build(project)

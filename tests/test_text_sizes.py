@@ -50,6 +50,39 @@ def test_each_saved_picture_records_its_smallest_text_in_its_own_pixels(project,
         }
 
 
+GIF = """\
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from figblog.plotting import fig_to_image, save_gif
+fig, ax = plt.subplots(figsize=(4, 2), dpi=100)
+ax.set_xticks([])
+ax.set_yticks([])
+ax.set_title("fine print", fontsize=3.6)  # 5 pixels, drawn for layout only
+fig.canvas.draw()
+fig.savefig("still.png", dpi=100)  # its own drawing: 5 px
+ax.set_title("")
+frames = []
+for k in range(3):
+    label = ax.text(0.1, 0.5, f"frame {k}", fontsize=7.2 + k)
+    frames.append(fig_to_image(fig))
+    label.remove()
+save_gif(frames, "moving.gif")
+"""
+
+
+def test_a_gif_saved_with_save_gif_takes_the_smallest_text_its_frames_drew(project):
+    project.script("moving.py", GIF)
+    engine = Engine(project.root, project.root / "figures", project.root / ".cache", jobs=2)
+    entry = engine.build(["moving.py"])["moving.py", "light"].entry
+    assert entry is not None
+    # The layout draw before the PNG is not the GIF's: frames only, from the first on.
+    assert entry.manifest["texts"] == {
+        "moving.gif": [10.0, "frame 0"],
+        "still.png": [5.0, "fine print"],
+    }
+
+
 def _build(project: Project, options: str = "") -> str:
     project.write("docs/post.md", "# Post\n\n![A wide plot](figures/wide.py#wide.png)\n")
     yml = project.root / "mkdocs.yml"

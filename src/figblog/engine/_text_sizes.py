@@ -1,12 +1,19 @@
 """The smallest text each picture a run saves draws, in the picture's own pixels.
 
 Used inside a run's process (:mod:`figblog.engine._child`) once the script has imported
-matplotlib. :func:`watch` wraps ``Figure.savefig`` and, while a save draws, Agg's
-``draw_text``: every string drawn is measured as its font size in points times the
-renderer's dpi / 72, which is its size in the saved picture whatever ``bbox_inches``
-crops. Only a save to a file name is recorded, under that name relative to the run's
-folder; a save into a buffer (an animation's frames) is not. Nothing drawn or saved
-changes. The engine turns these sizes into how large the text comes out on a phone.
+matplotlib. :func:`watch` wraps ``Figure.draw``, ``Figure.savefig`` and (at the first
+draw) Agg's ``draw_text``: every string drawn is measured as its font size in points
+times the renderer's dpi / 72, its size in the picture whatever ``bbox_inches`` crops.
+
+* A save to a file name records what that save drew, under the name relative to the
+  run's folder.
+* Anything else drawn (``fig.canvas.draw()``, a save into a buffer: an animation's
+  frames) is held until :func:`claim` names the file it went into, as
+  :func:`figblog.plotting.save_gif` does, or a named save comes first: what was drawn
+  before it was most likely for it, and a false warning is worse than a missed one.
+
+Nothing drawn or saved changes. The engine turns these sizes into how large the text
+comes out on a phone (see ``Renderer._small_text``).
 """
 
 from __future__ import annotations
@@ -15,10 +22,19 @@ import functools
 import os
 from typing import Any
 
-__all__ = ["SMALLEST", "watch"]
+__all__ = ["SMALLEST", "claim", "watch"]
 
-SMALLEST: dict[str, tuple[float, str]] = {}  # saved file -> (pixels, the text drawn that small)
-_SAVING: list[list[tuple[float, str]]] = []  # what each save in progress has drawn so far
+Size = tuple[float, str]  # (pixels, the text drawn that small)
+SMALLEST: dict[str, Size] = {}  # saved file -> the smallest text in it
+_SAVING: list[list[Size]] = []  # each save in progress: the smallest text so far, if any
+_LOOSE: list[Size] = []  # the smallest text drawn and not yet saved to a named file
+
+
+def _keep(found: list[Size], size: Size) -> None:
+    if not found:
+        found.append(size)
+    elif size < found[0]:
+        found[0] = size
 
 
 def _name(fname: object) -> str | None:
@@ -31,35 +47,51 @@ def _name(fname: object) -> str | None:
     return rel.replace(os.sep, "/")
 
 
+def claim(fname: object) -> None:
+    """Record what was drawn since the last named save as the smallest text of ``fname``."""
+    name = _name(fname)
+    if name is not None and _LOOSE:
+        SMALLEST[name] = (round(_LOOSE[0][0], 2), _LOOSE[0][1][:40])
+    _LOOSE.clear()
+
+
 def watch() -> None:
-    """Start measuring the text of every figure saved from now on (idempotent)."""
+    """Start measuring the text of every figure drawn from now on (idempotent)."""
     from matplotlib.figure import Figure
 
     if getattr(Figure.savefig, "_figblog_watched", False):
         return
-    save = Figure.savefig
+    save, draw = Figure.savefig, Figure.draw
 
     @functools.wraps(save)
     def savefig(self: Figure, fname: Any, *args: Any, **kwargs: Any) -> Any:
-        _agg()
         _SAVING.append([])
         try:
             result = save(self, fname, *args, **kwargs)
         finally:
             drawn = _SAVING.pop()
         name = _name(fname)
-        if name is not None and drawn:
-            pixels, text = min(drawn)
-            SMALLEST[name] = (round(pixels, 2), text[:40])
+        if drawn and name is None:
+            _keep(_LOOSE, drawn[0])
+        elif name is not None:
+            _LOOSE.clear()  # drawings before a named save were most likely for it
+            if drawn:
+                SMALLEST[name] = (round(drawn[0][0], 2), drawn[0][1][:40])
         return result
+
+    @functools.wraps(draw)
+    def draw_figure(self: Figure, renderer: Any, *args: Any, **kwargs: Any) -> Any:
+        _agg()
+        return draw(self, renderer, *args, **kwargs)
 
     savefig._figblog_watched = True  # type: ignore[attr-defined]
     Figure.savefig = savefig  # type: ignore[method-assign]
+    Figure.draw = draw_figure  # type: ignore[method-assign]
 
 
 @functools.cache
 def _agg() -> None:
-    """Wrap Agg's draw_text (once, at the first save: drawing loads the backend anyway)."""
+    """Wrap Agg's draw_text (once, at the first draw: drawing has loaded the backend)."""
     from matplotlib.backends.backend_agg import RendererAgg
 
     draw = RendererAgg.draw_text
@@ -68,8 +100,9 @@ def _agg() -> None:
     def draw_text(
         self: RendererAgg, gc: Any, x: Any, y: Any, s: Any, prop: Any, *rest: Any, **kw: Any
     ) -> Any:
-        if _SAVING and isinstance(s, str) and s.strip():
-            _SAVING[-1].append((prop.get_size_in_points() * self.dpi / 72, s.strip()))
+        if isinstance(s, str) and s.strip():
+            size = (prop.get_size_in_points() * self.dpi / 72, s.strip())
+            _keep(_SAVING[-1] if _SAVING else _LOOSE, size)
         return draw(self, gc, x, y, s, prop, *rest, **kw)
 
     RendererAgg.draw_text = draw_text  # type: ignore[method-assign]

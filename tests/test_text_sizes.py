@@ -23,13 +23,13 @@ ax.set_title("a title", fontsize=14.4)
 fig.savefig("wide.png", dpi=100, bbox_inches="tight")
 fig.savefig(io.BytesIO(), format="png", dpi=10)  # into a buffer: not a published picture
 if NARROW:
-    fig.set_size_inches(3, 3)
+    fig.set_size_inches(NARROW, 3)
     fig.savefig("wide.narrow.png", dpi=100)
 fig.savefig("sharp.png", dpi=200)  # the same text, twice the pixels
 """
 
 
-def _wide(project: Project, fig_width: float = 14, narrow: bool = False) -> None:
+def _wide(project: Project, fig_width: float = 14, narrow: float = 0) -> None:
     body = WIDE.replace("FIG_WIDTH", str(fig_width)).replace("NARROW", str(narrow))
     project.script("wide.py", body)
 
@@ -108,8 +108,16 @@ def test_a_wide_picture_with_small_text_is_a_warning_naming_page_and_sizes(proje
 def test_a_picture_that_fits_or_has_a_readable_narrow_layout_passes(project):
     _wide(project, fig_width=3)  # ~300 px: shown at full size, 10 px text
     assert "min_text_px" not in _build(project)
-    _wide(project, narrow=True)  # phones get the 300 px narrow layout
+    _wide(project, narrow=3)  # phones get the 300 px narrow layout
     assert "min_text_px" not in _build(project)
+
+
+def test_a_narrow_layout_still_too_wide_is_named_in_the_warning(project):
+    _wide(project, narrow=10)  # 1,000 px: 10 px text shown at 3.3 px
+    warnings = _build(project)
+    assert "the figure wide.png from figures/wide.py shows its smallest text" in warnings
+    assert "at 3.3 px" in warnings
+    assert "make its text larger or its figure narrower in 'wide.narrow.png'" in warnings
 
 
 def test_min_text_px_sets_the_limit_and_0_turns_the_check_off(project):

@@ -233,6 +233,34 @@ def test_serve_updates_figures_after_a_module_or_data_file_they_read_changes(pro
     assert log.count("Building documentation") == 1
 
 
+def test_serve_warns_when_an_updated_figure_gets_text_too_small_for_phones(project: Project):
+    project.write("lib/shade.py", "COLOUR = 'red'\n")
+    project.write("data/width.txt", "10\n")  # points: the labels' size, and the line's width
+    script = SHADED.replace("figsize=(2, 1.5)", "figsize=(6, 1.5)")
+    project.script(
+        "shaded.py", script + "ax.tick_params(labelsize=width)\nfig.savefig('plot.png')\n"
+    )
+    project.write("docs/index.md", "# Home\n\n![Shaded](figures/shaded.py)\n")
+    config = MKDOCS_YML.format(timeout=60)
+    project.write(
+        "mkdocs.yml", config.replace("timeout: 60\n", "timeout: 60\n      watch: [data]\n")
+    )
+    with LiveServe(project.root, _env(project)) as serve:
+        first = _png(serve)
+        assert first, serve.log()
+        serve.idle()
+        assert "min_text_px" not in serve.log()
+        # The picture keeps its 600 px, so the page does not change: no rebuild, a warning.
+        project.write("data/width.txt", "5\n")  # 7 px in the picture, 3.8 px on a phone
+        assert wait_for(lambda: "min_text_px" in serve.log(), seconds=60), serve.log()
+        serve.idle()
+        log = serve.log()
+    assert "data/width.txt changed, 2 figure files updated without a site rebuild" in log, log
+    assert "WARNING -  figblog: docs/index.md:3: the figure plot.png from figures/shaded.py" in log
+    assert "at 3.8 px on a 360 px wide phone" in log
+    assert log.count("Building documentation") == 1
+
+
 BLOG_YML = f"""\
 site_name: serve blog
 site_url: https://serve.example.org/

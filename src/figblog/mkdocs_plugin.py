@@ -84,6 +84,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self._rendered: set[str] = set()  # the pages whose Markdown it has converted
         self.social: Social | None = None
         self._derived: serve_fast.Derived | None = None  # for the serve fast path
+        self._refs: tuple[FigureRef | ValueRef, ...] = ()  # the last build's, for it too
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check the options and make `mkdocs serve` watch the scripts and shared code."""
@@ -200,6 +201,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         )
         for message in self.renderer.check(refs, values):
             log.warning(message)
+        self._refs = (*refs, *values)
         for src_uri, path in self.renderer.published_files(refs).items():
             files.append(File.generated(config, src_uri, abs_src_path=str(path)))
         cache_dir = self.root / self.config.cache_dir
@@ -271,7 +273,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Leave what this build knows where the serve fast path finds it after us."""
         if self.renderer is not None:
-            serve_fast.remember(config, self.renderer, self.config.watch, self._derived)
+            serve_fast.remember(config, self.renderer, self.config.watch, self._derived, self._refs)
         html = self.source_html
         # Blocks of older script versions go once a build has highlighted a new one, and
         # only when every page was rendered (a dirty build's unused blocks may be wanted).

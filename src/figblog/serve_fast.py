@@ -29,6 +29,7 @@ import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 
+from figblog.engine.refs import FigureRef, ValueRef
 from figblog.engine.render import Renderer
 from figblog.engine.sitepatch import (
     Patch,
@@ -67,6 +68,7 @@ class _Build:
     sources: dict[str, str]  # script -> its text when the pages were rendered
     code_dirs: tuple[str, ...]  # folders whose code keys mkdocs-jupyter's cache
     derived: Derived | None = None  # the posts' cards and thumbnails, and how to remake them
+    refs: tuple[FigureRef | ValueRef, ...] = ()  # what the pages reference, to check again
     _markdown: markdown.Markdown | None = field(default=None, repr=False)
 
     def highlight(self, name: str, code: str) -> str:
@@ -92,7 +94,11 @@ def _config_key(config: MkDocsConfig) -> str:
 
 
 def remember(
-    config: MkDocsConfig, renderer: Renderer, code_dirs: list[str], derived: Derived | None = None
+    config: MkDocsConfig,
+    renderer: Renderer,
+    code_dirs: list[str],
+    derived: Derived | None = None,
+    refs: tuple[FigureRef | ValueRef, ...] = (),
 ) -> None:
     """Keep what a finished build knows, for the serve builder's next change."""
     sources: dict[str, str] = {}
@@ -103,7 +109,7 @@ def remember(
             pass
     root = renderer.engine.root
     dirs = tuple(os.path.realpath(root / d) + os.sep for d in code_dirs)
-    _BUILDS[_config_key(config)] = _Build(config, renderer, sources, dirs, derived)
+    _BUILDS[_config_key(config)] = _Build(config, renderer, sources, dirs, derived, refs)
 
 
 def install(server: Any, config: MkDocsConfig) -> None:
@@ -200,7 +206,14 @@ class _FastBuilder:
         for script in sorted(scripts):
             _patch_source(build, patch, script, old_files, sources)
         patch.apply()
-        _BUILDS[self.key] = _Build(build.config, fresh, sources, build.code_dirs, derived)
+        _BUILDS[self.key] = _Build(
+            build.config, fresh, sources, build.code_dirs, derived, build.refs
+        )
+        # What a full build would warn of (a picture too large, its text too small on phones).
+        pictures = [r for r in build.refs if isinstance(r, FigureRef) and r.script in scripts]
+        values = [r for r in build.refs if isinstance(r, ValueRef) and r.script in scripts]
+        for message in fresh.check(pictures, values):
+            log.warning(message)
         # Figures are the scripts' published outputs; social cards and thumbnails drawn
         # from them are counted apart, and the scripts' own .py downloads not at all.
         figures = sum(1 for p in patch.copies if p in new_files and not p.endswith(".py"))

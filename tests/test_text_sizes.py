@@ -12,6 +12,7 @@ from figblog.engine.build import Engine
 # 7.2 pt at 100 dpi is 10 pixels of the picture. No ticks: the two texts are all it draws.
 WIDE = """\
 import io
+import os
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -26,6 +27,9 @@ if NARROW:
     fig.set_size_inches(NARROW, 3)
     fig.savefig("wide.narrow.png", dpi=100)
 fig.savefig("sharp.png", dpi=200)  # the same text, twice the pixels
+os.makedirs("sub")
+os.chdir("sub")
+fig.savefig("deeper.png", dpi=50)  # sub/deeper.png among the outputs
 """
 
 
@@ -46,6 +50,7 @@ def test_each_saved_picture_records_its_smallest_text_in_its_own_pixels(project,
         assert entry is not None, outcomes["wide.py", theme].error
         assert entry.manifest["texts"] == {
             "sharp.png": [20.0, "tiny label"],
+            "sub/deeper.png": [5.0, "tiny label"],
             "wide.png": [10.0, "tiny label"],
         }
 

@@ -226,6 +226,7 @@ def run(script: str, report: str) -> int:
     global _ROOT
     _ROOT = os.environ.get("FIGBLOG_PROJECT_ROOT", _ROOT)
     script = os.path.abspath(script)
+    _text_sizes.FOLDER = os.getcwd()
     _dump_stack_on_request(report)
     sys.addaudithook(_audit)
     status = 0

@@ -26,6 +26,7 @@ __all__ = ["SMALLEST", "claim", "watch"]
 
 Size = tuple[float, str]  # (pixels, the text drawn that small)
 SMALLEST: dict[str, Size] = {}  # saved file -> the smallest text in it
+FOLDER = ""  # the run's folder, where its outputs go (set when the run starts)
 _SAVING: list[list[Size]] = []  # each save in progress: the smallest text so far, if any
 _LOOSE: list[Size] = []  # the smallest text drawn and not yet saved to a named file
 
@@ -38,10 +39,14 @@ def _keep(found: list[Size], size: Size) -> None:
 
 
 def _name(fname: object) -> str | None:
-    """``fname`` relative to the run's folder, or None for a buffer or a file outside it."""
+    """``fname`` relative to the run's folder, or None for a buffer or a file outside it.
+
+    A script may have changed folder since it started: a relative name is taken from
+    where it is now, as ``savefig`` takes it, and then made relative to the run's folder.
+    """
     if not isinstance(fname, (str, os.PathLike)):
         return None
-    rel = os.path.relpath(os.path.abspath(os.fsdecode(os.fspath(fname))))
+    rel = os.path.relpath(os.path.abspath(os.fsdecode(os.fspath(fname))), FOLDER or None)
     if rel.startswith(os.pardir):
         return None
     return rel.replace(os.sep, "/")

@@ -207,15 +207,20 @@ def _png(serve: LiveServe) -> bytes:
         return b""
 
 
-def test_serve_updates_figures_after_a_module_or_data_file_they_read_changes(project: Project):
+def _shaded(project: Project, width: str, script: str = SHADED) -> None:
+    """A page showing figures/shaded.py, which reads lib/shade.py and data/width.txt."""
     project.write("lib/shade.py", "COLOUR = 'red'\n")
-    project.write("data/width.txt", "2\n")
-    project.script("shaded.py", SHADED)
+    project.write("data/width.txt", width)
+    project.script("shaded.py", script)
     project.write("docs/index.md", "# Home\n\n![Shaded](figures/shaded.py)\n")
     config = MKDOCS_YML.format(timeout=60)
     project.write(
         "mkdocs.yml", config.replace("timeout: 60\n", "timeout: 60\n      watch: [lib, data]\n")
     )
+
+
+def test_serve_updates_figures_after_a_module_or_data_file_they_read_changes(project: Project):
+    _shaded(project, "2\n")
     with LiveServe(project.root, _env(project)) as serve:
         first = _png(serve)
         assert first, serve.log()
@@ -234,17 +239,9 @@ def test_serve_updates_figures_after_a_module_or_data_file_they_read_changes(pro
 
 
 def test_serve_warns_when_an_updated_figure_gets_text_too_small_for_phones(project: Project):
-    project.write("lib/shade.py", "COLOUR = 'red'\n")
-    project.write("data/width.txt", "10\n")  # points: the labels' size, and the line's width
     script = SHADED.replace("figsize=(2, 1.5)", "figsize=(6, 1.5)")
-    project.script(
-        "shaded.py", script + "ax.tick_params(labelsize=width)\nfig.savefig('plot.png')\n"
-    )
-    project.write("docs/index.md", "# Home\n\n![Shaded](figures/shaded.py)\n")
-    config = MKDOCS_YML.format(timeout=60)
-    project.write(
-        "mkdocs.yml", config.replace("timeout: 60\n", "timeout: 60\n      watch: [data]\n")
-    )
+    script += "ax.tick_params(labelsize=width)\nfig.savefig('plot.png')\n"
+    _shaded(project, "10\n", script)  # points: the labels' size, and the line's width
     with LiveServe(project.root, _env(project)) as serve:
         first = _png(serve)
         assert first, serve.log()

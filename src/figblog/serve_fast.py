@@ -39,8 +39,8 @@ from figblog.engine.sitepatch import (
     pair_published,
     snapshot,
 )
+from figblog.serve_changes import check_same_text, is_scratch, stale_scripts
 from figblog.serve_watch import skip_reload, wake_on_change
-from figblog.values import VALUES_FILE
 
 __all__ = ["Derived", "install", "remember"]
 
@@ -178,7 +178,7 @@ class _FastBuilder:
                 return False
             skip_reload(self.server)
             return True
-        scripts = _stale_scripts(build, changed)
+        scripts = stale_scripts(build.config, build.renderer, build.code_dirs, changed)
         if not scripts:
             skip_reload(self.server)  # only editors' scratch files changed
             return True
@@ -191,7 +191,7 @@ class _FastBuilder:
                 raise PatchError(f"{engine.script_rel(outcome.script)} failed")
         fresh = renderer.with_outcomes(outcomes)
         for script in scripts:
-            _check_same_text(renderer, fresh, script)
+            check_same_text(renderer, fresh, script)
         new_files = fresh.published_files()
         patch = Patch(Path(build.config.site_dir))
         patch.add_published(old_files, new_files, pair_published(old_files, new_files))
@@ -218,7 +218,7 @@ class _FastBuilder:
         # from them are counted apart, and the scripts' own .py downloads not at all.
         figures = sum(1 for p in patch.copies if p in new_files and not p.endswith(".py"))
         cards = sum(1 for p in patch.copies if p not in new_files)
-        shown = sorted(os.path.relpath(p, engine.root) for p in changed if not _is_scratch(p))
+        shown = sorted(os.path.relpath(p, engine.root) for p in changed if not is_scratch(p))
         names = ", ".join(shown[:3])
         more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
         what = f"{figures} figure file{'s' if figures != 1 else ''}"
@@ -229,68 +229,6 @@ class _FastBuilder:
             f"({time.monotonic() - started:.2f} s)"
         )
         return True
-
-
-def _stale_scripts(build: _Build, changed: set[str]) -> set[str]:
-    """The scripts that read a changed file; PatchError if a page may change otherwise."""
-    cfg = build.config
-    engine = build.renderer.engine
-    # Real paths on both sides: the watched paths may run through a symlink, the engine's not.
-    docs = os.path.realpath(cfg.docs_dir) + os.sep
-    config_file = os.path.realpath(cfg.config_file_path or "")
-    notebooks = cfg.plugins.get("mkdocs-jupyter") is not None
-    readers: dict[str, set[str]] = {}
-    for (script, _theme), outcome in build.renderer.outcomes.items():
-        readers.setdefault(os.path.realpath(engine.script_path(script)), set()).add(script)
-        if outcome.entry is not None:
-            for dep in outcome.entry.manifest.get("deps", {}):
-                readers.setdefault(os.path.realpath(engine.root / dep), set()).add(script)
-    scripts: set[str] = set()
-    for path in sorted(map(os.path.realpath, changed)):
-        rel = os.path.relpath(path, engine.root)
-        if path not in readers and _is_scratch(path):
-            continue  # an editor's swap or backup file: nothing reads it
-        if path == config_file or path.startswith(docs):
-            raise PatchError(f"{rel} changed")
-        if notebooks and path.endswith(".py") and path.startswith(build.code_dirs):
-            raise PatchError(f"{rel} changed and notebook pages may import it")
-        if path not in readers:
-            raise PatchError(f"{rel} changed, which no figure script read")
-        scripts |= readers[path]
-    for script in scripts:
-        for theme in engine.themes:
-            outcome = build.renderer.outcomes.get((script, theme))
-            if outcome is None or outcome.entry is None:
-                raise PatchError(f"{engine.script_rel(script)} had failed")
-    return scripts
-
-
-def _is_scratch(path: str) -> bool:
-    """Whether ``path`` is an editor's swap, lock, backup or test-write file."""
-    name = os.path.basename(path)
-    return (
-        name.startswith(("#", ".#"))
-        or name.endswith(("~", ".swp", ".swx", ".swo"))
-        or name == "4913"  # vim checks it may write in the folder with this name
-    )
-
-
-def _check_same_text(old: Renderer, new: Renderer, script: str) -> None:
-    """PatchError unless the script's pages need nothing but new image bytes."""
-    rel = old.engine.script_rel(script)
-    for theme in old.engine.themes:
-        before = old.outcomes[script, theme].entry
-        after = new.outcomes[script, theme].entry
-        assert before is not None and after is not None  # failures were turned away
-        if before.outputs != after.outputs:
-            raise PatchError(f"{rel} now writes {', '.join(after.outputs) or 'nothing'}")
-        for name in after.outputs:
-            if name.endswith(".md") or name == VALUES_FILE:
-                # Hashes from the manifests: the old entry's files may be gone (pruned).
-                if before.facts(name).sha256 != after.facts(name).sha256:
-                    raise PatchError(f"{rel} wrote new text in {name}")
-            elif before.facts(name).pixels != after.facts(name).pixels:
-                raise PatchError(f"{rel} drew {name} at a new size")
 
 
 def _patch_source(

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from figblog.cli import _TolerantLoader
+from figblog.cli_settings import TolerantLoader
 from figblog.engine.build import Engine
 from figblog.engine.render import Renderer
 
@@ -64,7 +64,7 @@ def _make_floor(tmp: Path) -> Path:
         (docs / uri).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, docs / uri)
     text = (ROOT / "mkdocs.yml").read_text()
-    config = yaml.load(text, Loader=_TolerantLoader)
+    config = yaml.load(text, Loader=TolerantLoader)
     plugins = [
         p
         for p in config["plugins"]

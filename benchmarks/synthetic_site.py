@@ -392,9 +392,9 @@ def bench_schedule(tmp: Path) -> list[Row]:
 
 
 def _configured_jobs(config: Path) -> int:
-    from figblog.cli import _plugin_options
+    from figblog.cli_settings import plugin_options
 
-    return int(_plugin_options(config).get("jobs", 0)) or os.cpu_count() or 1
+    return int(plugin_options(config).get("jobs", 0)) or os.cpu_count() or 1
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:

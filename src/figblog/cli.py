@@ -16,79 +16,16 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
 
-import yaml
-
+from figblog.cli_settings import engine_for, site_of
 from figblog.engine import THEMES
-from figblog.engine.build import Engine, EngineError
+from figblog.engine.build import Engine
 from figblog.engine.failure import describe_failure
 from figblog.engine.heartbeat import still_running
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.runner import run_script
-from figblog.paths import find_root
 
 __all__ = ["main"]
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without executing its ``!!python/name:`` and ``!ENV`` tags."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def _plugin_options(config_file: Path) -> dict[str, Any]:
-    if not config_file.is_file():
-        return {}
-    try:
-        data = yaml.load(config_file.read_text(), Loader=_TolerantLoader) or {}
-    except yaml.YAMLError as exc:
-        raise SystemExit(f"figblog: cannot read {config_file}: {exc}") from exc
-    for item in data.get("plugins") or []:
-        if isinstance(item, dict) and "figblog" in item:
-            return item["figblog"] or {}
-    return {}
-
-
-def _engine(args: argparse.Namespace) -> Engine:
-    config_file = Path(args.config_file or "mkdocs.yml").resolve()
-    root = config_file.parent
-    opts = _plugin_options(config_file)
-    figures = root / opts.get("figures_dir", "figures")
-    if not figures.is_dir():
-        raise SystemExit(f"figblog: no figures folder at {figures}")
-    jobs = getattr(args, "jobs", None) or opts.get("jobs", 0)
-    timeout = opts.get("timeout", 600)
-    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
-        raise SystemExit(f"figblog: jobs must be 0 (one per CPU) or a positive number: {jobs!r}")
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-        raise SystemExit(
-            f"figblog: timeout in {config_file.name} must be a number of seconds, not {timeout!r}"
-        )
-    try:
-        return _make_engine(args, root, figures, opts, jobs, timeout)
-    except EngineError as exc:
-        raise SystemExit(str(exc)) from exc
-
-
-def _make_engine(
-    args: argparse.Namespace,
-    root: Path,
-    figures: Path,
-    opts: dict[str, Any],
-    jobs: int,
-    timeout: float,
-) -> Engine:
-    return Engine(
-        root,
-        figures,
-        root / opts.get("cache_dir", ".cache/figblog"),
-        jobs=jobs,
-        timeout=timeout,
-        on_output=lambda script, theme, line: print(f"  {script} [{theme}] | {line}", flush=True),
-        verbose=getattr(args, "verbose", False),
-    )
 
 
 def _select(engine: Engine, only: list[str] | None) -> list[str]:
@@ -121,7 +58,7 @@ def _near(name: str, paths: list[str]) -> str:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+    engine = engine_for(args)
     outcomes = engine.build(_select(engine, args.only), force=args.force)
     failed = [o for o in outcomes.values() if o.status == "failed"]
     for outcome in failed:
@@ -131,7 +68,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+    engine = engine_for(args)
     for script in engine.discover():
         print(engine.script_rel(script))
         for theme in engine.themes:
@@ -145,7 +82,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+    engine = engine_for(args)
     if args.unused:
         scripts, runs = engine.prune()
         print(f"figblog: forgot {scripts} removed scripts and {runs} unreachable runs")
@@ -164,7 +101,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise SystemExit(f"figblog: {args.script} does not exist{near}")
     if script.suffix != ".py" or not script.is_file():
         raise SystemExit(f"figblog: {args.script} is not a Python file")
-    root, opts = _site_of(script, args.config_file)
+    root, opts = site_of(script, args.config_file)
     rel = _display(script, root)
     theme = args.theme
     inside = os.path.join(root, "")  # shown relative to the project, as the build shows them
@@ -217,18 +154,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for name in names:
         print(f"  {name:{width}}  {_size((out / name).stat().st_size):>9}")
     return 0
-
-
-def _site_of(script: Path, config_file: str | None) -> tuple[Path, dict[str, Any]]:
-    """The project root and plugin options for a script: ``-f``, else the mkdocs.yml above it."""
-    if config_file:
-        path = Path(config_file).resolve()
-    else:
-        root = find_root(script.parent) or find_root(Path.cwd())
-        if root is None:
-            raise SystemExit(f"figblog: no mkdocs.yml in the folders above {script}")
-        path = root / "mkdocs.yml"
-    return path.parent, _plugin_options(path)
 
 
 def _display(path: Path, root: Path) -> str:

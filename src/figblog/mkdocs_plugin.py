@@ -19,8 +19,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -33,6 +31,7 @@ from figblog.engine.derived import prune as prune_derived
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan_page
 from figblog.engine.render import Renderer
 from figblog.engine.source_html import SourceHtml
+from figblog.mkdocs_config import FiguresConfig, check_options
 from figblog.notebook_prefetch import Prefetch
 from figblog.social import Social
 
@@ -41,35 +40,7 @@ __all__ = ["FiguresConfig", "FiguresPlugin"]
 log = get_plugin_logger(__name__)
 
 _SOURCE_BOX = re.compile(r'<details class="example figblog-source">.*?</details>', re.S)
-_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _DARK_IMAGE = re.compile(r'<img [^>]*src="[^"]*#only-dark"[^>]*>')
-
-
-class FiguresConfig(Config):
-    """Options of the ``figblog`` plugin in mkdocs.yml."""
-
-    enabled = c.Type(bool, default=True)
-    """Run figure scripts; when off, references are left as they are."""
-    figures_dir = c.Type(str, default="figures")
-    """Folder of figure scripts, relative to mkdocs.yml; references start with its name."""
-    cache_dir = c.Type(str, default=".cache/figblog")
-    """Where script outputs are cached, relative to mkdocs.yml."""
-    jobs = c.Type(int, default=0)
-    """How many scripts run at once; 0 means one per CPU."""
-    timeout = c.Type((int, float), default=600)
-    """Seconds a script may run before it is killed and reported as timed out."""
-    watch = c.ListOfItems(c.Type(str), default=["src", "data"])
-    """Folders besides docs/ and figures/ that `mkdocs serve` watches (shared code, data)."""
-    site_prefix = c.Type(str, default="assets/figures")
-    """Where in the built site the figure files are published."""
-    max_output_mb = c.Type((int, float), default=5)
-    """A referenced output over this many MB is a warning (strict builds fail); 0: no limit."""
-    min_text_px = c.Type((int, float), default=5)
-    """A picture whose smallest text is under this many px on a phone is a warning; 0: no check."""
-    verbose = c.Type(bool, default=False)
-    """Log every line the scripts print (`mkdocs build -v` does too); else only a failure's."""
-    site_image = c.Type(str, default="")
-    """The picture of the social card of pages that are not posts: figures/x.py#y.png."""
 
 
 class FiguresPlugin(BasePlugin[FiguresConfig]):
@@ -93,31 +64,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.root = root
         self._root_prefix = os.path.join(root, "")  # a page path starting so is under it
         self.figures_dir = root / opts.figures_dir
-        if opts.jobs < 0:
-            raise PluginError("figblog: 'jobs' must be 0 (one per CPU) or a positive number")
-        if opts.timeout <= 0:
-            raise PluginError("figblog: 'timeout' must be a positive number of seconds")
-        if opts.max_output_mb < 0:
-            raise PluginError("figblog: 'max_output_mb' must be 0 (no limit) or a positive number")
-        if opts.min_text_px < 0:
-            raise PluginError("figblog: 'min_text_px' must be 0 (no check) or a positive number")
-        prefix = opts.site_prefix.strip("/")
-        parts = prefix.split("/")
-        if (
-            not prefix
-            or "\\" in prefix
-            or any(part in ("", ".", "..") for part in parts)
-            or not all(_SAFE_SEGMENT.fullmatch(part) for part in parts)
-        ):
-            raise PluginError(
-                f"figblog: 'site_prefix' must be a folder path inside the site, like "
-                f"'assets/figures' (letters, digits, '-', '_', '.'), not {opts.site_prefix!r}"
-            )
-        if opts.enabled and not self.figures_dir.is_dir():
-            raise PluginError(
-                f"figblog: the figures folder '{opts.figures_dir}' does not exist next to "
-                f"mkdocs.yml ({root}); create it or set 'figures_dir' to the right folder"
-            )
+        check_options(opts, root)
         for folder in [opts.figures_dir, *opts.watch]:
             path = str(root / folder)
             if os.path.isdir(path) and path not in config.watch:

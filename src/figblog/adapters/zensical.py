@@ -31,26 +31,27 @@ from pathlib import Path
 from typing import Any
 
 import markdown
-import yaml
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from figblog.adapters.published import Options, Prepared, prepare, stamp
+from figblog.adapters.zensical_settings import (
+    DEFAULTS,
+    NAME,
+    FigblogError,
+    options_from,
+    read_settings,
+    root_and_docs,
+)
 from figblog.latex_mathml import convert_html
 from figblog.narrow import pictures
 
 __all__ = ["FigblogError", "FigblogExtension", "main", "makeExtension"]
 
-_NAME = "figblog.adapters.zensical"
-_DEFAULTS = Options(Path("."))
 _lock = threading.Lock()
 _current: dict[Options, tuple[tuple[int, int], Prepared]] = {}
 _reported: set[str] = set()
-
-
-class FigblogError(Exception):
-    """Figures that could not be made or placed; the message lists each with page and line."""
 
 
 def report(messages: list[str], stopped: bool = True) -> str:
@@ -107,7 +108,7 @@ def _late(prepared: Prepared) -> str:
     folder = f"{prepared.options.docs_dir}/{prepared.options.publish_dir}"
     return (
         f"{prepared.written} figure files were published into {folder}/ after Zensical had "
-        f"listed the docs folder, so this build would show them broken. Run `python -m {_NAME}` "
+        f"listed the docs folder, so this build would show them broken. Run `python -m {NAME}` "
         "before `zensical build` (make site-zensical does), or build again"
     )
 
@@ -121,18 +122,6 @@ def _zensical_page(md: markdown.Markdown) -> Any:  # noqa: ANN401 - Zensical's o
     return None
 
 
-def _root_and_docs() -> tuple[Path, str]:
-    """The project root and docs folder of the running Zensical build (else the cwd's)."""
-    try:
-        from zensical.config import get_config
-
-        config = get_config()
-        root = Path(config["root_dir"]).resolve()
-        return root, str(Path(config["docs_dir"]).resolve().relative_to(root))
-    except (ImportError, KeyError, TypeError, ValueError):
-        return Path.cwd().resolve(), "docs"
-
-
 class _FigurePreprocessor(Preprocessor):
     """Swap the page's references for figures, inserted text, values or error boxes."""
 
@@ -144,7 +133,7 @@ class _FigurePreprocessor(Preprocessor):
         page = _zensical_page(self.md)
         if page is None:
             raise FigblogError(
-                f"figblog: the Markdown extension {_NAME} runs under Zensical, which tells it "
+                f"figblog: the Markdown extension {NAME} runs under Zensical, which tells it "
                 "the page; under MkDocs or ProperDocs use the 'figblog' plugin instead"
             )
         prepared = current(self.ext.options())
@@ -185,13 +174,13 @@ class FigblogExtension(Extension):
 
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401 - Markdown passes options so
         self.config = {
-            "figures_dir": [_DEFAULTS.figures_dir, "Folder of figure scripts (from the root)"],
-            "cache_dir": [_DEFAULTS.cache_dir, "The figure cache, shared with the MkDocs build"],
-            "publish_dir": [_DEFAULTS.publish_dir, "Generated folder inside docs for outputs"],
-            "jobs": [_DEFAULTS.jobs, "Scripts run at once; 0 = one per CPU"],
-            "timeout": [_DEFAULTS.timeout, "Seconds before a script is killed"],
-            "max_output_mb": [_DEFAULTS.max_output_mb, "A larger output is an error; 0 = none"],
-            "min_text_px": [_DEFAULTS.min_text_px, "Smaller text on a phone is an error; 0 = none"],
+            "figures_dir": [DEFAULTS.figures_dir, "Folder of figure scripts (from the root)"],
+            "cache_dir": [DEFAULTS.cache_dir, "The figure cache, shared with the MkDocs build"],
+            "publish_dir": [DEFAULTS.publish_dir, "Generated folder inside docs for outputs"],
+            "jobs": [DEFAULTS.jobs, "Scripts run at once; 0 = one per CPU"],
+            "timeout": [DEFAULTS.timeout, "Seconds before a script is killed"],
+            "max_output_mb": [DEFAULTS.max_output_mb, "A larger output is an error; 0 = none"],
+            "min_text_px": [DEFAULTS.min_text_px, "Smaller text on a phone is an error; 0 = none"],
             "fail_on_error": [
                 None,
                 "Stop on a figure problem (else error boxes); unset: stop `zensical build`, "
@@ -202,7 +191,7 @@ class FigblogExtension(Extension):
 
     def options(self) -> Options:
         """The engine options these settings give, for the running build's project."""
-        root, docs = _root_and_docs()
+        root, docs = root_and_docs()
         return options_from(root, docs, self.getConfigs())
 
     def stops(self) -> bool:
@@ -228,60 +217,10 @@ def makeExtension(**kwargs: Any) -> FigblogExtension:  # noqa: N802, ANN401 - Ma
     return FigblogExtension(**kwargs)
 
 
-def options_from(root: Path, docs: str, settings: dict[str, Any]) -> Options:
-    """Options from the extension's settings; a bad value raises FigblogError saying which."""
-    checks = {
-        "figures_dir": str,
-        "cache_dir": str,
-        "publish_dir": str,
-        "jobs": int,
-        "timeout": (int, float),
-        "max_output_mb": (int, float),
-        "min_text_px": (int, float),
-    }
-    values: dict[str, Any] = {}
-    for key, kind in checks.items():
-        value = settings.get(key, getattr(_DEFAULTS, key))
-        bad = not isinstance(value, kind) or isinstance(value, bool)
-        bad = bad or (value == "" if kind is str else value < 0 or key == "timeout" and not value)
-        if bad:
-            raise FigblogError(f"figblog: option '{key}' of {_NAME} cannot be {value!r}")
-        values[key] = value
-    parts = Path(values["publish_dir"]).parts
-    if Path(values["publish_dir"]).is_absolute() or ".." in parts or not parts:
-        raise FigblogError(
-            f"figblog: 'publish_dir' of {_NAME} must be a folder inside the docs folder, "
-            f"like 'generated', not {values['publish_dir']!r}"
-        )
-    return Options(root, docs, **values)
-
-
-def _settings(config_file: Path) -> tuple[dict[str, Any], str]:
-    """The settings of this extension in ``config_file`` (zensical.yml), and the docs folder."""
-
-    class _Tolerant(yaml.SafeLoader):
-        """Reads the config without running its ``!!python/name:`` and ``!ENV`` tags."""
-
-    _Tolerant.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Tolerant) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise FigblogError(f"figblog: cannot read {config_file}: {exc}") from exc
-    for item in data.get("markdown_extensions") or []:
-        if isinstance(item, dict) and _NAME in item:
-            return item[_NAME] or {}, str(data.get("docs_dir", "docs"))
-        if item == _NAME:
-            return {}, str(data.get("docs_dir", "docs"))
-    raise FigblogError(
-        f"figblog: {config_file.name} does not list {_NAME} under markdown_extensions; "
-        "add it there so that Zensical puts the figures on the pages"
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     """Make and publish every figure for ``zensical build``; exit 1 naming each problem."""
     parser = argparse.ArgumentParser(
-        prog=f"python -m {_NAME}",
+        prog=f"python -m {NAME}",
         description="Make every referenced figure and publish it into the docs folder, "
         "for a Zensical build of the site.",
     )
@@ -289,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config_file = args.config_file.resolve()
     try:
-        settings, docs = _settings(config_file)
+        settings, docs = read_settings(config_file)
         options = options_from(config_file.parent, docs, settings)
     except FigblogError as exc:
         print(exc, file=sys.stderr)

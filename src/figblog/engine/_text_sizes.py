@@ -54,7 +54,11 @@ def _name(fname: object) -> str | None:
 
 def claim(fname: object) -> None:
     """Record what was drawn since the last named save as the smallest text of ``fname``."""
-    name = _name(fname)
+    _record(_name(fname))
+
+
+def _record(name: str | None) -> None:
+    """Keep the smallest text drawn and not yet saved as ``name``'s; start afresh."""
     if name is not None and _LOOSE:
         SMALLEST[name] = (round(_LOOSE[0][0], 2), _LOOSE[0][1][:40])
     _LOOSE.clear()
@@ -76,12 +80,12 @@ def watch() -> None:
         finally:
             drawn = _SAVING.pop()
         name = _name(fname)
-        if drawn and name is None:
-            _keep(_LOOSE, drawn[0])
-        elif name is not None:
-            _LOOSE.clear()  # drawings before a named save were most likely for it
-            if drawn:
-                SMALLEST[name] = (round(drawn[0][0], 2), drawn[0][1][:40])
+        if name is None:  # into a buffer: perhaps a frame of a file written later
+            for size in drawn:
+                _keep(_LOOSE, size)
+        else:  # what was drawn before a named save was most likely for it: not counted
+            _LOOSE[:] = drawn
+            _record(name)
         return result
 
     @functools.wraps(draw)

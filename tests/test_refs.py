@@ -29,6 +29,30 @@ def test_output_may_be_left_out_and_other_attrs_are_kept():
     assert refs[0].title == "A title" and refs[0].attrs == 'width="300"' and not refs[0].show_source
 
 
+def test_a_reference_may_set_its_own_small_text_limit():
+    text = (
+        '![a](figures/a.py){ .show-source min_text_px=3 width="300" }\n'
+        "![b](figures/b.py){ min_text_px='0' }\n"
+        "![c](figures/c.py){ width=300 }\n"
+    )
+    refs, errors = scan(text, "p.md")
+    assert errors == []
+    assert [(r.min_text_px, r.attrs) for r in refs] == [
+        (3.0, 'width="300"'),
+        (0.0, ""),
+        (None, "width=300"),
+    ]
+    assert refs[0].show_source
+
+
+def test_a_small_text_limit_that_is_no_number_is_an_error_at_its_line():
+    for bad in ("small", "-1", "inf", ""):
+        refs, errors = scan(f"Text\n![a](figures/a.py){{ min_text_px={bad} }}\n", "p.md")
+        assert [(e.line, e.page) for e in errors] == [(2, "p.md")], bad
+        assert f"'min_text_px={bad}' on a figure reference must be a number" in errors[0].message
+        assert refs[0].min_text_px is None and refs[0].attrs == ""
+
+
 def test_references_in_code_are_ignored():
     text = (
         "```markdown\n![a](figures/a.py)\n```\n"

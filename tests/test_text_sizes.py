@@ -88,8 +88,8 @@ def test_a_gif_saved_with_save_gif_takes_the_smallest_text_its_frames_drew(proje
     }
 
 
-def _build(project: Project, options: str = "") -> str:
-    project.write("docs/post.md", "# Post\n\n![A wide plot](figures/wide.py#wide.png)\n")
+def _build(project: Project, options: str = "", attrs: str = "") -> str:
+    project.write("docs/post.md", f"# Post\n\n![A wide plot](figures/wide.py#wide.png){attrs}\n")
     yml = project.root / "mkdocs.yml"
     yml.write_text(yml.read_text().replace("      jobs: 2\n", f"      jobs: 2\n{options}"))
     result = project.mkdocs(strict=False)
@@ -132,3 +132,17 @@ def test_min_text_px_sets_the_limit_and_0_turns_the_check_off(project):
     yml = project.root / "mkdocs.yml"
     yml.write_text(yml.read_text().replace("min_text_px: 12", "min_text_px: 0"))
     assert "min_text_px" not in _build(project)
+
+
+def test_a_reference_may_accept_smaller_text_or_ask_for_larger(project):
+    _wide(project)  # its text comes out at 3.0 px on a phone
+    assert "min_text_px" not in _build(project, attrs="{ min_text_px=2.5 }")
+    html = (project.root / "site" / "post" / "index.html").read_text()
+    assert "min_text_px" not in html and "wide." in html  # not an attribute of the picture
+    warnings = _build(project, attrs="{ min_text_px=4 }")
+    assert "at 3.0 px on a 360 px wide phone, under the 4 px its reference's min_text_px" in (
+        warnings
+    )
+    _wide(project, fig_width=3)  # 10 px on a phone: too small only for its own limit
+    assert "under the 12 px its reference's" in _build(project, attrs="{ min_text_px=12 }")
+    assert "min_text_px" not in _build(project, "      min_text_px: 12\n", "{ min_text_px=0 }")

@@ -90,7 +90,7 @@ class Renderer(Resolver):
                 odd = self._uneven_narrow(script, output)
                 if odd:
                     report(ref, odd)
-                small = self._small_text(script, output)
+                small = self._small_text(script, output, ref.min_text_px)
                 if small:
                     report(ref, small)
                 if not ref.alt.strip() and not output.endswith(TEXT_OUTPUTS):
@@ -113,13 +113,15 @@ class Renderer(Resolver):
             f"phones get '{output}'; write it in every theme"
         )
 
-    def _small_text(self, script: str, output: str) -> str:
+    def _small_text(self, script: str, output: str, own: float | None = None) -> str:
         """A warning when picture ``output``'s smallest text is too small on a phone, else "".
 
         What a 360 px wide phone shows: the narrow layout if there is one, scaled down to
         the text column when it is wider. Each theme's run is measured; the worst counts.
+        ``own`` is the reference's own limit (``min_text_px=N``), in place of the plugin's.
         """
-        if not self.min_text_px:
+        limit = self.min_text_px if own is None else own
+        if not limit:
             return ""
         shown = self._narrow(script, output) or output
         worst: tuple[float, str] | None = None
@@ -133,7 +135,7 @@ class Renderer(Resolver):
             size = float(text[0]) * min(width, PHONE_COLUMN) / width
             if worst is None or size < worst[0]:
                 worst = (size, str(text[1]))
-        if worst is None or worst[0] >= self.min_text_px:
+        if worst is None or worst[0] >= limit:
             return ""
         advice = (
             f"make its text larger or its figure narrower in '{shown}'"
@@ -141,11 +143,12 @@ class Renderer(Resolver):
             else f"draw a narrow layout '{narrow_name(output)}' for phones (see the README) "
             "or make its text larger"
         )
+        whose = "the plugin's 'min_text_px'" if own is None else "its reference's min_text_px"
         return (
             f"the figure {output} from {self.engine.script_rel(script)} shows its smallest "
             f"text ('{_one_line(worst[1])}') at {worst[0]:.1f} px on a {PHONE_WIDTH} px wide "
-            f"phone, under the {self.min_text_px:g} px the plugin's 'min_text_px' asks for: "
-            f"{advice}"
+            f"phone, under the {limit:g} px {whose} asks for: {advice}, or, if text that small "
+            "is meant, write a lower limit on the reference: { min_text_px=N }"
         )
 
     def _too_big(self, script: str, output: str) -> str:

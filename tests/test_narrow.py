@@ -8,7 +8,7 @@ from conftest import Project
 from figblog.engine import narrow_name
 from figblog.engine.refs import scan
 from figblog.engine.showable import pick_output
-from figblog.narrow import NARROW_MEDIA, pictures
+from figblog.narrow import NARROW_MEDIA, media, pictures
 
 # Draws a wide picture and, unless NARROW_IN names another theme, a narrow one.
 SCRIPT = """\
@@ -61,12 +61,13 @@ def test_pictures_puts_the_narrow_source_inside_the_lightbox_link():
     assert 'srcset="../a/b/n.png">' in beside and "data-figblog" not in beside
 
 
-def _site(project: Project, narrow_in: str) -> tuple[str, str]:
+def _site(project: Project, narrow_in: str, options: str = "") -> tuple[str, str]:
     project.script("plot.py", SCRIPT.replace("NARROW_IN", repr(narrow_in)))
     project.write("docs/post.md", POST)
     yml = project.root / "mkdocs.yml"
     if "glightbox" not in yml.read_text():
         yml.write_text(yml.read_text().replace("plugins:\n", "plugins:\n  - glightbox\n", 1))
+    yml.write_text(yml.read_text().replace("      jobs: 2\n", f"      jobs: 2\n{options}"))
     result = project.mkdocs(strict=False)
     assert result.returncode == 0, result.stderr
     return (project.root / "site/post/index.html").read_text(), result.stderr
@@ -76,8 +77,8 @@ def test_phones_get_the_narrow_layout_in_each_theme(project):
     html, log = _site(project, "every")
     found = PICTURE.findall(html)
     assert len(found) == 2, html  # light and dark, each a picture inside its lightbox link
-    for (media, narrow, width, height, img), theme in zip(found, ("light", "dark"), strict=True):
-        assert media == NARROW_MEDIA
+    for (query, narrow, width, height, img), theme in zip(found, ("light", "dark"), strict=True):
+        assert query == NARROW_MEDIA
         assert re.fullmatch(
             rf"assets/figures/plot/plot\.narrow\.[0-9a-f]{{8}}\.{theme}\.png", narrow
         )
@@ -96,3 +97,17 @@ def test_a_narrow_layout_in_one_theme_only_is_a_warning_and_is_not_used(project)
         "theme uses it: phones get 'plot.png'; write it in every theme"
     ) in log
     assert "post.md:3" in log
+
+
+def test_the_widest_screen_with_narrow_layouts_is_an_option_in_em(project):
+    assert NARROW_MEDIA == media(600) == "(max-width: 37.5em)"
+    html = '<img src="w.png" data-figblog-narrow="n.png">'
+    assert '<source media="(max-width: 50em)" srcset="n.png">' in pictures(html, 800)
+    page, log = _site(project, "every", "      narrow_width: 800\n")
+    assert [found[0] for found in PICTURE.findall(page)] == ["(max-width: 50em)"] * 2
+    assert "WARNING" not in log
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("narrow_width: 800", "narrow_width: 300"))
+    result = project.mkdocs()
+    assert result.returncode != 0
+    assert "'narrow_width' must be at least 360 (CSS px, a phone's width" in result.stderr

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import PLOT, REPO, Project, _env
 from figblog.adapters.published import Options
+from figblog.adapters.zensical_settings import FigblogError, options_from
 from figblog.mkdocs_plugin import FiguresConfig
 
 ZENSICAL = REPO / ".venv-zensical" / "bin"
@@ -172,3 +173,13 @@ def test_the_adapter_has_the_mkdocs_plugins_defaults():
     options = Options(Path("."))
     for name in shared:
         assert getattr(options, name) == plugin[name], name
+
+
+def test_the_adapter_checks_its_options_as_the_plugin_does():
+    assert options_from(Path("."), "docs", {"narrow_width": 800}).narrow_width == 800
+    for key, bad, says in [
+        ("narrow_width", 300, "'narrow_width' of figblog.adapters.zensical must be at least 360"),
+        ("min_text_px", -1, "option 'min_text_px' of figblog.adapters.zensical cannot be -1"),
+    ]:
+        with pytest.raises(FigblogError, match=re.escape(says)):
+            options_from(Path("."), "docs", {key: bad})

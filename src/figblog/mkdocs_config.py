@@ -16,6 +16,8 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 
+from figblog.engine.render import PHONE_WIDTH
+
 __all__ = ["FiguresConfig", "check_options"]
 
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -42,6 +44,8 @@ class FiguresConfig(Config):
     """A referenced output over this many MB is a warning (strict builds fail); 0: no limit."""
     min_text_px = c.Type((int, float), default=5)
     """A picture whose smallest text is under this many px on a phone is a warning; 0: no check."""
+    narrow_width = c.Type((int, float), default=600)
+    """Screens up to this many CSS px get a figure's narrow layout (`x.narrow.png`)."""
     verbose = c.Type(bool, default=False)
     """Log every line the scripts print (`mkdocs build -v` does too); else only a failure's."""
     site_image = c.Type(str, default="")
@@ -61,6 +65,11 @@ def check_options(opts: FiguresConfig, root: Path) -> None:
         raise PluginError("figblog: 'max_output_mb' must be 0 (no limit) or a positive number")
     if opts.min_text_px < 0:
         raise PluginError("figblog: 'min_text_px' must be 0 (no check) or a positive number")
+    if not opts.narrow_width >= PHONE_WIDTH:
+        raise PluginError(
+            f"figblog: 'narrow_width' must be at least {PHONE_WIDTH} (CSS px, a phone's width: "
+            f"the narrow layouts are for phones), not {opts.narrow_width!r}"
+        )
     prefix = opts.site_prefix.strip("/")
     parts = prefix.split("/")
     if (

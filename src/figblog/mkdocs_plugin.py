@@ -215,7 +215,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         """
         if not self.config.enabled:
             return output
-        return lazy_source.add_loader(narrow.pictures(output))
+        return lazy_source.add_loader(narrow.pictures(output, self.config.narrow_width))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Leave what this build knows where the serve fast path finds it after us."""

@@ -21,10 +21,23 @@ from urllib.parse import quote
 
 from figblog.engine.markup import NARROW_SIZE, NARROW_SRC
 
-__all__ = ["NARROW_MEDIA", "pictures"]
+__all__ = ["NARROW_MEDIA", "NARROW_WIDTH", "media", "pictures"]
 
-NARROW_MEDIA = "(max-width: 37.5em)"
-"""Screens that get the narrow layout: up to 600 CSS px at the default font size."""
+NARROW_WIDTH = 600
+"""The widest screen, in CSS px, that gets the narrow layout (the option ``narrow_width``)."""
+
+
+def media(width: float = NARROW_WIDTH) -> str:
+    """The media query of screens up to ``width`` CSS px, in em: it follows the reader's font size.
+
+    An em in a media query is the browser's default font size, 16 px unless the reader
+    changed it.
+    """
+    return f"(max-width: {width / 16:g}em)"
+
+
+NARROW_MEDIA = media()
+"""Screens that get the narrow layout by default: up to 600 CSS px (37.5em)."""
 
 _IMG = re.compile(rf'<img\b[^>]*\s{NARROW_SRC}="[^"]*"[^>]*>')
 _ATTR = re.compile(rf'\s({NARROW_SRC}|{NARROW_SIZE})="([^"]*)"')
@@ -32,7 +45,7 @@ _SIZE = re.compile(r"(\d+)x(\d+)")
 _SRC = re.compile(r'\ssrc="([^"]*)"')
 
 
-def _picture(match: re.Match[str]) -> str:
+def _picture(match: re.Match[str], query: str) -> str:
     tag = match[0]
     found = dict(_ATTR.findall(tag))
     img = _ATTR.sub("", tag)
@@ -42,15 +55,19 @@ def _picture(match: re.Match[str]) -> str:
     folder = src[1].split("#", 1)[0].rpartition("/")[0] if src else ""
     url = f"{folder}/{found[NARROW_SRC]}" if folder else found[NARROW_SRC]
     # A srcset splits on spaces and commas: keep them out of the address.
-    source = f'<source media="{NARROW_MEDIA}" srcset="{quote(url, safe="/.%:")}"'
+    source = f'<source media="{query}" srcset="{quote(url, safe="/.%:")}"'
     size = _SIZE.fullmatch(found.get(NARROW_SIZE, ""))
     if size:  # the box keeps the narrow picture's shape before it arrives
         source += f' width="{size[1]}" height="{size[2]}"'
     return f"<picture>{source}>{img}</picture>"
 
 
-def pictures(html: str) -> str:
-    """``html`` with every image that has a narrow layout made a ``<picture>``."""
+def pictures(html: str, width: float = NARROW_WIDTH) -> str:
+    """``html`` with every image that has a narrow layout made a ``<picture>``.
+
+    Screens up to ``width`` CSS px get the narrow layout.
+    """
     if NARROW_SRC not in html:
         return html
-    return _IMG.sub(_picture, html)
+    query = media(width)
+    return _IMG.sub(lambda found: _picture(found, query), html)

@@ -48,6 +48,7 @@ class Options:
     timeout: float = 600
     max_output_mb: float = 5
     min_text_px: float = 5
+    narrow_width: float = 600  # screens up to it (CSS px) get a figure's narrow layout
 
     @property
     def docs(self) -> Path:

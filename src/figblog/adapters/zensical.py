@@ -165,8 +165,12 @@ class _MathPostprocessor(Postprocessor):
 class _PicturePostprocessor(Postprocessor):
     """Images with a layout for narrow screens become ``<picture>`` elements."""
 
+    def __init__(self, md: markdown.Markdown, ext: FigblogExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
     def run(self, text: str) -> str:
-        return pictures(text)
+        return pictures(text, self.ext.options().narrow_width)
 
 
 class FigblogExtension(Extension):
@@ -181,6 +185,7 @@ class FigblogExtension(Extension):
             "timeout": [DEFAULTS.timeout, "Seconds before a script is killed"],
             "max_output_mb": [DEFAULTS.max_output_mb, "A larger output is an error; 0 = none"],
             "min_text_px": [DEFAULTS.min_text_px, "Smaller text on a phone is an error; 0 = none"],
+            "narrow_width": [DEFAULTS.narrow_width, "Screens up to it (CSS px) get narrow layouts"],
             "fail_on_error": [
                 None,
                 "Stop on a figure problem (else error boxes); unset: stop `zensical build`, "
@@ -209,7 +214,7 @@ class FigblogExtension(Extension):
         """
         md.preprocessors.register(_FigurePreprocessor(md, self), "figblog", 35)
         md.postprocessors.register(_MathPostprocessor(md, self), "figblog_mathml", 5)
-        md.postprocessors.register(_PicturePostprocessor(md), "figblog_narrow", 1)
+        md.postprocessors.register(_PicturePostprocessor(md, self), "figblog_narrow", 1)
 
 
 def makeExtension(**kwargs: Any) -> FigblogExtension:  # noqa: N802, ANN401 - Markdown's API

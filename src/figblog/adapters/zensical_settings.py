@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from figblog.adapters.published import Options
+from figblog.engine.render import PHONE_WIDTH
 
 __all__ = ["DEFAULTS", "NAME", "FigblogError", "options_from", "read_settings", "root_and_docs"]
 
@@ -53,6 +54,7 @@ def options_from(root: Path, docs: str, settings: dict[str, Any]) -> Options:
         "timeout": (int, float),
         "max_output_mb": (int, float),
         "min_text_px": (int, float),
+        "narrow_width": (int, float),
     }
     values: dict[str, Any] = {}
     for key, kind in checks.items():
@@ -62,6 +64,11 @@ def options_from(root: Path, docs: str, settings: dict[str, Any]) -> Options:
         if bad:
             raise FigblogError(f"figblog: option '{key}' of {NAME} cannot be {value!r}")
         values[key] = value
+    if values["narrow_width"] < PHONE_WIDTH:
+        raise FigblogError(
+            f"figblog: 'narrow_width' of {NAME} must be at least {PHONE_WIDTH} (CSS px, a "
+            f"phone's width: the narrow layouts are for phones), not {values['narrow_width']!r}"
+        )
     parts = Path(values["publish_dir"]).parts
     if Path(values["publish_dir"]).is_absolute() or ".." in parts or not parts:
         raise FigblogError(

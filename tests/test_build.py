@@ -164,9 +164,18 @@ def test_bad_outputs_are_refused(project, body, message):
     assert out["s.py", "light"].status == "failed" and message in out["s.py", "light"].error
 
 
-def test_a_missing_script_is_an_error(project):
-    out = engine(project, themes=("light",)).build(["nope.py"])
+def test_a_missing_script_is_an_error_that_says_what_was_perhaps_meant(project):
+    project.script("rainfall.py", COUNT)
+    out = engine(project, themes=("light",)).build(["nope.py", "rainfal.py", "figures/rainfall.py"])
     assert out["nope.py", "light"].error == "figure script figures/nope.py does not exist"
+    assert out["rainfal.py", "light"].error == (
+        "figure script figures/rainfal.py does not exist; did you mean figures/rainfall.py?"
+    )
+    # A value reference names its script from inside the figures folder.
+    assert out["figures/rainfall.py", "light"].error == (
+        "figure script figures/figures/rainfall.py does not exist; a value reference names "
+        "the script from inside figures/: write 'rainfall.py', not 'figures/rainfall.py'"
+    )
 
 
 def test_a_folder_named_like_a_script_is_not_one(project):
@@ -175,7 +184,7 @@ def test_a_folder_named_like_a_script_is_not_one(project):
     project.script("dir.py/inner.py", COUNT)
     eng = engine(project, themes=("light",))
     out = eng.build(["dir.py"])
-    assert out["dir.py", "light"].error == "figure script figures/dir.py does not exist"
+    assert out["dir.py", "light"].error.startswith("figure script figures/dir.py does not exist")
     assert eng.status("dir.py", "light") == (None, "the script does not exist")
     assert project.runs() == []
 

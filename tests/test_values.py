@@ -52,6 +52,23 @@ def test_an_unclosed_reference_is_an_error_that_shows_it():
     assert str(error).startswith("post.md:3: value reference not closed '{{ sheet.py:x'")
 
 
+@pytest.mark.parametrize(
+    ("bad", "meant"),
+    [
+        ("{{ rainfall:total }}", "{{ rainfall.py:total }}"),
+        ("{{ rainfall.pyy:total | .1f }}", "{{ rainfall.py:total }}"),
+        ("{{sub/runs:n}}", "{{ sub/runs.py:n }}"),
+    ],
+)
+def test_a_reference_whose_script_lacks_py_is_an_error_not_text(bad, meant):
+    refs, errors = scan_values(f"# T\n\nIn total {bad} mm.\n", "post.md")
+    assert refs == []
+    assert [str(e) for e in errors] == [
+        f"post.md:3: {bad!r} is no value reference: the script's name ends in '.py', "
+        f"as in '{meant}'"
+    ]
+
+
 # -- formats ------------------------------------------------------------------------------
 
 

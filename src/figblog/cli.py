@@ -9,7 +9,6 @@ Options default to the ``figblog`` plugin's settings in mkdocs.yml.
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import shutil
 import sys
@@ -22,6 +21,7 @@ from figblog.engine import THEMES
 from figblog.engine.build import Engine
 from figblog.engine.failure import describe_failure
 from figblog.engine.heartbeat import still_running
+from figblog.engine.hints import near_names
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.runner import run_script
 
@@ -41,20 +41,10 @@ def _select(engine: Engine, only: list[str] | None) -> list[str]:
             folder = _display(engine.figures_dir, engine.root)
             shown = [engine.script_rel(s) for s in scripts]
             raise SystemExit(
-                f"figblog: {name} is not a figure script in {folder}/{_near(name, shown)}"
+                f"figblog: {name} is not a figure script in {folder}/{near_names(name, shown)}"
             )
         wanted.append(key)
     return wanted
-
-
-def _near(name: str, paths: list[str]) -> str:
-    """``; did you mean ...?`` naming the paths whose file name is close to ``name``'s, or ""."""
-    by_name: dict[str, list[str]] = {}
-    for path in paths:
-        by_name.setdefault(Path(path).name, []).append(path)
-    close = difflib.get_close_matches(Path(name).name, list(by_name), n=3)
-    found = [path for match in close for path in by_name[match]]
-    return f"; did you mean {' or '.join(found)}?" if found else ""
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -97,7 +87,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not script.exists():
         folder = Path(args.script).parent
         around = sorted(folder.glob("*.py")) if folder.is_dir() else []
-        near = _near(args.script, [(folder / p.name).as_posix() for p in around])
+        near = near_names(args.script, [(folder / p.name).as_posix() for p in around])
         raise SystemExit(f"figblog: {args.script} does not exist{near}")
     if script.suffix != ".py" or not script.is_file():
         raise SystemExit(f"figblog: {args.script} is not a Python file")

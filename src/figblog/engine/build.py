@@ -23,6 +23,7 @@ from figblog.engine.cache import Cache, Entry
 from figblog.engine.environment import ENGINE_VERSION, environment
 from figblog.engine.hashing import MISSING, FileHasher, hash_text
 from figblog.engine.heartbeat import Heartbeat
+from figblog.engine.hints import near_names
 from figblog.engine.live import LiveLine
 from figblog.engine.schedule import Task, run_all
 from figblog.engine.stamps import Stamps
@@ -156,6 +157,17 @@ class Engine:
             return None, "the script does not exist"
         return self.cache.lookup(self._ident(script, theme), self._base(text, theme), self.hasher)
 
+    def _missing(self, script: str) -> str:
+        """Why ``script`` cannot run: it does not exist; and what was perhaps meant."""
+        message = f"figure script {self.script_rel(script)} does not exist"
+        folder, _, inside = script.partition("/")
+        if folder == self.figures_dir.name and (self.figures_dir / inside).is_file():
+            return (
+                f"{message}; a value reference names the script from inside {folder}/: "
+                f"write '{inside}', not '{script}'"
+            )
+        return message + near_names(script, [self.script_rel(s) for s in self.discover()])
+
     def discover(self) -> list[str]:
         """Every figure script in the figures folder (names starting with _ are helpers)."""
         rels = (p.relative_to(self.figures_dir) for p in self.figures_dir.rglob("*.py"))
@@ -174,9 +186,8 @@ class Engine:
             text = None if refused else self._script_hash(script)
             for theme in self.themes:
                 if text is None:
-                    missing = f"figure script {self.script_rel(script)} does not exist"
                     outcomes[script, theme] = Outcome(
-                        script, theme, "failed", error=refused or missing
+                        script, theme, "failed", error=refused or self._missing(script)
                     )
                     continue
                 base = self._base(text, theme)

@@ -10,13 +10,14 @@ what to write instead.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from pathlib import Path
 
 from figblog.paths import DATA_DIR
 
-__all__ = ["missing_file_hint"]
+__all__ = ["missing_file_hint", "near_names"]
 
 # Where the missing name sits in the messages of open() ('data/x.csv', repr-quoted) and of
 # numpy's loaders (data/x.csv not found.), which raise it without setting exc.filename.
@@ -80,3 +81,13 @@ def _advice(name: str, rel: Path, from_root: bool) -> str:
         f"hint: scripts run in an empty folder, not {where}, where '{name}' is; "
         f"use {use} (README, 'Data files')"
     )
+
+
+def near_names(name: str, paths: list[str]) -> str:
+    """``; did you mean ...?`` naming the paths whose file name is close to ``name``'s, or ""."""
+    by_name: dict[str, list[str]] = {}
+    for path in paths:
+        by_name.setdefault(Path(path).name, []).append(path)
+    close = difflib.get_close_matches(Path(name).name, list(by_name), n=3)
+    found = [path for match in close for path in by_name[match]]
+    return f"; did you mean {' or '.join(found)}?" if found else ""

@@ -37,6 +37,11 @@ _MIN_TEXT = re.compile(r"(?:^|\s)min_text_px=(\"[^\"]*\"|'[^']*'|\S*)(?=\s|$)")
 # Anything opening with "{{ <something>.py" is meant as a value reference; other double
 # braces (LaTeX such as \frac{{a}}{b}) are left alone.
 _VALUE_START = re.compile(r"\{\{[ \t]*[^\s{}|:]*\.py(?![A-Za-z0-9_])")
+# "{{ name:value }}" without ".py": a value reference whose script lost its suffix.
+_NO_SUFFIX = re.compile(
+    r"\{\{[ \t]*(?P<script>[A-Za-z0-9_][A-Za-z0-9_./-]*?)(?:\.[A-Za-z0-9]*)?[ \t]*:[ \t]*"
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\|[^{}|\n]*)?\}\}"
+)
 _VALUE = re.compile(
     r"\{\{[ \t]*(?P<script>[^\s{}|:]+)[ \t]*:[ \t]*(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"[ \t]*(?:\|[ \t]*(?P<fmt>[^{}|\n]*?)[ \t]*)?\}\}"
@@ -226,6 +231,17 @@ def scan_values(text: str, page: str) -> tuple[list[ValueRef], list[RefError]]:
     refs: list[ValueRef] = []
     errors: list[RefError] = []
     for number, _line, masked in prose_lines(text, "{{"):
+        for near in _NO_SUFFIX.finditer(masked):
+            if not _VALUE_START.match(masked, near.start()):
+                meant = f"{{{{ {near['script']}.py:{near['name']} }}}}"
+                errors.append(
+                    RefError(
+                        page,
+                        number,
+                        f"{near[0]!r} is no value reference: the script's name ends in '.py', "
+                        f"as in '{meant}'",
+                    )
+                )
         for start in _VALUE_START.finditer(masked):
             m = _VALUE.match(masked, start.start())
             script = m["script"] if m else ""

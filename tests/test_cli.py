@@ -142,6 +142,41 @@ def test_run_of_a_failing_script_gives_the_builds_message_and_status_1(project):
     assert not (project.root / "figblog-run" / "boom" / "light").exists()
 
 
+def test_a_failed_run_leaves_no_file_of_an_earlier_run_to_mistake_for_its_own(project):
+    project.script("flaky.py", THEMED)
+    assert _run(project, "figures/flaky.py").returncode == 0
+    out = project.root / "figblog-run" / "flaky" / "light"
+    assert (out / "plot.png").is_file()
+    project.script("flaky.py", THEMED + "1 / 0\n")
+    assert _run(project, "figures/flaky.py").returncode == 1
+    assert not out.exists()
+
+
+WIDE = """\
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots(figsize=(14, 3))
+ax.set_title("tiny", fontsize=4)
+fig.savefig("wide.png", dpi=100)
+if NARROW:
+    fig.set_size_inches(3, 3)
+    fig.savefig("wide.narrow.png", dpi=100)
+"""
+
+
+def test_run_warns_of_text_too_small_for_phones_as_the_build_would(project):
+    project.script("wide.py", WIDE.replace("NARROW", "False"))
+    done = _run(project, "figures/wide.py")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "figblog: warning: the figure wide.png from figures/wide.py shows its smallest text "
+        "('tiny') at 1.3 px on a 360 px wide phone, under the 5 px the plugin's 'min_text_px'"
+    ) in done.stderr
+    assert "draw a narrow layout 'wide.narrow.png'" in done.stderr
+    project.script("wide.py", WIDE.replace("NARROW", "True"))  # phones get 300 px: 5.6 px
+    done = _run(project, "figures/wide.py")
+    assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+
+
 def test_run_shows_paths_relative_to_the_project_as_the_build_does(project):
     project.script(
         "warns.py",

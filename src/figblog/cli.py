@@ -17,13 +17,20 @@ import threading
 from pathlib import Path
 
 from figblog.cli_settings import engine_for, site_of
-from figblog.engine import THEMES
+from figblog.engine import THEMES, narrow_name
 from figblog.engine.build import Engine
+from figblog.engine.facts import file_facts
 from figblog.engine.failure import describe_failure
 from figblog.engine.heartbeat import still_running
 from figblog.engine.hints import near_names
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.runner import run_script
+from figblog.engine.showable import (
+    IMAGE_OUTPUTS,
+    on_phone,
+    size_warning,
+    small_text_warning,
+)
 
 __all__ = ["main"]
 
@@ -103,6 +110,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         with lock:
             print(line, flush=True)
 
+    out = Path(args.out) if args.out else Path("figblog-run") / script.stem / theme
+    if not args.out and out.exists():
+        shutil.rmtree(out)  # our own folder: no file of an earlier run stays in it, failed or not
     with tempfile.TemporaryDirectory(prefix="figblog-run-") as tmp:
         workspace = Path(tmp)
         (workspace / "out").mkdir()
@@ -131,9 +141,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         except OutputError as exc:
             print(f"figure script {rel} [{theme}]: {exc}", file=sys.stderr)
             return 1
-        out = Path(args.out) if args.out else Path("figblog-run") / script.stem / theme
-        if not args.out and out.exists():
-            shutil.rmtree(out)  # our own folder: no file of an earlier run stays in it
         for name in names:
             if name.lower().endswith(".png"):
                 strip_png_metadata(workspace / "out" / name)  # as the build publishes it
@@ -143,7 +150,32 @@ def _cmd_run(args: argparse.Namespace) -> int:
     width = max(len(name) for name in names)
     for name in names:
         print(f"  {name:{width}}  {_size((out / name).stat().st_size):>9}")
+    for warning in _warnings(rel, out, names, result.texts, opts):
+        print(f"figblog: warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _warnings(
+    rel: str, out: Path, names: list[str], texts: dict[str, tuple[float, str]], opts: dict
+) -> list[str]:
+    """What a build would warn of, were a page to show these pictures: size and small text."""
+    found = []
+    max_bytes = int(opts.get("max_output_mb", 5) * 1e6)
+    limit = opts.get("min_text_px", 5)
+    narrows = {narrow_name(name) for name in names}
+    for name in (n for n in names if n.lower().endswith(IMAGE_OUTPUTS)):
+        found.append(size_warning(name, rel, (out / name).stat().st_size, max_bytes))
+        shown = narrow_name(name) if narrow_name(name) in names else name
+        pixels = file_facts(out / shown).pixels
+        if name in narrows or not limit or shown not in texts or not pixels:
+            continue  # a narrow layout is judged as its picture's
+        size = on_phone(texts[shown][0], pixels[0])
+        if size < limit:
+            whose = "the plugin's 'min_text_px'"
+            found.append(
+                small_text_warning(name, rel, shown, (size, texts[shown][1]), limit, whose)
+            )
+    return [warning for warning in found if warning]
 
 
 def _display(path: Path, root: Path) -> str:

@@ -16,7 +16,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 
-from figblog.engine.render import PHONE_WIDTH
+from figblog.engine.showable import PHONE_WIDTH
 
 __all__ = ["FiguresConfig", "check_options"]
 

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from figblog.adapters.published import Options
-from figblog.engine.render import PHONE_WIDTH
+from figblog.engine.showable import PHONE_WIDTH
 
 __all__ = ["DEFAULTS", "NAME", "FigblogError", "options_from", "read_settings", "root_and_docs"]
 

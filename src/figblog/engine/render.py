@@ -32,7 +32,9 @@ from figblog.engine.resolved import Resolver
 from figblog.engine.showable import (
     TEXT_OUTPUTS,
     is_image,
+    on_phone,
     size_warning,
+    small_text_warning,
 )
 
 __all__ = ["Renderer"]
@@ -40,15 +42,6 @@ __all__ = ["Renderer"]
 _CAPTION = re.compile(r"\s*///\s*(figure-)?caption\b")
 # About one phone screen of prose: a figure that starts within it is probably seen at once.
 FIRST_SCREEN_CHARS = 1500
-
-
-# A phone 360 CSS px wide (a common small one) gives Material's text column 328 px.
-PHONE_WIDTH, PHONE_COLUMN = 360, 328
-
-
-def _one_line(text: str) -> str:
-    line = " ".join(text.replace("\\mathdefault", "").split())  # matplotlib's tick maths
-    return line if len(line) <= 30 else line[:29] + "…"
 
 
 class Renderer(Resolver):
@@ -131,25 +124,14 @@ class Renderer(Resolver):
             facts = self._facts(script, theme, shown) if text else None
             if not text or facts is None or not facts.pixels:
                 continue
-            width = facts.pixels[0]
-            size = float(text[0]) * min(width, PHONE_COLUMN) / width
+            size = on_phone(float(text[0]), facts.pixels[0])
             if worst is None or size < worst[0]:
                 worst = (size, str(text[1]))
         if worst is None or worst[0] >= limit:
             return ""
-        advice = (
-            f"make its text larger or its figure narrower in '{shown}'"
-            if shown != output
-            else f"draw a narrow layout '{narrow_name(output)}' for phones (see the README) "
-            "or make its text larger"
-        )
         whose = "the plugin's 'min_text_px'" if own is None else "its reference's min_text_px"
-        return (
-            f"the figure {output} from {self.engine.script_rel(script)} shows its smallest "
-            f"text ('{_one_line(worst[1])}') at {worst[0]:.1f} px on a {PHONE_WIDTH} px wide "
-            f"phone, under the {limit:g} px {whose} asks for: {advice}, or, if text that small "
-            "is meant, write a lower limit on the reference: { min_text_px=N }"
-        )
+        rel = self.engine.script_rel(script)
+        return small_text_warning(output, rel, shown, worst, limit, whose)
 
     def _too_big(self, script: str, output: str) -> str:
         """A warning when a theme's ``output`` is larger than the size limit, else ""."""

@@ -19,15 +19,20 @@ __all__ = [
     "IMAGE_OUTPUTS",
     "TEXT_OUTPUTS",
     "is_image",
+    "PHONE_WIDTH",
+    "on_phone",
     "pick_output",
     "run_failure",
     "size_warning",
+    "small_text_warning",
 ]
 
 # What a page can show as text put into the page.
 TEXT_OUTPUTS = (".md",)
 # What a page can show as a picture.
 IMAGE_OUTPUTS = (".png", ".gif", ".jpg", ".jpeg", ".webp", ".svg")
+# A phone 360 CSS px wide (a common small one) gives Material's text column 328 px.
+PHONE_WIDTH, PHONE_COLUMN = 360, 328
 
 
 def _is_companion(name: str, names: Sequence[str]) -> bool:
@@ -100,6 +105,38 @@ def size_warning(output: str, rel: str, largest: int, max_bytes: int) -> str:
         f"the {max_bytes / 1e6:g} MB limit: every reader downloads it; make it smaller "
         "or raise the plugin's 'max_output_mb'"
     )
+
+
+def on_phone(pixels: float, width: int) -> float:
+    """CSS px on a phone of text ``pixels`` high in a picture ``width`` pixels wide."""
+    return pixels * min(width, PHONE_COLUMN) / width
+
+
+def small_text_warning(
+    output: str, rel: str, shown: str, smallest: tuple[float, str], limit: float, whose: str
+) -> str:
+    """The warning for picture ``output`` of script ``rel``, whose text is too small on a phone.
+
+    ``shown`` is what a phone gets (``output`` or its narrow layout), ``smallest`` the
+    size of its smallest text there and that text, ``whose`` says whose limit ``limit`` is.
+    """
+    advice = (
+        f"make its text larger or its figure narrower in '{shown}'"
+        if shown != output
+        else f"draw a narrow layout '{narrow_name(output)}' for phones (see the README) "
+        "or make its text larger"
+    )
+    return (
+        f"the figure {output} from {rel} shows its smallest text ('{_one_line(smallest[1])}') "
+        f"at {smallest[0]:.1f} px on a {PHONE_WIDTH} px wide phone, under the {limit:g} px "
+        f"{whose} asks for: {advice}, or, if text that small is meant, write a lower limit "
+        "on the reference: { min_text_px=N }"
+    )
+
+
+def _one_line(text: str) -> str:
+    line = " ".join(text.replace("\\mathdefault", "").split())  # matplotlib's tick maths
+    return line if len(line) <= 30 else line[:29] + "…"
 
 
 def run_failure(errors: dict[str, str]) -> str | None:

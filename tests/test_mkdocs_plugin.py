@@ -153,6 +153,30 @@ def test_excerpts_on_blog_views_resolve_and_scripts_run_once(project):
             assert target.is_file(), f"{page}: {src} does not resolve"
 
 
+def test_a_category_the_blog_does_not_allow_is_named_with_its_line_and_the_fix(project):
+    allowed = "  - blog:\n      categories_allowed: [Machine learning, Things]\n"
+    project.write("mkdocs.yml", BLOG_YML.replace("  - blog\n", allowed))
+    project.write("docs/index.md", "# Home\n")
+    project.write("docs/blog/index.md", "# Blog\n")
+    post = BLOG_POST.replace("  - Things\n", "  - Things\n  - Machine Learning\n  - Cooking\n")
+    project.write("docs/blog/posts/one.md", post)
+    project.script("plot.py", PLOT)
+    result = project.mkdocs(strict=False)
+    assert result.returncode != 0
+    assert (
+        "figblog: docs/blog/posts/one.md:5: category 'Machine Learning' is not in the blog's "
+        "categories_allowed (mkdocs.yml): did you mean 'Machine learning'? The names must "
+        "match exactly; allowed: Machine learning, Things"
+    ) in result.stderr
+    assert (
+        "docs/blog/posts/one.md:6: category 'Cooking' is not in the blog's categories_allowed "
+        "(mkdocs.yml). The names"
+    ) in result.stderr
+    assert project.runs() == []  # stopped before any script ran
+    project.write("docs/blog/posts/one.md", BLOG_POST)
+    assert project.mkdocs().returncode == 0
+
+
 def test_a_failing_script_fails_strict_builds_with_page_script_and_line(project):
     project.write("docs/post.md", "# Post\n\n![A plot](figures/bad.py#x.png)\n")
     project.script("bad.py", "import math\nvalue = math.sqrt(-1)\n")

@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from figblog import lazy_source, markdown_needs, narrow, notebooks, serve_fast
+from figblog.blog_checks import category_errors
 from figblog.engine.build import Engine, EngineError, root_relative
 from figblog.engine.derived import prune as prune_derived
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan_page
@@ -88,6 +89,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         """Find every reference, bring every referenced script up to date, add its files."""
         if not self.config.enabled:
             return files
+        bad_categories = category_errors(config, files)
+        if bad_categories:  # before the blog plugin stops on them with less to go on
+            raise PluginError("figblog: " + "\nfigblog: ".join(bad_categories))
         # Notebooks execute in a thread while the figures run, not alone after them.
         early = Prefetch(config, files, log.debug)
         early.start()

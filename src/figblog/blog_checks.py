@@ -1,0 +1,70 @@
+"""A post's category that the blog plugin would refuse, reported with its line and the fix.
+
+Material's blog plugin stops the build on a post whose category is not in its
+``categories_allowed`` list, naming the post only: not the line, not the list, not that
+the names are case-sensitive (``Machine Learning`` is not ``Machine learning``). The
+figblog plugin's ``on_files`` runs before the blog plugin's, so it looks first and stops
+the build with a message that says all of that.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from typing import Any
+
+from mkdocs.utils.meta import get_data
+
+__all__ = ["category_errors"]
+
+_FRONT = re.compile(r"\A(---\s*\n.*?\n)(?:---|\.\.\.)\s*\n", re.DOTALL)
+
+
+def category_errors(config: Any, files: Any) -> list[str]:  # noqa: ANN401 - MkDocs' objects
+    """``docs/<post>:<line>: ...`` for each category of a post that its blog does not allow."""
+    errors: list[str] = []
+    docs = os.path.relpath(config.docs_dir)
+    for blog in config.plugins.values():
+        if not type(blog).__module__.startswith("material.plugins.blog"):
+            continue
+        options = blog.config
+        allowed = list(options.categories_allowed or [])
+        if not options.get("enabled", True) or not options.categories or not allowed:
+            continue
+        posts = options.post_dir.format(blog=options.blog_dir).strip("/") + "/"
+        for file in files:
+            if file.src_uri.startswith(posts) and file.src_uri.endswith(".md"):
+                errors += _post_errors(file.abs_src_path, f"{docs}/{file.src_uri}", allowed)
+    return errors
+
+
+def _post_errors(path: str, shown: str, allowed: list[str]) -> list[str]:
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            text = f.read()
+    except OSError:
+        return []  # the blog plugin reports what it cannot read
+    front = _FRONT.match(text)
+    names = get_data(text)[1].get("categories") if front else None
+    if not isinstance(names, list):
+        return []
+    lines = front[1].splitlines() if front else []
+    errors = []
+    for name in names:
+        if not isinstance(name, str) or name in allowed:
+            continue
+        line = next((n for n, text in enumerate(lines, 1) if name in text), 1)
+        errors.append(
+            f"{shown}:{line}: category '{name}' is not in the blog's categories_allowed "
+            f"(mkdocs.yml){_meant(name, allowed)} The names must match exactly; allowed: "
+            f"{', '.join(allowed)}"
+        )
+    return errors
+
+
+def _meant(name: str, allowed: list[str]) -> str:
+    """``: did you mean 'x'?`` for the allowed name closest to ``name`` (case aside), or "."."""
+    same = [a for a in allowed if a.casefold() == name.casefold()]
+    close = same or difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    return f": did you mean '{close[0]}'?" if close else "."

@@ -173,10 +173,14 @@ def test_serve_rebuilds_pages_whose_text_changes_or_that_now_show_an_error(
         assert "figures/line.py wrote new text in numbers.md; rebuilding the site" in serve.log()
         assert wait_for(lambda: _shows(page, "The answer is 42."), seconds=30)  # live reload
         serve.idle()
-        project.script("line.py", "raise ValueError('not today')\n")
+        runs = len(project.runs())
+        project.script("line.py", COUNT + "raise ValueError('not today')\n")
         assert wait_for(lambda: "not today" in serve.get(), seconds=60), serve.log()
         assert "admonition failure" in serve.get()
         assert "figures/line.py failed; rebuilding the site" in serve.log()
+        serve.idle()
+        # The rebuild shows the failure the fast path met; it does not run the script again.
+        assert sorted(project.runs()[runs:]) == ["line.py:dark", "line.py:light"]
 
 
 SHADED = (

@@ -135,7 +135,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             if isinstance(ref, RefError):
                 log.warning(str(ref))
         pictures = [r for r in chosen if isinstance(r, FigureRef)]
-        outcomes = engine.build(r.script for r in [*refs, *values, *pictures])
+        scripts = [r.script for r in [*refs, *values, *pictures]]
+        outcomes = engine.build(scripts, known=serve_fast.failed_just_now(config))
         early.join()
         for notebook in early.done:
             log.debug(f"executed {os.path.relpath(notebook, self.root)} while the figures ran")

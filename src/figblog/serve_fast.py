@@ -29,6 +29,7 @@ import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 
+from figblog.engine.build import Outcome
 from figblog.engine.refs import FigureRef, ValueRef
 from figblog.engine.render import Renderer
 from figblog.engine.sitepatch import (
@@ -87,6 +88,9 @@ class _Build:
 
 
 _BUILDS: dict[str, _Build] = {}
+# Runs the fast path saw fail, with what it watched and how that was when they started:
+# the rebuild that follows shows their errors without running them a second time.
+_FAILED: dict[str, tuple[dict[tuple[str, str], Outcome], list[Path], Snapshot]] = {}
 
 
 def _config_key(config: MkDocsConfig) -> str:
@@ -110,6 +114,15 @@ def remember(
     root = renderer.engine.root
     dirs = tuple(os.path.realpath(root / d) + os.sep for d in code_dirs)
     _BUILDS[_config_key(config)] = _Build(config, renderer, sources, dirs, derived, refs)
+
+
+def failed_just_now(config: MkDocsConfig) -> dict[tuple[str, str], Outcome]:
+    """The fast path's failed runs for the rebuild after it, if no watched file changed since."""
+    found = _FAILED.pop(_config_key(config), None)
+    if found is None:
+        return {}
+    outcomes, paths, then = found
+    return {} if changed_files(then, snapshot(paths)) else outcomes
 
 
 def install(server: Any, config: MkDocsConfig) -> None:
@@ -186,9 +199,11 @@ class _FastBuilder:
         engine = renderer.engine
         old_files = renderer.published_files()
         outcomes = engine.build(sorted(scripts))
-        for outcome in outcomes.values():
-            if outcome.status == "failed":
-                raise PatchError(f"{engine.script_rel(outcome.script)} failed")
+        failed = {key: o for key, o in outcomes.items() if o.status == "failed"}
+        if failed:
+            _FAILED[self.key] = (failed, self.paths(), now)
+            script = engine.script_rel(next(iter(failed.values())).script)
+            raise PatchError(f"{script} failed")
         fresh = renderer.with_outcomes(outcomes)
         for script in scripts:
             check_same_text(renderer, fresh, script)

@@ -14,7 +14,7 @@ import re
 import stat
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,9 +177,19 @@ class Engine:
 
     # -- building ----------------------------------------------------------------
 
-    def build(self, scripts: Iterable[str], force: bool = False) -> dict[tuple[str, str], Outcome]:
-        """Bring every (script, theme) up to date; return what became of each."""
+    def build(
+        self,
+        scripts: Iterable[str],
+        force: bool = False,
+        known: Mapping[tuple[str, str], Outcome] | None = None,
+    ) -> dict[tuple[str, str], Outcome]:
+        """Bring every (script, theme) up to date; return what became of each.
+
+        ``known``: outcomes of runs made moments ago on the same files (a failure the
+        serve fast path met), taken as they are instead of running again.
+        """
         outcomes: dict[tuple[str, str], Outcome] = {}
+        known = known or {}
         todo: list[Task] = []
         for script in dict.fromkeys(scripts):
             refused = self._refuse(script)
@@ -189,6 +199,9 @@ class Engine:
                     outcomes[script, theme] = Outcome(
                         script, theme, "failed", error=refused or self._missing(script)
                     )
+                    continue
+                if (script, theme) in known:
+                    outcomes[script, theme] = known[script, theme]
                     continue
                 base = self._base(text, theme)
                 entry, reason = (

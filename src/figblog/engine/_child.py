@@ -21,6 +21,7 @@ import signal
 import sys
 
 from figblog.engine import _text_sizes
+from figblog.engine._on_import import after_import
 from figblog.engine.reads import path_read
 
 _READS: set[str] = set()
@@ -58,32 +59,6 @@ def _audit(event: str, args: tuple) -> None:
             _record(declared)
 
 
-class _ThemeOnImport:
-    """A meta path finder that applies the theme as soon as matplotlib has been imported.
-
-    Importing matplotlib takes ~0.3 s; a script that never draws (one that writes only
-    Markdown) should not pay for it, so the theme waits for the script's own import.
-    """
-
-    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
-        if name != "matplotlib":
-            return None
-        from importlib.machinery import PathFinder
-
-        sys.meta_path.remove(self)  # once is enough
-        spec = PathFinder.find_spec(name, path)
-        if spec is None or spec.loader is None:
-            return spec
-        run_module = spec.loader.exec_module
-
-        def exec_module(module: object) -> None:
-            run_module(module)
-            _apply_theme()
-
-        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
-        return spec
-
-
 # Modules a warm worker loaded but keeps out of sys.modules until a run needs them.
 _HIDDEN: dict[str, object] = {}
 
@@ -119,6 +94,8 @@ def _apply_theme() -> None:
 def _theme_on_first_import() -> None:
     """Apply the theme when the script first imports matplotlib, wherever it is loaded from.
 
+    Importing matplotlib takes ~0.3 s; a script that never draws (one that writes only
+    Markdown) should not pay for it, so the theme waits for the script's own import.
     In a fresh interpreter matplotlib is not loaded yet, so a meta path finder sees the
     import. In a warm worker it was preloaded, so no finder runs: wrap ``__import__``
     until the first import statement that names matplotlib, which gives the same order
@@ -126,7 +103,7 @@ def _theme_on_first_import() -> None:
     next line) and the same files read.
     """
     if "matplotlib" not in sys.modules:
-        sys.meta_path.insert(0, _ThemeOnImport())
+        after_import("matplotlib", lambda module: _apply_theme())
         return
     import builtins
 

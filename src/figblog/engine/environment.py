@@ -2,8 +2,8 @@
 
 That is the versions of Python, numpy, matplotlib and Pillow, and the engine's:
 :data:`ENGINE_VERSION` and a hash of the code that runs scripts in the child
-(``_child.py``, ``_zygote.py``, ``reads.py``, ``_text_sizes.py``). A change to any
-of them makes every cached run stale.
+(``_child.py``, ``_zygote.py``, ``reads.py``, ``_text_sizes.py``, ``_on_import.py``).
+A change to any of them makes every cached run stale.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def environment() -> dict[str, str]:
         versions[dist] = _version(dist, module)
     # The code that runs scripts, read without importing it: a warm build runs none.
     here = Path(__file__).parent
-    names = ("_child.py", "_zygote.py", "reads.py", "_text_sizes.py")
+    names = ("_child.py", "_zygote.py", "reads.py", "_text_sizes.py", "_on_import.py")
     code = b"".join((here / name).read_bytes() for name in names)
     child = hash_bytes(code)[:16]
     versions["engine"] = f"{ENGINE_VERSION}-{child}"

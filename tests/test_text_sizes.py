@@ -146,3 +146,22 @@ def test_a_reference_may_accept_smaller_text_or_ask_for_larger(project):
     _wide(project, fig_width=3)  # 10 px on a phone: too small only for its own limit
     assert "under the 12 px its reference's" in _build(project, attrs="{ min_text_px=12 }")
     assert "min_text_px" not in _build(project, "      min_text_px: 12\n", "{ min_text_px=0 }")
+
+
+def test_a_script_that_only_imports_matplotlib_does_not_load_its_figures(project):
+    # In a fresh interpreter matplotlib.figure costs ~0.2 s: the measuring waits for it.
+    project.script(
+        "plain.py",
+        """\
+        import sys
+        import matplotlib
+        with open("loaded.md", "w") as fh:
+            fh.write(f"{matplotlib.rcParams['savefig.dpi']} {'matplotlib.figure' in sys.modules}")
+        """,
+    )
+    engine = Engine(
+        project.root, project.root / "figures", project.root / ".cache", jobs=2, warm=False
+    )
+    entry = engine.build(["plain.py"])["plain.py", "light"].entry
+    assert entry is not None
+    assert (entry.out / "loaded.md").read_text() == "100.0 False"  # themed, figures not loaded

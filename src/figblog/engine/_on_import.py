@@ -1,7 +1,8 @@
 """Run a function once a module has been imported: now if it is loaded, else when it is.
 
 Used inside a run's process, where importing is the expensive part: the theme waits
-for the script's own ``import matplotlib``, so a script that never draws pays nothing.
+for the script's own ``import matplotlib``, and the text measuring for matplotlib's
+figure module, so a script that never draws pays for neither.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The smallest text each picture a run saves draws, in the picture's own pixels.
 
 Used inside a run's process (:mod:`figblog.engine._child`) once the script has imported
-matplotlib. :func:`watch` wraps ``Figure.draw``, ``Figure.savefig`` and (at the first
-draw) Agg's ``draw_text``: every string drawn is measured as its font size in points
-times the renderer's dpi / 72, its size in the picture whatever ``bbox_inches`` crops.
+matplotlib. :func:`watch` wraps ``Figure.draw`` and ``Figure.savefig`` when the script
+imports ``matplotlib.figure``, and (at the first draw) Agg's ``draw_text``: every string
+drawn is measured as its font size in points times the renderer's dpi / 72, its size in
+the picture whatever ``bbox_inches`` crops.
 
 * A save to a file name records what that save drew, under the name relative to the
   run's folder.
@@ -20,7 +21,10 @@ from __future__ import annotations
 
 import functools
 import os
+from types import ModuleType
 from typing import Any
+
+from figblog.engine._on_import import after_import
 
 __all__ = ["SMALLEST", "claim", "watch"]
 
@@ -29,6 +33,7 @@ SMALLEST: dict[str, Size] = {}  # saved file -> the smallest text in it
 FOLDER = ""  # the run's folder, where its outputs go (set when the run starts)
 _SAVING: list[list[Size]] = []  # each save in progress: the smallest text so far, if any
 _LOOSE: list[Size] = []  # the smallest text drawn and not yet saved to a named file
+_WATCHING: list[bool] = []  # watch() was called
 
 
 def _keep(found: list[Size], size: Size) -> None:
@@ -65,15 +70,23 @@ def _record(name: str | None) -> None:
 
 
 def watch() -> None:
-    """Start measuring the text of every figure drawn from now on (idempotent)."""
-    from matplotlib.figure import Figure
+    """Measure the text of every figure drawn from now on (idempotent).
 
-    if getattr(Figure.savefig, "_figblog_watched", False):
+    Nothing is imported here: the wrapping waits for the script's own imports.
+    """
+    if not _WATCHING:
+        _WATCHING.append(True)
+        after_import("matplotlib.figure", _watch_figures)
+
+
+def _watch_figures(module: ModuleType) -> None:
+    figure = module.Figure
+    if getattr(figure.savefig, "_figblog_watched", False):
         return
-    save, draw = Figure.savefig, Figure.draw
+    save, draw = figure.savefig, figure.draw
 
     @functools.wraps(save)
-    def savefig(self: Figure, fname: Any, *args: Any, **kwargs: Any) -> Any:
+    def savefig(self: Any, fname: Any, *args: Any, **kwargs: Any) -> Any:
         _SAVING.append([])
         try:
             result = save(self, fname, *args, **kwargs)
@@ -89,13 +102,13 @@ def watch() -> None:
         return result
 
     @functools.wraps(draw)
-    def draw_figure(self: Figure, renderer: Any, *args: Any, **kwargs: Any) -> Any:
+    def draw_figure(self: Any, renderer: Any, *args: Any, **kwargs: Any) -> Any:
         _agg()
         return draw(self, renderer, *args, **kwargs)
 
     savefig._figblog_watched = True  # type: ignore[attr-defined]
-    Figure.savefig = savefig  # type: ignore[method-assign]
-    Figure.draw = draw_figure  # type: ignore[method-assign]
+    figure.savefig = savefig
+    figure.draw = draw_figure
 
 
 @functools.cache

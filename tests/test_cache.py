@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from figblog.engine.cache import Cache, Entry
-from figblog.engine.facts import header_size
+from figblog.engine.facts import file_facts, header_size, svg_size
 from figblog.engine.hashing import FileHasher, hash_bytes
 
 BASE = {"script": "s1", "theme": "light"}
@@ -180,6 +180,19 @@ def test_a_picture_is_measured_from_its_header_as_pillow_reads_it():
         assert header_size(data) == size == Image.open(io.BytesIO(data)).size
     assert header_size(b"not a picture") is None
     assert header_size(b"\x89PNG\r\n\x1a\n") is None  # truncated
+
+
+def test_an_svg_is_measured_in_the_css_pixels_its_root_element_declares(tmp_path):
+    head = '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg xmlns="http://www.w3.org/2000/svg" '
+    svg = tmp_path / "plot.svg"
+    svg.write_text(head + 'width="460.8pt" height="345.6pt" viewBox="0 0 460.8 345.6">\n</svg>')
+    assert file_facts(svg).pixels == (614, 461)  # matplotlib's points: 96 / 72 px each
+    assert svg_size(b'<svg stroke-width="9" width="2in" height=\'1.5IN\'>') == (192, 144)
+    assert svg_size(b'<svg width="300" height="200px">') == (300, 200)
+    # A size the picture does not fix (it follows the page), or none: not known.
+    assert svg_size(b'<svg width="100%" height="3in">') is None
+    assert svg_size(b'<svg viewBox="0 0 30 20">') is None
+    assert svg_size(b'<svg width="0" height="2">') is None
 
 
 def test_the_cache_modules_load_without_pillow_or_numpy():

@@ -4,23 +4,31 @@ A warm build must not open every picture again: the content hash (for the
 published name) and the pixel size (for ``width``/``height``) are written into
 the cache entry's manifest when the run is stored, and read from there later.
 PNG and GIF sizes come from their headers; other pictures (JPEG, WebP) fall back
-to Pillow, imported only then, so that loading the engine pulls in no Pillow.
+to Pillow, imported only then, so that loading the engine pulls in no Pillow. An
+SVG's size is the one its root element declares in absolute units (matplotlib
+writes points), in CSS pixels: what a browser shows it at. One sized in percent, or
+not at all, has no known size.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["OutputFacts", "file_facts", "header_size"]
+__all__ = ["OutputFacts", "file_facts", "header_size", "svg_size"]
 
 _PNG = b"\x89PNG\r\n\x1a\n"
 _GIFS = (b"GIF87a", b"GIF89a")
 # Kinds a browser shows as a picture but whose header this module does not parse.
 _PILLOW_SUFFIXES = (".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
+_SVG_ROOT = re.compile(rb"<svg\b([^>]*)>")
+_SVG_LENGTH = re.compile(rb"\s*(\d+(?:\.\d*)?|\.\d+)\s*(px|pt|pc|in|cm|mm)?\s*", re.I)
+# CSS pixels per SVG length unit (CSS: 1in = 96px = 72pt); a bare number is in pixels.
+_CSS_PX = {"": 1, "px": 1, "pt": 96 / 72, "pc": 16, "in": 96, "cm": 96 / 2.54, "mm": 9.6 / 2.54}
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,22 @@ def header_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+def svg_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) in CSS pixels that an SVG's root element declares, else None."""
+    root = _SVG_ROOT.search(data)
+    if root is None:
+        return None
+    size = []
+    for name in (b"width", b"height"):
+        value = re.search(rb"\s" + name + rb"\s*=\s*([\"'])(.*?)\1", root[1])
+        length = _SVG_LENGTH.fullmatch(value[2]) if value else None
+        if length is None or float(length[1]) <= 0:
+            return None
+        unit = (length[2] or b"").decode().lower()
+        size.append(max(1, round(float(length[1]) * _CSS_PX[unit])))
+    return size[0], size[1]
+
+
 def _pillow_size(path: Path) -> tuple[int, int] | None:
     try:
         from PIL import Image, UnidentifiedImageError
@@ -105,5 +129,7 @@ def file_facts(path: Path) -> OutputFacts:
     pixels = header_size(head)
     if pixels is None and path.suffix.lower() in _PILLOW_SUFFIXES:
         pixels = _pillow_size(path)
+    elif pixels is None and path.suffix.lower() == ".svg":
+        pixels = svg_size(head)  # its root element comes first
     width, height = pixels if pixels else (None, None)
     return OutputFacts(digest.hexdigest(), size, width, height)

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import Project
 from figblog.engine.build import Engine
+from figblog.engine.cache import Entry
 
 # 7.2 pt at 100 dpi is 10 pixels of the picture. No ticks: the two texts are all it draws.
 WIDE = """\
@@ -36,6 +37,17 @@ fig.savefig("deeper.png", dpi=50)  # sub/deeper.png among the outputs
 def _wide(project: Project, fig_width: float = 14, narrow: float = 0) -> None:
     body = WIDE.replace("FIG_WIDTH", str(fig_width)).replace("NARROW", str(narrow))
     project.script("wide.py", body)
+
+
+def _made(project: Project, name: str, body: str, warm: bool = True) -> Entry:
+    """Write ``figures/<name>`` from ``body`` and build it; the cache entry of its light run."""
+    project.script(name, body)
+    engine = Engine(
+        project.root, project.root / "figures", project.root / ".cache", jobs=2, warm=warm
+    )
+    entry = engine.build([name])[name, "light"].entry
+    assert entry is not None
+    return entry
 
 
 @pytest.mark.parametrize("warm", [True, False], ids=["warm-worker", "fresh-interpreter"])
@@ -77,10 +89,7 @@ save_gif(frames, "moving.gif")
 
 
 def test_a_gif_saved_with_save_gif_takes_the_smallest_text_its_frames_drew(project):
-    project.script("moving.py", GIF)
-    engine = Engine(project.root, project.root / "figures", project.root / ".cache", jobs=2)
-    entry = engine.build(["moving.py"])["moving.py", "light"].entry
-    assert entry is not None
+    entry = _made(project, "moving.py", GIF)
     # The layout draw before the PNG is not the GIF's: frames only, from the first on.
     assert entry.manifest["texts"] == {
         "moving.gif": [10.0, "frame 0"],
@@ -88,8 +97,11 @@ def test_a_gif_saved_with_save_gif_takes_the_smallest_text_its_frames_drew(proje
     }
 
 
-def _build(project: Project, options: str = "", attrs: str = "") -> str:
-    project.write("docs/post.md", f"# Post\n\n![A wide plot](figures/wide.py#wide.png){attrs}\n")
+def _build(
+    project: Project, options: str = "", attrs: str = "", figures: str = "wide.py#wide.png"
+) -> str:
+    refs = "".join(f"![A wide plot](figures/{ref}){attrs}\n\n" for ref in figures.split())
+    project.write("docs/post.md", f"# Post\n\n{refs}")
     yml = project.root / "mkdocs.yml"
     yml.write_text(yml.read_text().replace("      jobs: 2\n", f"      jobs: 2\n{options}"))
     result = project.mkdocs(strict=False)
@@ -148,20 +160,79 @@ def test_a_reference_may_accept_smaller_text_or_ask_for_larger(project):
     assert "min_text_px" not in _build(project, "      min_text_px: 12\n", "{ min_text_px=0 }")
 
 
+# 7.2 pt is 9.6 CSS px in an SVG, whose size matplotlib writes in points: 4 in is 384 px.
+SVG = """\
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+matplotlib.rcParams["svg.fonttype"] = "FONTTYPE"
+matplotlib.rcParams["svg.hashsalt"] = "same ids each run"  # as the theme sets it
+fig, ax = plt.subplots(figsize=(4, 2))
+ax.set_xticks([])
+ax.set_yticks([])
+ax.text(0.5, 0.5, "tiny label", fontsize=7.2)
+fig.savefig("plot.svg", dpi=200)  # no pixels: the dpi is only for rasterised parts
+ax.set_rasterized(True)
+fig.savefig("raster.svg", dpi=200)  # its text drawn by Agg at 200 dpi, shown as the rest
+fig.savefig("raster.png", dpi=200)  # the same drawing in a raster picture: 20 px
+"""
+
+
+@pytest.mark.parametrize("fonttype", ["path", "none"])
+def test_an_svg_records_its_text_in_the_css_pixels_of_its_size(project, fonttype):
+    entry = _made(project, "vector.py", SVG.replace("FONTTYPE", fonttype))
+    assert entry.manifest["texts"] == {
+        "plot.svg": [9.6, "tiny label"],
+        "raster.png": [20.0, "tiny label"],
+        "raster.svg": [9.6, "tiny label"],
+    }
+    assert entry.facts("plot.svg").pixels == (384, 192)  # the same unit as its text
+
+
+# 14 in wide: 1,344 CSS px, shown 328 px wide on a phone. The same picture, its size left
+# to the page (a width in percent), is shown at a size nobody knows here.
+WIDE_SVG = """\
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots(figsize=(14, 2))
+ax.set_xticks([])
+ax.set_yticks([])
+ax.text(0.5, 0.5, "tiny label", fontsize=7.2)
+fig.savefig("wide.svg")
+fig.savefig("fluid.svg")
+with open("fluid.svg") as fh:
+    svg = fh.read()
+with open("fluid.svg", "w") as fh:
+    fh.write(svg.replace('width="1008pt"', 'width="100%"', 1))
+"""
+
+
+def test_an_svg_with_small_text_is_a_warning_unless_its_size_is_not_known(project):
+    project.script("wide.py", WIDE_SVG)
+    warnings = _build(project, figures="wide.py#wide.svg wide.py#fluid.svg")
+    # 7.2 pt is 9.6 CSS px in 1,344: 2.3 px in the phone's 328.
+    assert "the figure wide.svg from figures/wide.py shows its smallest text" in warnings
+    assert "('tiny label') at 2.3 px on a 360 px wide phone" in warnings, warnings
+    assert "fluid.svg" not in warnings  # measured, but shown at a size not known here
+    # Each image is given the size it shows at, in CSS px, the unit of its text.
+    images = re.findall(r"<img [^>]*>", (project.root / "site/post/index.html").read_text())
+    sizes = {re.search(r"/(\w+)\.\w+\.(light|dark)\.svg", tag)[0]: tag for tag in images}
+    assert len(sizes) == 4, images
+    for name, tag in sizes.items():
+        sized = 'width="1344"' in tag and 'height="192"' in tag
+        assert sized == name.startswith("/wide."), tag
+
+
+PLAIN = """\
+import sys
+import matplotlib
+with open("loaded.md", "w") as fh:
+    fh.write(f"{matplotlib.rcParams['savefig.dpi']} {'matplotlib.figure' in sys.modules}")
+"""
+
+
 def test_a_script_that_only_imports_matplotlib_does_not_load_its_figures(project):
     # In a fresh interpreter matplotlib.figure costs ~0.2 s: the measuring waits for it.
-    project.script(
-        "plain.py",
-        """\
-        import sys
-        import matplotlib
-        with open("loaded.md", "w") as fh:
-            fh.write(f"{matplotlib.rcParams['savefig.dpi']} {'matplotlib.figure' in sys.modules}")
-        """,
-    )
-    engine = Engine(
-        project.root, project.root / "figures", project.root / ".cache", jobs=2, warm=False
-    )
-    entry = engine.build(["plain.py"])["plain.py", "light"].entry
-    assert entry is not None
+    entry = _made(project, "plain.py", PLAIN, warm=False)
     assert (entry.out / "loaded.md").read_text() == "100.0 False"  # themed, figures not loaded

@@ -2,13 +2,20 @@
 
 Used inside a run's process (:mod:`figblog.engine._child`) once the script has imported
 matplotlib. :func:`watch` wraps ``Figure.draw`` and ``Figure.savefig`` when the script
-imports ``matplotlib.figure``, and (at the first draw) Agg's ``draw_text``: every string
-drawn is measured as its font size in points times the renderer's dpi / 72, its size in
-the picture whatever ``bbox_inches`` crops.
+imports ``matplotlib.figure``, and (at the first draw that loaded their backend) the
+``draw_text`` of Agg's and SVG's renderers. Every string drawn is measured as its font
+size in points times pixels per point, its size in the picture whatever ``bbox_inches``
+crops:
 
-* A save to a file name records what that save drew, under the name relative to the
-  run's folder.
-* Anything else drawn (``fig.canvas.draw()``, a save into a buffer: an animation's
+* a raster picture (Agg): the renderer's dpi / 72, in the picture's pixels;
+* a vector picture (SVG, whose width is written in points): 96 / 72, the CSS pixels a
+  browser shows it in at its own size, as :mod:`figblog.engine.facts` reads its width;
+  text that a vector picture holds rasterised counts the same way.
+
+What is recorded, under the file's name relative to the run's folder:
+
+* a save to a file name: what that save drew;
+* anything else drawn (``fig.canvas.draw()``, a save into a buffer: an animation's
   frames) is held until :func:`claim` names the file it went into, as
   :func:`figblog.plotting.save_gif` does, or a named save comes first: what was drawn
   before it was most likely for it, and a false warning is worse than a missed one.
@@ -21,6 +28,8 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -28,11 +37,13 @@ from figblog.engine._on_import import after_import
 
 __all__ = ["SMALLEST", "claim", "watch"]
 
+_CSS_PX_PER_POINT = 96 / 72  # CSS: 1in = 96px = 72pt
 Size = tuple[float, str]  # (pixels, the text drawn that small)
 SMALLEST: dict[str, Size] = {}  # saved file -> the smallest text in it
 FOLDER = ""  # the run's folder, where its outputs go (set when the run starts)
 _SAVING: list[list[Size]] = []  # each save in progress: the smallest text so far, if any
 _LOOSE: list[Size] = []  # the smallest text drawn and not yet saved to a named file
+_VECTOR: list[bool] = []  # a figure is being drawn into a vector picture
 _WATCHING: list[bool] = []  # watch() was called
 
 
@@ -103,28 +114,47 @@ def _watch_figures(module: ModuleType) -> None:
 
     @functools.wraps(draw)
     def draw_figure(self: Any, renderer: Any, *args: Any, **kwargs: Any) -> Any:
-        _agg()
-        return draw(self, renderer, *args, **kwargs)
+        _wrap_renderers()
+        mixed = sys.modules.get("matplotlib.backends.backend_mixed")
+        _VECTOR.append(mixed is not None and isinstance(renderer, mixed.MixedModeRenderer))
+        try:
+            return draw(self, renderer, *args, **kwargs)
+        finally:
+            _VECTOR.pop()
 
     savefig._figblog_watched = True  # type: ignore[attr-defined]
     figure.savefig = savefig
     figure.draw = draw_figure
 
 
-@functools.cache
-def _agg() -> None:
-    """Wrap Agg's draw_text (once, at the first draw: drawing has loaded the backend)."""
-    from matplotlib.backends.backend_agg import RendererAgg
+# Backend module -> its renderer class, and pixels per point of the pictures it draws.
+_RENDERERS: dict[str, tuple[str, Callable[[Any], float]]] = {
+    "matplotlib.backends.backend_agg": ("RendererAgg", lambda renderer: renderer.dpi / 72),
+    "matplotlib.backends.backend_svg": ("RendererSVG", lambda renderer: _CSS_PX_PER_POINT),
+}
+_WRAPPED: set[str] = set()
 
-    draw = RendererAgg.draw_text
 
+def _wrap_renderers() -> None:
+    """Wrap the draw_text of each renderer whose backend is loaded (drawing has loaded it)."""
+    if len(_WRAPPED) == len(_RENDERERS):
+        return
+    for backend, (name, per_point) in _RENDERERS.items():
+        renderer = getattr(sys.modules.get(backend), name, None)
+        if renderer is not None and backend not in _WRAPPED:
+            _WRAPPED.add(backend)
+            renderer.draw_text = _measuring(renderer.draw_text, per_point)
+
+
+def _measuring(draw: Callable[..., Any], per_point: Callable[[Any], float]) -> Callable[..., Any]:
     @functools.wraps(draw)
     def draw_text(
-        self: RendererAgg, gc: Any, x: Any, y: Any, s: Any, prop: Any, *rest: Any, **kw: Any
+        self: Any, gc: Any, x: Any, y: Any, s: Any, prop: Any, *rest: Any, **kw: Any
     ) -> Any:
         if isinstance(s, str) and s.strip():
-            size = (prop.get_size_in_points() * self.dpi / 72, s.strip())
+            scale = _CSS_PX_PER_POINT if _VECTOR and _VECTOR[-1] else per_point(self)
+            size = (prop.get_size_in_points() * scale, s.strip())
             _keep(_SAVING[-1] if _SAVING else _LOOSE, size)
         return draw(self, gc, x, y, s, prop, *rest, **kw)
 
-    RendererAgg.draw_text = draw_text  # type: ignore[method-assign]
+    return draw_text

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -67,16 +71,22 @@ def test_each_saved_picture_records_its_smallest_text_in_its_own_pixels(project,
         }
 
 
-GIF = """\
+# A figure with a 5 px title, drawn for layout only, before the frames of an animation.
+LAID_OUT = """\
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from figblog.plotting import fig_to_image, save_gif
 fig, ax = plt.subplots(figsize=(4, 2), dpi=100)
 ax.set_xticks([])
 ax.set_yticks([])
-ax.set_title("fine print", fontsize=3.6)  # 5 pixels, drawn for layout only
+ax.set_title("fine print", fontsize=3.6)
 fig.canvas.draw()
+"""
+
+GIF = (
+    LAID_OUT
+    + """\
+from figblog.plotting import fig_to_image, save_gif
 fig.savefig("still.png", dpi=100)  # its own drawing: 5 px
 ax.set_title("")
 frames = []
@@ -86,6 +96,7 @@ for k in range(3):
     label.remove()
 save_gif(frames, "moving.gif")
 """
+)
 
 
 def test_a_gif_saved_with_save_gif_takes_the_smallest_text_its_frames_drew(project):
@@ -222,6 +233,70 @@ def test_an_svg_with_small_text_is_a_warning_unless_its_size_is_not_known(projec
     for name, tag in sizes.items():
         sized = 'width="1344"' in tag and 'height="192"' in tag
         assert sized == name.startswith("/wide."), tag
+
+
+ANIMATION = (
+    LAID_OUT
+    + """\
+from matplotlib.animation import FuncAnimation
+ax.set_title("")
+label = ax.text(0.1, 0.5, "", fontsize=7.2)
+
+
+def update(k):
+    label.set_text(f"frame {k}")
+    label.set_fontsize(7.2 + k)
+    return [label]
+
+
+# Frames at 200 dpi, 7.2 pt is 20 pixels; between them the animation draws the canvas
+# at the figure's 100 dpi, which is not what the GIF shows.
+FuncAnimation(fig, update, frames=3).save("moving.gif", writer="pillow", dpi=200)
+"""
+)
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm-worker", "fresh-interpreter"])
+def test_a_gif_saved_by_animation_save_takes_the_smallest_text_its_frames_drew(project, warm):
+    entry = _made(project, "moving.py", ANIMATION, warm)
+    assert entry.manifest["texts"] == {"moving.gif": [20.0, "frame 0"]}
+    assert entry.facts("moving.gif").pixels == (800, 400)
+
+
+# Runs a script as the engine's child would, measuring or not; prints what it measured.
+DRIVER = """\
+import json, os, runpy, sys
+if sys.argv[2] == "measure":
+    from figblog.engine import _text_sizes
+    _text_sizes.FOLDER = os.getcwd()
+    _text_sizes.watch()
+runpy.run_path(sys.argv[1], run_name="__main__")
+if sys.argv[2] == "measure":
+    print(json.dumps(sorted(_text_sizes.SMALLEST)))
+"""
+
+
+def test_measuring_changes_no_byte_of_an_svg_or_an_animation_save_gif(project, tmp_path):
+    script = project.script("both.py", SVG.replace("FONTTYPE", "path") + ANIMATION)
+    saved = {}
+    for mode in ("measure", "plain"):
+        folder = tmp_path / mode
+        folder.mkdir()
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "MPLBACKEND": "Agg"}
+        run = subprocess.run(
+            [sys.executable, "-c", DRIVER, str(script), mode],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        if mode == "measure":
+            assert json.loads(run.stdout) == ["moving.gif", "plot.svg", "raster.png", "raster.svg"]
+        saved[mode] = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    assert sorted(saved["plain"]) == ["moving.gif", "plot.svg", "raster.png", "raster.svg"]
+    assert saved["measure"] == saved["plain"]
 
 
 PLAIN = """\

@@ -2,7 +2,7 @@
 
 Used inside a run's process, where importing is the expensive part: the theme waits
 for the script's own ``import matplotlib``, and the text measuring for matplotlib's
-figure module, so a script that never draws pays for neither.
+figure and animation modules, so a script that never draws pays for neither.
 """
 
 from __future__ import annotations

@@ -2,10 +2,10 @@
 
 Used inside a run's process (:mod:`figblog.engine._child`) once the script has imported
 matplotlib. :func:`watch` wraps ``Figure.draw`` and ``Figure.savefig`` when the script
-imports ``matplotlib.figure``, and (at the first draw that loaded their backend) the
-``draw_text`` of Agg's and SVG's renderers. Every string drawn is measured as its font
-size in points times pixels per point, its size in the picture whatever ``bbox_inches``
-crops:
+imports ``matplotlib.figure``, ``Animation.save`` when it imports ``matplotlib.animation``,
+and (at the first draw that loaded their backend) the ``draw_text`` of Agg's and SVG's
+renderers. Every string drawn is measured as its font size in points times pixels per
+point, its size in the picture whatever ``bbox_inches`` crops:
 
 * a raster picture (Agg): the renderer's dpi / 72, in the picture's pixels;
 * a vector picture (SVG, whose width is written in points): 96 / 72, the CSS pixels a
@@ -15,10 +15,12 @@ crops:
 What is recorded, under the file's name relative to the run's folder:
 
 * a save to a file name: what that save drew;
-* anything else drawn (``fig.canvas.draw()``, a save into a buffer: an animation's
-  frames) is held until :func:`claim` names the file it went into, as
-  :func:`figblog.plotting.save_gif` does, or a named save comes first: what was drawn
-  before it was most likely for it, and a false warning is worse than a missed one.
+* ``Animation.save`` to a file name: what the saves of its frames drew (not the canvas
+  draws between them, made at the figure's dpi rather than the writer's);
+* anything else drawn (``fig.canvas.draw()``, a save into a buffer) is held until
+  :func:`claim` names the file it went into, as :func:`figblog.plotting.save_gif` does,
+  or a named save comes first: what was drawn before it was most likely for it, and a
+  false warning is worse than a missed one.
 
 Nothing drawn or saved changes. The engine turns these sizes into how large the text
 comes out on a phone (see ``Renderer._small_text``).
@@ -42,6 +44,7 @@ Size = tuple[float, str]  # (pixels, the text drawn that small)
 SMALLEST: dict[str, Size] = {}  # saved file -> the smallest text in it
 FOLDER = ""  # the run's folder, where its outputs go (set when the run starts)
 _SAVING: list[list[Size]] = []  # each save in progress: the smallest text so far, if any
+_FRAMES: list[list[Size]] = []  # each Animation.save to a file in progress: the same
 _LOOSE: list[Size] = []  # the smallest text drawn and not yet saved to a named file
 _VECTOR: list[bool] = []  # a figure is being drawn into a vector picture
 _WATCHING: list[bool] = []  # watch() was called
@@ -70,13 +73,13 @@ def _name(fname: object) -> str | None:
 
 def claim(fname: object) -> None:
     """Record what was drawn since the last named save as the smallest text of ``fname``."""
-    _record(_name(fname))
+    _record(_name(fname), _LOOSE)
 
 
-def _record(name: str | None) -> None:
-    """Keep the smallest text drawn and not yet saved as ``name``'s; start afresh."""
-    if name is not None and _LOOSE:
-        SMALLEST[name] = (round(_LOOSE[0][0], 2), _LOOSE[0][1][:40])
+def _record(name: str | None, found: list[Size]) -> None:
+    """Keep the smallest text ``found`` as ``name``'s; forget what was drawn and not saved."""
+    if name is not None and found:
+        SMALLEST[name] = (round(found[0][0], 2), found[0][1][:40])
     _LOOSE.clear()
 
 
@@ -88,6 +91,7 @@ def watch() -> None:
     if not _WATCHING:
         _WATCHING.append(True)
         after_import("matplotlib.figure", _watch_figures)
+        after_import("matplotlib.animation", _watch_animations)
 
 
 def _watch_figures(module: ModuleType) -> None:
@@ -104,12 +108,14 @@ def _watch_figures(module: ModuleType) -> None:
         finally:
             drawn = _SAVING.pop()
         name = _name(fname)
-        if name is None:  # into a buffer: perhaps a frame of a file written later
+        if _FRAMES:  # a frame of the animation being saved
+            for size in drawn:
+                _keep(_FRAMES[-1], size)
+        if name is not None:  # what was drawn before a named save was most likely for it
+            _record(name, drawn)
+        elif not _FRAMES:  # into a buffer: perhaps a frame of a file written later
             for size in drawn:
                 _keep(_LOOSE, size)
-        else:  # what was drawn before a named save was most likely for it: not counted
-            _LOOSE[:] = drawn
-            _record(name)
         return result
 
     @functools.wraps(draw)
@@ -125,6 +131,31 @@ def _watch_figures(module: ModuleType) -> None:
     savefig._figblog_watched = True  # type: ignore[attr-defined]
     figure.savefig = savefig
     figure.draw = draw_figure
+
+
+def _watch_animations(module: ModuleType) -> None:
+    animation = module.Animation
+    if getattr(animation.save, "_figblog_watched", False):
+        return
+    save = animation.save
+
+    @functools.wraps(save)
+    def save_animation(self: Any, filename: Any, *args: Any, **kwargs: Any) -> Any:
+        name = _name(filename)
+        if name is None:  # outside the run's folder (to_jshtml's own file): as if not wrapped
+            return save(self, filename, *args, **kwargs)
+        _FRAMES.append([])
+        try:
+            result = save(self, filename, *args, **kwargs)
+        finally:
+            frames = _FRAMES.pop()
+        # The canvas draws between frames, at the figure's dpi and not the writer's, went
+        # loose: forgotten here.
+        _record(name, frames)
+        return result
+
+    save_animation._figblog_watched = True  # type: ignore[attr-defined]
+    animation.save = save_animation
 
 
 # Backend module -> its renderer class, and pixels per point of the pictures it draws.

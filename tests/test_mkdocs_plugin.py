@@ -159,17 +159,18 @@ def test_a_category_the_blog_does_not_allow_is_named_with_its_line_and_the_fix(p
     project.write("docs/index.md", "# Home\n")
     project.write("docs/blog/index.md", "# Blog\n")
     post = BLOG_POST.replace("  - Things\n", "  - Things\n  - Machine Learning\n  - Cooking\n")
+    post = post.replace("date:", "title: Cooking\ndate:")  # the name elsewhere: not its line
     project.write("docs/blog/posts/one.md", post)
     project.script("plot.py", PLOT)
     result = project.mkdocs(strict=False)
     assert result.returncode != 0
     assert (
-        "figblog: docs/blog/posts/one.md:5: category 'Machine Learning' is not in the blog's "
+        "figblog: docs/blog/posts/one.md:6: category 'Machine Learning' is not in the blog's "
         "categories_allowed (mkdocs.yml): did you mean 'Machine learning'? The names must "
         "match exactly; allowed: Machine learning, Things"
     ) in result.stderr
     assert (
-        "docs/blog/posts/one.md:6: category 'Cooking' is not in the blog's categories_allowed "
+        "docs/blog/posts/one.md:7: category 'Cooking' is not in the blog's categories_allowed "
         "(mkdocs.yml). The names"
     ) in result.stderr
     assert project.runs() == []  # stopped before any script ran

@@ -24,7 +24,8 @@ _FRONT = re.compile(r"\A(---\s*\n.*?\n)(?:---|\.\.\.)\s*\n", re.DOTALL)
 def category_errors(config: Any, files: Any) -> list[str]:  # noqa: ANN401 - MkDocs' objects
     """``docs/<post>:<line>: ...`` for each category of a post that its blog does not allow."""
     errors: list[str] = []
-    docs = os.path.relpath(config.docs_dir)
+    root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+    docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
     for blog in config.plugins.values():
         if not type(blog).__module__.startswith("material.plugins.blog"):
             continue
@@ -50,11 +51,12 @@ def _post_errors(path: str, shown: str, allowed: list[str]) -> list[str]:
     if not isinstance(names, list):
         return []
     lines = front[1].splitlines() if front else []
+    first = next((n for n, text in enumerate(lines) if text.startswith("categories")), 0)
     errors = []
     for name in names:
         if not isinstance(name, str) or name in allowed:
             continue
-        line = next((n for n, text in enumerate(lines, 1) if name in text), 1)
+        line = next((n for n, text in enumerate(lines, 1) if n > first and name in text), 1)
         errors.append(
             f"{shown}:{line}: category '{name}' is not in the blog's categories_allowed "
             f"(mkdocs.yml){_meant(name, allowed)} The names must match exactly; allowed: "

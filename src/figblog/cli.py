@@ -27,6 +27,7 @@ from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metad
 from figblog.engine.runner import run_script
 from figblog.engine.showable import (
     IMAGE_OUTPUTS,
+    is_companion,
     on_phone,
     size_warning,
     small_text_warning,
@@ -162,13 +163,14 @@ def _warnings(
     found = []
     max_bytes = int(opts.get("max_output_mb", 5) * 1e6)
     limit = opts.get("min_text_px", 5)
-    narrows = {narrow_name(name) for name in names}
     for name in (n for n in names if n.lower().endswith(IMAGE_OUTPUTS)):
         found.append(size_warning(name, rel, (out / name).stat().st_size, max_bytes))
         shown = narrow_name(name) if narrow_name(name) in names else name
-        pixels = file_facts(out / shown).pixels
-        if name in narrows or not limit or shown not in texts or not pixels:
+        if is_companion(name, names) or not limit or shown not in texts:
             continue  # a narrow layout is judged as its picture's
+        pixels = file_facts(out / shown).pixels
+        if pixels is None:
+            continue
         size = on_phone(texts[shown][0], pixels[0])
         if size < limit:
             whose = "the plugin's 'min_text_px'"

@@ -17,9 +17,10 @@ from figblog.values import VALUES_FILE
 
 __all__ = [
     "IMAGE_OUTPUTS",
-    "TEXT_OUTPUTS",
-    "is_image",
     "PHONE_WIDTH",
+    "TEXT_OUTPUTS",
+    "is_companion",
+    "is_image",
     "on_phone",
     "pick_output",
     "run_failure",
@@ -35,7 +36,7 @@ IMAGE_OUTPUTS = (".png", ".gif", ".jpg", ".jpeg", ".webp", ".svg")
 PHONE_WIDTH, PHONE_COLUMN = 360, 328
 
 
-def _is_companion(name: str, names: Sequence[str]) -> bool:
+def is_companion(name: str, names: Sequence[str]) -> bool:
     """Whether ``name`` is the narrow layout of another picture in ``names``."""
     return name.lower().endswith(IMAGE_OUTPUTS) and any(
         narrow_name(other) == name for other in names
@@ -63,7 +64,7 @@ def pick_output(
             f"({', '.join(uneven)} only in some); each theme's run must write the same names"
         )
     # What a page may name; a narrow layout goes with its picture (but may be named too).
-    shown = [name for name in names if name != VALUES_FILE and not _is_companion(name, names)]
+    shown = [name for name in names if name != VALUES_FILE and not is_companion(name, names)]
     if ref.output is None:
         if len(shown) == 1:
             return shown[0], None

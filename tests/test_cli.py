@@ -189,7 +189,7 @@ def test_run_shows_paths_relative_to_the_project_as_the_build_does(project):
     done = _run(project, "figures/warns.py")
     assert done.returncode == 1
     assert "  | figures/warns.py:2: UserWarning: careful" in done.stdout
-    assert "looked for data/runs.csv" in done.stderr
+    assert "no file data/runs.csv in the project;" in done.stderr
     assert "    figures/warns.py:2: UserWarning: careful" in done.stderr  # its output, again
     assert str(project.root) not in done.stdout + done.stderr
 

@@ -58,7 +58,7 @@ def test_a_plain_run_missing_a_file_says_how_it_found_the_project_folder(project
     assert done.returncode == 1
     root = project.root.resolve()
     assert (
-        f"no file data/run.csv in the project: looked for {root}/data/run.csv (the project "
+        f"no file {root}/data/run.csv in the project (the project "
         f"folder is the nearest folder with mkdocs.yml at or above {root}/figures); "
         "data/ holds: runs.csv"
     ) in done.stderr
@@ -104,7 +104,7 @@ def test_a_missing_data_file_fails_the_build_naming_it_and_the_scripts_line(proj
     # The build's message names the path relative to the project, never this machine's.
     assert (
         "figure script figures/typo.py failed at line 3: FileNotFoundError: "
-        "no file data/run.csv in the project: looked for data/run.csv"
+        "no file data/run.csv in the project; data/ holds: runs.csv"
     ) in done.stderr
     assert str(project.root.resolve()) not in done.stderr
     assert "data/ holds: runs.csv" in done.stderr
@@ -120,7 +120,7 @@ def test_the_environment_names_the_root_and_errors_say_where_they_looked(tmp_pat
     with pytest.raises(FileNotFoundError) as missing:
         data_file("b.csv")
     assert str(missing.value) == (
-        f"no file data/b.csv in the project: looked for {tmp_path.resolve()}/data/b.csv; "
+        f"no file {tmp_path.resolve()}/data/b.csv in the project; "
         "data/ holds: a.csv"
     )
     with pytest.raises(FileNotFoundError, match="leave that out of the name"):

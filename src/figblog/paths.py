@@ -101,7 +101,8 @@ def _caller_folder() -> Path | None:
 
 
 def _missing(rel: Path, path: Path, root: Path, how: str) -> str:
-    message = f"no file {rel.as_posix()} in the project: looked for {path}"
+    # The full path, once: the engine shows it relative to the project (data/x.csv).
+    message = f"no file {path} in the project"
     if how:
         message += f" (the project folder is {how})"
     folder = path.parent

@@ -120,8 +120,7 @@ def test_the_environment_names_the_root_and_errors_say_where_they_looked(tmp_pat
     with pytest.raises(FileNotFoundError) as missing:
         data_file("b.csv")
     assert str(missing.value) == (
-        f"no file {tmp_path.resolve()}/data/b.csv in the project; "
-        "data/ holds: a.csv"
+        f"no file {tmp_path.resolve()}/data/b.csv in the project; data/ holds: a.csv"
     )
     with pytest.raises(FileNotFoundError, match="leave that out of the name"):
         data_file("data/a.csv")

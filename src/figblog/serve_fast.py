@@ -37,11 +37,13 @@ from figblog.engine.sitepatch import (
     PatchError,
     Snapshot,
     changed_files,
+    outside_snapshots,
     pair_published,
     snapshot,
+    state_of,
 )
 from figblog.serve_changes import check_same_text, is_scratch, stale_scripts
-from figblog.serve_watch import skip_reload, wake_on_change
+from figblog.serve_watch import drop_seen_events, skip_reload, wake_on_change
 
 __all__ = ["Derived", "install", "remember"]
 
@@ -130,6 +132,8 @@ def install(server: Any, config: MkDocsConfig) -> None:
     builder = _FastBuilder(server, config, server.builder)
     server.builder = builder
     builder.observer = wake_on_change(server, map(str, builder.paths()))
+    if builder.observer is not None:  # the poller's report of a save would come second
+        drop_seen_events(server, builder.seen)
 
 
 class _FastBuilder:
@@ -141,6 +145,7 @@ class _FastBuilder:
         self.full = full
         self.fresh = True  # the site folder holds a whole, successful build
         self.snapshot = snapshot(self.paths())
+        self.handling: Snapshot = self.snapshot  # what the builder is at now
         self.observer: Any | None = None  # the inotify watch that wakes the server early
 
     def paths(self) -> list[Path]:
@@ -155,13 +160,20 @@ class _FastBuilder:
             paths.update(os.path.abspath(p) for p in cfg.watch)
         return [Path(p) for p in sorted(paths)]
 
+    def seen(self, path: str) -> bool:
+        """Whether the file at ``path`` is as the last or the current rebuild found it."""
+        if outside_snapshots(path):
+            return True  # no rebuild would look at it
+        state = state_of(path)
+        return any(s.get(path) == state for s in (self.snapshot, self.handling))
+
     def __call__(self, config: MkDocsConfig | None = None) -> None:
         """Run on every change by the server's build loop; ``config`` only at the start."""
         if config is not None:
             self.full(config)
             return
         started = time.monotonic()
-        now = snapshot(self.paths())
+        now = self.handling = snapshot(self.paths())
         try:
             done = self._try_fast(now, started)
         except PatchError as exc:

@@ -4,7 +4,10 @@ MkDocs 1.6 watches by polling every 0.5 s, so a save waits 0.25 s on average
 before anything starts: a quarter of the time budget for showing a figure.
 The kernel knows sooner: an inotify watch on the same folders wakes the
 server's build loop the moment a file is written. The polling stays in place,
-so a system without inotify (or a network drive) behaves as before.
+so a system without inotify (or a network drive) behaves as before; it only
+stops reporting a file in the state the builder has already handled, which
+would wake the loop a second time for the same save (an empty rebuild, and
+"Detected file changes" twice in the log).
 
 Both need the server's private fields (``_rebuild_cond``, ``_want_rebuild``,
 ``_wanted_epoch``, ``_visible_epoch`` in MkDocs 1.6); when they are missing,
@@ -14,12 +17,12 @@ nothing is changed.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from mkdocs.plugins import get_plugin_logger
 
-__all__ = ["skip_reload", "wake_on_change"]
+__all__ = ["drop_seen_events", "skip_reload", "wake_on_change"]
 
 log = get_plugin_logger(__name__)
 
@@ -66,6 +69,32 @@ def wake_on_change(server: Any, paths: Iterable[str]) -> Any | None:
         log.info(f"no instant file watching ({exc}); the server polls every 0.5 s")
         return None
     return observer
+
+
+def drop_seen_events(server: Any, seen: Callable[[str], bool]) -> bool:
+    """Drop the poller's events for files ``seen`` says were handled; whether it could.
+
+    The server's polling observer queues ``(event, watch)`` pairs for its handlers;
+    its queue's ``put`` is wrapped, so that nothing else of MkDocs changes.
+    """
+    queue = getattr(getattr(server, "observer", None), "event_queue", None)
+    put = getattr(queue, "put", None)
+    if not _known(server) or put is None:
+        return False
+
+    def put_unseen(item: Any, *args: Any, **kwargs: Any) -> None:
+        event = item[0] if isinstance(item, tuple) and item else None
+        paths = [getattr(event, "src_path", None), getattr(event, "dest_path", None)]
+        paths = [os.path.abspath(os.fsdecode(p)) for p in paths if p]
+        try:
+            drop = bool(paths) and not event.is_directory and all(map(seen, paths))
+        except Exception:  # noqa: BLE001 - when in doubt, the server hears of it
+            drop = False
+        if not drop:
+            put(item, *args, **kwargs)
+
+    queue.put = put_unseen
+    return True
 
 
 # Reading a file (opened, closed without writing, a new access time) changes nothing.

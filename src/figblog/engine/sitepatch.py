@@ -16,7 +16,15 @@ from pathlib import Path
 
 from figblog.engine.atomic import write_atomic
 
-__all__ = ["Patch", "PatchError", "changed_files", "pair_published", "snapshot"]
+__all__ = [
+    "Patch",
+    "PatchError",
+    "changed_files",
+    "outside_snapshots",
+    "pair_published",
+    "snapshot",
+    "state_of",
+]
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -30,6 +38,21 @@ _IGNORED_DIRS = {"__pycache__", ".git"}
 
 class PatchError(Exception):
     """The site cannot be patched safely; it has to be built again."""
+
+
+def outside_snapshots(path: str) -> bool:
+    """Whether :func:`snapshot` leaves ``path`` out (bytecode, ``__pycache__``, ``.git``)."""
+    parts = Path(path).parts
+    return path.endswith(".pyc") or any(part in _IGNORED_DIRS for part in parts[:-1])
+
+
+def state_of(path: str) -> tuple[int, int] | None:
+    """(mtime, size) of the file at ``path`` as :func:`snapshot` records it; None if absent."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
 
 
 def snapshot(paths: Iterable[Path]) -> Snapshot:
@@ -52,11 +75,9 @@ def snapshot(paths: Iterable[Path]) -> Snapshot:
 
 
 def _stat_into(seen: Snapshot, path: str) -> None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return  # removed while we looked: the next snapshot will not have it either
-    seen[path] = (st.st_mtime_ns, st.st_size)
+    state = state_of(path)
+    if state is not None:  # else removed while we looked: the next snapshot lacks it too
+        seen[path] = state
 
 
 def changed_files(before: Snapshot, after: Snapshot) -> set[str]:

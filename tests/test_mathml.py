@@ -46,6 +46,14 @@ def test_punctuation_after_an_inline_formula_joins_its_box():
     assert out.endswith("</math>).</span></p>")
 
 
+def test_an_opening_bracket_before_an_inline_formula_joins_its_box():
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="p.md"))
+    html = '<p>sure and right (<span class="arithmatex">\\(p = 1\\)</span>), so</p>'
+    out = MathMLPlugin().convert_page(html, page=page, config=None)
+    assert out.startswith('<p>sure and right <span class="arithmatex">(<math')
+    assert out.endswith("</math>),</span> so</p>")
+
+
 def test_operator_names_are_spaced_as_tex_spaces_them():
     # At the start and before a bracket: no space (Chromium's default put one on each side).
     assert '<mo lspace="0" rspace="0">max</mo><mo stretchy="false">(</mo>' in to_mathml(

@@ -17,10 +17,15 @@ from latex2mathml.converter import convert
 
 __all__ = ["BLOCK", "INLINE", "convert_html", "replacer", "to_mathml"]
 
-# The punctuation right after an inline formula (group 2) goes into the formula's box, which
-# reader.css keeps on one line: a line never starts with the comma that follows a formula.
-INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>([,.;:!?)\]]*)', re.S)
-BLOCK = re.compile(r'<div class="arithmatex">\s*\\\[(.*?)\\\]\s*</div>', re.S)
+# The punctuation right after an inline formula (``tail``) and an opening bracket right before
+# it (``lead``) go into the formula's box, which reader.css keeps on one line: a line never
+# starts with the comma that follows a formula, nor ends with the bracket that opens one.
+INLINE = re.compile(
+    r'(?P<lead>[(\[]*)<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>'
+    r"(?P<tail>[,.;:!?)\]]*)",
+    re.S,
+)
+BLOCK = re.compile(r'<div class="arithmatex">\s*\\\[(?P<tex>.*?)\\\]\s*</div>', re.S)
 
 
 _NS = "http://www.w3.org/1998/Math/MathML"
@@ -120,19 +125,22 @@ def replacer(
 ) -> Callable[[re.Match[str]], str]:
     """A ``re.sub`` callback: the (HTML-escaped) LaTeX in group 1 becomes MathML.
 
-    The MathML goes in ``<tag class="arithmatex">``, with the punctuation the pattern's second
-    group caught after the formula, if it has one; a formula that cannot be converted stays
-    as it was and ``warn`` gets the reason (the caller adds where it stands).
+    The LaTeX is the group named ``tex`` (else group 1). The MathML goes in
+    ``<tag class="arithmatex">``, with the punctuation the pattern's groups ``lead`` and
+    ``tail`` caught before and after the formula, if it has them; a formula that cannot be
+    converted stays as it was and ``warn`` gets the reason (the caller adds where it stands).
     """
 
     def replace(m: re.Match[str]) -> str:
+        named = m.re.groupindex
         try:
-            math = to_mathml(html.unescape(m[1]), display)
+            math = to_mathml(html.unescape(m["tex"] if "tex" in named else m[1]), display)
         except ValueError as exc:
             warn(str(exc))
             return m[0]
-        tail = (m[2] or "") if m.re.groups >= 2 else ""
-        return f'<{tag} class="arithmatex">{math}{tail}</{tag}>'
+        lead = (m["lead"] or "") if "lead" in named else ""
+        tail = (m["tail"] or "") if "tail" in named else ""
+        return f'<{tag} class="arithmatex">{lead}{math}{tail}</{tag}>'
 
     return replace
 

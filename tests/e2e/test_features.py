@@ -407,10 +407,13 @@ def test_display_formulas_fit_a_small_phone_or_show_that_they_scroll(new_page, p
                   box.scrollIntoView(); await new Promise(r => setTimeout(r, 50));
                   out.push([box.scrollWidth, box.clientWidth, box.getAttribute('tabindex'),
                     getComputedStyle(box).backgroundImage,
-                    box.querySelector('math').style.fontSize]); }
+                    box.querySelector('math').style.fontSize,
+                    box.scrollHeight - box.clientHeight]); }
                 return out; }"""
             )
-            for wide, room, tab, background, size in boxes:
+            for wide, room, tab, background, size, below in boxes:
+                # Nothing reaches below the box: no vertical scroll bar, no clipped limits.
+                assert below <= 0, f"{url} at {width} px: a formula overflows {below} px down"
                 if size:
                     shrunk[width] += 1
                     assert float(size.rstrip("%")) >= 83, (url, size)  # never below 1/1.2

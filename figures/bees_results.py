@@ -46,7 +46,7 @@ for j, i in enumerate(shown):
     axes[0, j].imshow(images[i], interpolation="nearest")
     axes[1, j].imshow(masks[i], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     axes[2, j].imshow(probs[i], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-    axes[0, j].set_title(f"test scene {i + 1}\nIoU {result['test_iou'][i]:.2f}", fontsize=9.5)
+    axes[0, j].set_title(f"test scene {i + 1}\nIoU {result['test_iou'][i]:.3f}", fontsize=9.5)
     for ax in axes[:, j]:
         picture_axes(ax, frame=p.muted)
 for ax, label in zip(axes[:, 0], ["photo", "label", "prediction"], strict=True):

@@ -89,6 +89,9 @@ publish(label_shapes=n_shapes)  # for the animation's alt text
 # --- the curves ---
 epochs = np.arange(1, cfg.epochs + 1)
 best = result["best_epoch"]
+# Where the best epoch fell, for the post: the last one means the score was still rising.
+last = "the last one, so a longer run might still gain a little" if best == cfg.epochs else ""
+publish(best_epoch=best, epochs=cfg.epochs, best_note=f", {last}" if last else "")
 
 
 def curves(narrow: bool) -> plt.Figure:

@@ -31,7 +31,7 @@ save_png(fig, "rolls.png")
 
 with open("rolls.md", "w") as fh:
     fh.write(
-        f"After {rolls.size} rolls the mean is **{running[-1]:.3f}**, "
+        f"After {rolls.size:,} rolls the mean is **{running[-1]:.3f}**, "
         f"{abs(running[-1] - EXPECTED):.3f} away from {EXPECTED:g}.\n"
     )
 

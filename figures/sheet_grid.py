@@ -54,12 +54,16 @@ def _ink_for(rgb: tuple[float, float, float]) -> str:
 cmap = plt.get_cmap(TABLE_CMAP)
 norm = Normalize(vmin=0.0, vmax=float(grid.max()))
 i_best, j_best = np.unravel_index(np.argmin(grid), grid.shape)
-# The box scrolls sideways when the table is wider than the column (a phone), not the page.
+# The box scrolls sideways when the table is wider than the column (a phone), not the page;
+# the caption stays under it, outside the box, so that it does not scroll off with the table.
+caption = (
+    f"RMSE of the line <i>mx</i> + <i>b</i> over the five points; the lowest, "
+    f"{grid[i_best, j_best]:.1f}, at <i>m</i> = {ms[i_best]}, <i>b</i> = {bs[j_best]}"
+)
 rows = [
+    '<figure class="loss-grid-figure">',
     '<div class="loss-grid-scroll">',
-    '<table class="loss-grid">',
-    f"<caption>RMSE of the line <i>mx</i> + <i>b</i> over the five points; the lowest, "
-    f"{grid[i_best, j_best]:.1f}, at <i>m</i> = {ms[i_best]}, <i>b</i> = {bs[j_best]}</caption>",
+    '<table class="loss-grid" aria-describedby="loss-grid-caption">',
     '<thead><tr><th scope="col"><i>m</i> \\ <i>b</i></th>'
     + "".join(f'<th scope="col">{b}</th>' for b in bs)
     + "</tr></thead>",
@@ -76,6 +80,7 @@ for i, m in enumerate(ms):
         )
     rows.append(f'<tr><th scope="row">{m}</th>{"".join(cells)}</tr>')
 rows += ["</tbody>", "</table>", "</div>"]
+rows += [f'<figcaption id="loss-grid-caption">{caption}</figcaption>', "</figure>"]
 with open("loss-grid.md", "w", encoding="utf-8") as f:
     f.write("\n".join(rows) + "\n")
 

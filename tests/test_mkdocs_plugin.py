@@ -443,3 +443,31 @@ def test_a_site_without_the_extensions_figures_need_gets_them(project):
     assert '<details class="example figblog-source">' in html
     assert '<span class="filename">figures/plot.py</span>' in html  # a titled code block
     assert 'class="admonition failure"' in html
+
+
+NOTEBOOK_WITH_REFS = """{
+ "cells": [{"cell_type": "markdown", "id": "m1", "metadata": {}, "source": ["# Notes\\n"]},
+           {"cell_type": "markdown", "id": "m2", "metadata": {},
+            "source": ["Some text.\\n", "\\n", "![A plot](figures/nb_only.py)\\n"]},
+           {"cell_type": "markdown", "id": "m3", "metadata": {},
+            "source": "The mean is {{ nb_only.py:n }}."}],
+ "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+ "nbformat": 4, "nbformat_minor": 5
+}
+"""
+
+
+def test_a_reference_in_a_notebook_is_a_warning_naming_its_cell_not_a_crash(project):
+    # A notebook page is its cells as nbconvert renders them: figblog does not run scripts
+    # for it. Its "Markdown" in MkDocs' page events is the notebook's JSON.
+    project.write("mkdocs.yml", MKDOCS_YML_NB.replace("execute: true", "execute: false"))
+    project.script("nb_only.py", PLOT)
+    project.write("docs/nb.ipynb", NOTEBOOK_WITH_REFS)
+    done = project.mkdocs()
+    log = done.stdout + done.stderr
+    assert done.returncode == 1, log  # strict: a warning stops the build
+    assert "Traceback" not in log
+    assert "docs/nb.ipynb, cell 2, line 3: a notebook page shows what its own cells draw" in log
+    assert "figblog runs figures/nb_only.py only for Markdown pages" in log
+    assert "docs/nb.ipynb, cell 3, line 1:" in log
+    assert project.runs() == []  # nothing ran for it

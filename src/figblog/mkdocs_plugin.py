@@ -105,7 +105,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         chosen = [social.site_ref()]
         for f in files.documentation_pages():
             if not f.src_uri.endswith(".md"):
-                continue  # notebooks are pages too, but their JSON holds no references
+                continue  # a notebook, which the loop below looks at
             page = self._page_label(f)
             text = _source_text(f)
             self._lines[f.src_uri] = text.count("\n")
@@ -116,6 +116,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             chosen.append(social.chosen(f, page, text))
             for err in errors:
                 log.warning(str(err))
+        # mkdocs-jupyter makes notebooks pages, rendered from their own cells: a reference in
+        # one would come out as a broken image. (Its on_files may not have run yet.)
+        if "mkdocs-jupyter" in config.plugins:
+            for f in files:
+                if f.src_uri.endswith(".ipynb") and f.abs_src_path:
+                    page = self._page_label(f)
+                    for message in notebooks.references_in(Path(f.abs_src_path), page, prefix):
+                        log.warning(message)
         debug = log.isEnabledFor(logging.DEBUG)
         relay = log.info if self.config.verbose else log.debug
         try:
@@ -178,8 +186,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Swap the page's references for figures, inserted text, values or error boxes."""
-        if self.renderer is None:
-            return markdown
+        if self.renderer is None or not page.file.src_uri.endswith(".md"):
+            return markdown  # a notebook's "Markdown" is its JSON, which mkdocs-jupyter renders
         self._rendered.add(page.file.src_uri)
         label = self._page_label(page.file)
         raw = self._lines.get(page.file.src_uri)

@@ -23,9 +23,41 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from figblog.engine.hashing import FileHasher, hash_text
 
-__all__ = ["drop_damaged_cache", "key_cache_to_code", "use_ipc_kernels"]
+__all__ = ["drop_damaged_cache", "key_cache_to_code", "references_in", "use_ipc_kernels"]
 
 _PATCHED = "_figblog_ipc"
+
+
+def references_in(path: Path, page: str, prefix: str) -> list[str]:
+    """Warnings for figure or value references in a notebook's Markdown cells.
+
+    A notebook page is the notebook's own cells, rendered by nbconvert: figblog does not
+    run scripts for it, so such a reference would be shown as a broken image or as raw
+    ``{{ ... }}``. ``page`` names the notebook in the messages. A notebook that cannot be
+    read is left to mkdocs-jupyter, which reports it.
+    """
+    from figblog.engine.refs import scan_page  # the engine's parser, as for Markdown pages
+
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    found = []
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        refs, values, errors = scan_page(text, f"{page}, cell {number}", prefix)
+        if refs or values or errors:
+            first = (refs or values or errors)[0]
+            what = getattr(first, "script", "") or "a script"
+            found.append(
+                f"{page}, cell {number}, line {first.line}: a notebook page shows what its "
+                f"own cells draw; figblog runs {prefix}/{what} only for Markdown pages. Put "
+                "the figure in a .md page, or draw it in a code cell of the notebook"
+            )
+    return found
 
 
 def use_ipc_kernels() -> bool:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from conftest import PLOT, Project
+from figblog.mkdocs_config import check_options
 
 POST = """\
 # A post
@@ -471,3 +474,34 @@ def test_a_reference_in_a_notebook_is_a_warning_naming_its_cell_not_a_crash(proj
     assert "figblog runs figures/nb_only.py only for Markdown pages" in log
     assert "docs/nb.ipynb, cell 3, line 1:" in log
     assert project.runs() == []  # nothing ran for it
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    [
+        ("timeout", float("nan"), "'timeout' must be a positive number of seconds, not nan"),
+        ("timeout", float("inf"), "'timeout' must be a positive number of seconds, not inf"),
+        ("jobs", -1, "'jobs' must be 0"),
+        ("max_output_mb", float("nan"), "'max_output_mb' must be 0 (no limit)"),
+        ("min_text_px", float("nan"), "'min_text_px' must be 0 (no check)"),
+        ("narrow_width", float("inf"), "'narrow_width' must be at least 360"),
+    ],
+)
+def test_options_that_are_not_finite_numbers_are_refused(tmp_path, key, value, says):
+    # YAML reads .nan and .inf as floats; NaN slips past any "< 0" check.
+    opts = SimpleNamespace(
+        jobs=0, timeout=600, max_output_mb=5, min_text_px=5, narrow_width=600,
+        site_prefix="assets/figures", enabled=False, figures_dir="figures",
+    )  # fmt: skip
+    setattr(opts, key, value)
+    with pytest.raises(PluginError, match=re.escape(says)):
+        check_options(opts, tmp_path)
+
+
+def test_a_nan_timeout_in_mkdocs_yml_stops_the_build_with_one_line(project):
+    project.write("mkdocs.yml", "site_name: t\nplugins:\n  - figblog:\n      timeout: .nan\n")
+    project.write("docs/index.md", "# Home\n")
+    done = project.mkdocs()
+    assert done.returncode == 1
+    assert "'timeout' must be a positive number of seconds, not nan" in done.stderr
+    assert "Traceback" not in done.stderr

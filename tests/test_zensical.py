@@ -180,6 +180,8 @@ def test_the_adapter_checks_its_options_as_the_plugin_does():
     for key, bad, says in [
         ("narrow_width", 300, "'narrow_width' of figblog.adapters.zensical must be at least 360"),
         ("min_text_px", -1, "option 'min_text_px' of figblog.adapters.zensical cannot be -1"),
+        ("timeout", float("nan"), "option 'timeout' of figblog.adapters.zensical cannot be nan"),
+        ("jobs", "2", "option 'jobs' of figblog.adapters.zensical cannot be '2'"),
     ]:
         with pytest.raises(FigblogError, match=re.escape(says)):
             options_from(Path("."), "docs", {key: bad})

@@ -9,6 +9,7 @@ the same options with the same defaults, so a site means the same to both.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -57,15 +58,18 @@ def check_options(opts: FiguresConfig, root: Path) -> None:
 
     ``root`` is the folder of mkdocs.yml, where the figures folder must be.
     """
-    if opts.jobs < 0:
+    # Written as "not (x >= 0)": YAML's .nan and .inf are floats too, and NaN fails no "< 0".
+    if not 0 <= opts.jobs < math.inf:
         raise PluginError("figblog: 'jobs' must be 0 (one per CPU) or a positive number")
-    if opts.timeout <= 0:
-        raise PluginError("figblog: 'timeout' must be a positive number of seconds")
-    if opts.max_output_mb < 0:
+    if not 0 < opts.timeout < math.inf:
+        raise PluginError(
+            f"figblog: 'timeout' must be a positive number of seconds, not {opts.timeout!r}"
+        )
+    if not 0 <= opts.max_output_mb < math.inf:
         raise PluginError("figblog: 'max_output_mb' must be 0 (no limit) or a positive number")
-    if opts.min_text_px < 0:
+    if not 0 <= opts.min_text_px < math.inf:
         raise PluginError("figblog: 'min_text_px' must be 0 (no check) or a positive number")
-    if not opts.narrow_width >= PHONE_WIDTH:
+    if not PHONE_WIDTH <= opts.narrow_width < math.inf:
         raise PluginError(
             f"figblog: 'narrow_width' must be at least {PHONE_WIDTH} (CSS px, a phone's width: "
             f"the narrow layouts are for phones), not {opts.narrow_width!r}"

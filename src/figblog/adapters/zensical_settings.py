@@ -14,6 +14,7 @@ rest of the adapter raises it as well, and imports this module, not the reverse.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,12 @@ def options_from(root: Path, docs: str, settings: dict[str, Any]) -> Options:
     for key, kind in checks.items():
         value = settings.get(key, getattr(DEFAULTS, key))
         bad = not isinstance(value, kind) or isinstance(value, bool)
-        bad = bad or (value == "" if kind is str else value < 0 or key == "timeout" and not value)
+        # "not 0 <= value < inf": YAML's .nan and .inf are floats, and NaN fails no "< 0".
+        bad = bad or (
+            value == ""
+            if kind is str
+            else not 0 <= value < math.inf or key == "timeout" and not value
+        )
         if bad:
             raise FigblogError(f"figblog: option '{key}' of {NAME} cannot be {value!r}")
         values[key] = value

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from figblog.engine.outputs import strip_png_metadata
+from figblog.engine.outputs import collect_outputs, strip_png_metadata
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -68,3 +68,34 @@ def test_a_png_without_metadata_or_not_whole_is_left_alone(tmp_path: Path) -> No
         strip_png_metadata(path)
         assert path.read_bytes() == data
         assert path.stat().st_mtime_ns == before
+
+
+def test_a_png_hard_linked_to_another_file_leaves_that_file_alone(tmp_path: Path) -> None:
+    # A script may os.link() a project file into its outputs: the project file keeps its bytes.
+    text = _chunk(b"tEXt", b"Software\x00matplotlib")
+    with_text, clean = _png(np.zeros((4, 4), dtype=np.uint8), {1: [text]})
+    original = tmp_path / "data.png"
+    original.write_bytes(with_text)
+    output = tmp_path / "out.png"
+    output.hardlink_to(original)
+
+    strip_png_metadata(output)
+
+    assert original.read_bytes() == with_text
+    assert output.read_bytes() == clean
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.png", "out.png"]
+
+
+def test_collected_outputs_linked_to_other_files_get_bytes_of_their_own(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("1,2\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "copy.csv").hardlink_to(data)
+    (out / "plain.txt").write_text("x")
+
+    assert collect_outputs(out) == ["copy.csv", "plain.txt"]
+
+    assert (out / "copy.csv").stat().st_nlink == 1 and data.stat().st_nlink == 1
+    (out / "copy.csv").write_text("changed")  # as the cache or a clean-up might
+    assert data.read_text() == "1,2\n"

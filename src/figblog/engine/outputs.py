@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 from pathlib import Path
 
@@ -32,8 +33,21 @@ def collect_outputs(out: Path) -> list[str]:
             if name in filenames and not path.is_file():
                 raise OutputError(f"the script wrote '{rel}', which is not a regular file")
             if name in filenames:
+                if path.stat().st_nlink > 1:
+                    _make_private(path)
                 found.append(rel)
     return sorted(found)
+
+
+def _make_private(path: Path) -> None:
+    """Give ``path`` bytes of its own: it is a hard link (``os.link``) to another file.
+
+    The outputs are stored in the cache where they lie, and a PNG's metadata is dropped
+    in place: neither may reach a project file that a script linked into its folder.
+    """
+    private = path.with_name(path.name + ".figblog-copy")
+    shutil.copyfile(path, private)
+    os.replace(private, path)
 
 
 def strip_png_metadata(path: Path) -> None:
@@ -45,10 +59,14 @@ def strip_png_metadata(path: Path) -> None:
     towards the start, never past bytes still to be read, and the file is the run's own
     (in its private working folder, which is discarded whole if anything fails). A new
     file would cost an inode, which on some file systems is most of a small run's I/O.
+    Only a file with other names (a script's ``os.link`` of a project file) is copied
+    first, so that the file under its other names is left as it was.
     """
     chunks = _png_chunks(path)
     if chunks is None or not any(kind in _DROP for kind, _, _ in chunks):
         return
+    if os.stat(path).st_nlink > 1:
+        _make_private(path)
     with open(path, "r+b") as fh:
         write = len(_PNG_SIGNATURE)
         for kind, start, length in chunks:

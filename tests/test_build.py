@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -156,6 +157,10 @@ def _alive(pid: int) -> bool:
             "the script wrote a symbolic link 'leak.txt'",
         ),
         ("import sys\nsys.exit(3)\n", "failed at line 2: SystemExit: 3"),
+        (
+            "open('a.md', 'wb').write(b'caf\\xe9\\n')\n",
+            "the script wrote 'a.md', which is not UTF-8 text (byte 0xe9 at position 3)",
+        ),
     ],
 )
 def test_bad_outputs_are_refused(project, body, message):
@@ -280,3 +285,20 @@ def test_two_builds_at_once_do_not_corrupt_the_cache(project):
     assert {o.status for o in out.values()} == {"cached"}
     for o in out.values():
         Image.open(o.entry.out / "plot.png").verify()
+
+
+def test_a_cache_entry_that_vanishes_before_its_text_is_read_is_an_error_box(project):
+    # `rm -rf .cache/figblog` while a build runs: the page says so, no traceback.
+    from figblog.engine.render import Renderer
+
+    project.script("t.py", "open('a.md', 'w').write('hello')\n")
+    e = engine(project)
+    outcomes = e.build(["t.py"])
+    assert outcomes["t.py", "light"].status == "ran"
+    shutil.rmtree(project.root / ".cache" / "figblog")
+    page = Renderer(e, outcomes, "assets/figures").render(
+        "# P\n\nSays ![](figures/t.py#a.md).\n", "docs/p.md", "p.md"
+    )
+    assert "hello" not in page
+    assert "cannot read a.md from the figure cache (No such file or directory)" in page
+    assert "Build again" in page

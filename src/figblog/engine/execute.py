@@ -18,9 +18,15 @@ from pathlib import Path
 
 from figblog.engine.build import UNTRACKED, Engine, Outcome
 from figblog.engine.failure import describe_failure
-from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
+from figblog.engine.outputs import (
+    OutputError,
+    check_text,
+    collect_outputs,
+    strip_png_metadata,
+)
 from figblog.engine.runner import Cancelled, RunResult, run_script
 from figblog.engine.schedule import Task
+from figblog.engine.showable import TEXT_OUTPUTS
 
 __all__ = ["execute"]
 
@@ -82,6 +88,7 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
                     "the script wrote no files; save figures into the current folder, "
                     "e.g. fig.savefig('plot.png')"
                 )
+            check_text(workspace / "out", outputs, TEXT_OUTPUTS)
             for name in outputs:
                 if name.lower().endswith(".png"):
                     strip_png_metadata(workspace / "out" / name)

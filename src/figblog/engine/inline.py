@@ -44,10 +44,13 @@ def read_published(out: Path, rel: str, memo: dict[Path, Published | str]) -> Pu
             raise ValueError("not a table of named values")
         result = data
     except FileNotFoundError:
-        result = (
-            f"figure script {rel} publishes no values; add "
-            "`from figblog.values import publish` and `publish(name=value, ...)` to it"
-        )
+        if not out.is_dir():
+            result = f"the figure cache's entry for {rel} vanished during the build; build again"
+        else:
+            result = (
+                f"figure script {rel} publishes no values; add "
+                "`from figblog.values import publish` and `publish(name=value, ...)` to it"
+            )
     except (OSError, ValueError) as exc:
         result = f"figure script {rel} wrote a {VALUES_FILE} that cannot be read ({exc})"
     memo[out] = result

@@ -7,7 +7,7 @@ import shutil
 import struct
 from pathlib import Path
 
-__all__ = ["OutputError", "collect_outputs", "strip_png_metadata"]
+__all__ = ["OutputError", "check_text", "collect_outputs", "strip_png_metadata"]
 
 # Chunks that carry text, dates or other data that can differ between runs.
 _DROP = {b"tEXt", b"zTXt", b"iTXt", b"tIME"}
@@ -37,6 +37,21 @@ def collect_outputs(out: Path) -> list[str]:
                     _make_private(path)
                 found.append(rel)
     return sorted(found)
+
+
+def check_text(out: Path, names: list[str], suffixes: tuple[str, ...]) -> None:
+    """Raise OutputError if an output ending in ``suffixes`` (text for the page) is not UTF-8."""
+    for name in names:
+        if not name.lower().endswith(suffixes):
+            continue
+        try:
+            (out / name).read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad = exc.object[exc.start : exc.start + 1].hex()
+            raise OutputError(
+                f"the script wrote '{name}', which is not UTF-8 text (byte 0x{bad} at "
+                f"position {exc.start}); open it with open('{name}', 'w', encoding='utf-8')"
+            ) from None
 
 
 def _make_private(path: Path) -> None:

@@ -183,7 +183,18 @@ class Renderer(Resolver):
             elif output.endswith(TEXT_OUTPUTS):
                 entry = self.outcomes[ref.script, self.themes[0]].entry
                 assert entry is not None
-                replacement = (entry.out / output).read_text().rstrip("\n")
+                try:
+                    replacement = (entry.out / output).read_text(encoding="utf-8").rstrip("\n")
+                except (OSError, UnicodeDecodeError) as exc:
+                    # Checked when it was stored: gone or changed since (a cleaned cache).
+                    replacement = ""
+                    reason = getattr(exc, "strerror", None) or str(exc)
+                    fail(
+                        ref,
+                        f"Figure not made: {prefix}/{ref.script}",
+                        f"cannot read {output} from the figure cache ({reason}); was the "
+                        "cache cleaned during the build? Build again",
+                    )
             else:
                 replacement = "".join(
                     self._image(ref, t, output, base, eager=ref is first) for t in self.themes

@@ -158,6 +158,15 @@ def _alive(pid: int) -> bool:
         ),
         ("import sys\nsys.exit(3)\n", "failed at line 2: SystemExit: 3"),
         (
+            "open('a.png', 'wb').close()\n",
+            "'a.png', which is not a readable PNG image (it is empty)",
+        ),
+        ("open('a.gif', 'w').write('hello')\n", "'a.gif', which is not a readable GIF image"),
+        (
+            "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig('a.png', format='jpg')\n",
+            "'a.png', which holds a JPEG image, not a PNG one",
+        ),
+        (
             "open('a.md', 'wb').write(b'caf\\xe9\\n')\n",
             "the script wrote 'a.md', which is not UTF-8 text (byte 0xe9 at position 3)",
         ),

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from figblog.engine.outputs import collect_outputs, strip_png_metadata
+from figblog.engine.outputs import OutputError, check_images, collect_outputs, strip_png_metadata
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -99,3 +99,12 @@ def test_collected_outputs_linked_to_other_files_get_bytes_of_their_own(tmp_path
     assert (out / "copy.csv").stat().st_nlink == 1 and data.stat().st_nlink == 1
     (out / "copy.csv").write_text("changed")  # as the cache or a clean-up might
     assert data.read_text() == "1,2\n"
+
+
+def test_a_truncated_or_foreign_picture_is_refused(tmp_path: Path) -> None:
+    whole, _ = _png(np.zeros((40, 40), dtype=np.uint8), {})
+    (tmp_path / "ok.png").write_bytes(whole)
+    check_images(tmp_path, ["ok.png", "notes.txt"])
+    (tmp_path / "cut.png").write_bytes(whole[:60])  # the header, then part of the pixels
+    with pytest.raises(OutputError, match=r"'cut.png', which is not a readable PNG image"):
+        check_images(tmp_path, ["ok.png", "cut.png"])

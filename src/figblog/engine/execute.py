@@ -20,6 +20,7 @@ from figblog.engine.build import UNTRACKED, Engine, Outcome
 from figblog.engine.failure import describe_failure
 from figblog.engine.outputs import (
     OutputError,
+    check_images,
     check_text,
     collect_outputs,
     strip_png_metadata,
@@ -89,6 +90,7 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
                     "e.g. fig.savefig('plot.png')"
                 )
             check_text(workspace / "out", outputs, TEXT_OUTPUTS)
+            check_images(workspace / "out", outputs)
             for name in outputs:
                 if name.lower().endswith(".png"):
                     strip_png_metadata(workspace / "out" / name)

@@ -7,7 +7,13 @@ import shutil
 import struct
 from pathlib import Path
 
-__all__ = ["OutputError", "check_text", "collect_outputs", "strip_png_metadata"]
+__all__ = [
+    "OutputError",
+    "check_images",
+    "check_text",
+    "collect_outputs",
+    "strip_png_metadata",
+]
 
 # Chunks that carry text, dates or other data that can differ between runs.
 _DROP = {b"tEXt", b"zTXt", b"iTXt", b"tIME"}
@@ -52,6 +58,39 @@ def check_text(out: Path, names: list[str], suffixes: tuple[str, ...]) -> None:
                 f"the script wrote '{name}', which is not UTF-8 text (byte 0x{bad} at "
                 f"position {exc.start}); open it with open('{name}', 'w', encoding='utf-8')"
             ) from None
+
+
+_RASTER = {".png": "PNG", ".gif": "GIF", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WebP"}
+
+
+def check_images(out: Path, names: list[str]) -> None:
+    """Raise OutputError for a picture output that is not a whole image of its kind.
+
+    An empty file, text saved as ``x.png`` or a truncated PNG would be published as a
+    broken image that no build step complains about. Pillow's ``verify`` reads the file's
+    structure (for a PNG, every chunk's checksum) without decoding its pixels.
+    """
+    from PIL import Image, UnidentifiedImageError  # only when a run has stored outputs
+
+    for name in names:
+        kind = _RASTER.get(Path(name).suffix.lower())
+        if kind is None:
+            continue
+        try:
+            with Image.open(out / name) as image:
+                found = image.format
+                image.verify()
+        except (OSError, SyntaxError, ValueError, UnidentifiedImageError) as exc:
+            reason = "it is empty" if (out / name).stat().st_size == 0 else str(exc)
+            raise OutputError(
+                f"the script wrote '{name}', which is not a readable {kind} image ({reason})"
+            ) from None
+        if found != kind and not (kind == "JPEG" and found == "MPO"):
+            raise OutputError(
+                f"the script wrote '{name}', which holds a {found} image, not a {kind} one: "
+                f"save it under a name ending in its format (matplotlib picks the format "
+                f"from the name unless format= says otherwise)"
+            )
 
 
 def _make_private(path: Path) -> None:

@@ -156,3 +156,15 @@ def test_the_feed_does_not_publish_the_image_reference(blog):
     assert done.returncode == 0, done.stderr
     feed = (blog.root / "site" / "feed_rss_created.xml").read_text("utf-8")
     assert "<item>" in feed and "plots.py" not in feed
+
+
+def test_an_image_that_is_not_text_is_one_warning_and_the_feed_survives_it(blog):
+    rss = "  - rss:\n      match_path: blog/posts/.*\n      use_git: false\n"
+    rss += "      date_from_meta:\n        as_creation: date\n"
+    blog.write("mkdocs.yml", BLOG_YML.replace("  - blog\n", "  - blog\n" + rss))
+    blog.write(*post("odd", "description: Odd.\nimage: 5\n", "Text.\n"))
+    done = blog.mkdocs(strict=False)
+    assert done.returncode == 0, done.stderr
+    assert "docs/blog/posts/odd.md:4: 'image: 5' must name a figure" in done.stderr
+    assert "Traceback" not in done.stderr and "AttributeError" not in done.stderr
+    assert "Odd" in (blog.root / "site" / "feed_rss_created.xml").read_text()

@@ -124,6 +124,9 @@ class Social:
         """
         if page.file.src_uri in self.chosen_refs:
             page.meta.pop("image", None)
+        elif "image" in page.meta and not isinstance(page.meta["image"], str):
+            # 'image: 5': reported at its line in on_files; the RSS plugin would fail on it.
+            page.meta.pop("image")
 
     # -- what templates read ---------------------------------------------------------
 

@@ -311,3 +311,10 @@ def test_a_cache_entry_that_vanishes_before_its_text_is_read_is_an_error_box(pro
     assert "hello" not in page
     assert "cannot read a.md from the figure cache (No such file or directory)" in page
     assert "Build again" in page
+
+
+def test_a_cache_folder_outside_the_project_is_named_as_written(project):
+    from figblog.engine.build import EngineError
+
+    with pytest.raises(EngineError, match=r"cannot use '/dev/null/x' as the figure cache"):
+        Engine(project.root, project.root / "figures", Path("/dev/null/x"))

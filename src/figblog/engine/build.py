@@ -106,7 +106,8 @@ class Engine:
         try:
             self.cache = Cache(cache_dir.resolve(), self.stamps)
         except OSError as exc:
-            shown = os.path.relpath(cache_dir, self.root)
+            inside = Path(os.path.abspath(cache_dir)).is_relative_to(os.path.abspath(self.root))
+            shown = os.path.relpath(cache_dir, self.root) if inside else str(cache_dir)
             raise EngineError(
                 f"figblog: cannot use '{shown}' as the figure cache ({exc.strerror or exc}); "
                 "it must be a folder you can write to: remove what is there, or set 'cache_dir'"

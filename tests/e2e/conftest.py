@@ -116,9 +116,16 @@ def _visit(browser: object, base_url: str, url: str, scheme: str) -> Visit:
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
     page.on("pageerror", lambda exc: visit.console_errors.append(f"uncaught: {exc}"))
+    # A request the browser cancels itself (net::ERR_ABORTED: a <picture> source it stopped
+    # needing when the viewport's size was applied, or the page closing) is no fault of the
+    # site; a missing file still fails here, as its 404 response below.
     page.on(
         "requestfailed",
-        lambda r: r.url not in visit.offsite and visit.failed.append(f"{r.url} ({r.failure})"),
+        lambda r: (
+            r.url not in visit.offsite
+            and r.failure != "net::ERR_ABORTED"
+            and visit.failed.append(f"{r.url} ({r.failure})")
+        ),
     )
     page.on("response", lambda r: r.status >= 400 and visit.failed.append(f"{r.url} ({r.status})"))
     try:

@@ -282,3 +282,48 @@ def test_clean_during_a_build_gives_a_message_not_a_traceback(project):
     assert "its working folder vanished while it ran" in stderr
     again = project.cli("build")  # and the cache works again afterwards
     assert again.returncode == 0, again.stderr
+
+
+def test_run_and_build_refuse_bad_options_before_any_script_runs(project):
+    project.script("themed.py", THEMED)
+    for setting, said in (
+        ('timeout: "abc"', "'timeout' must be a positive number of seconds, not 'abc'"),
+        ("timeout: -5", "'timeout' must be a positive number of seconds, not -5"),
+        ("timeout: .nan", "'timeout' must be a positive number of seconds, not nan"),
+        ("timeout: .inf", "'timeout' must be a positive number of seconds, not inf"),
+        ('max_output_mb: "x"', "'max_output_mb' must be 0 (no limit) or a positive number"),
+        ("min_text_px: .nan", "'min_text_px' must be 0 (no check) or a positive number"),
+    ):
+        project.write("mkdocs.yml", f"site_name: t\nplugins:\n  - figblog:\n      {setting}\n")
+        for done in (_run(project, "figures/themed.py"), project.cli("build")):
+            assert done.returncode != 0, setting
+            assert "Traceback" not in done.stderr, done.stderr
+            assert done.stderr.strip().startswith("figblog: mkdocs.yml:4: "), done.stderr
+            assert said in done.stderr, done.stderr
+    assert project.runs() == []  # refused before running, not after
+
+
+def test_run_into_an_unusable_out_is_one_line_and_leaves_nothing_half_written(project, tmp_path):
+    project.script("two.py", "open('a.md', 'w').write('a')\nopen('ok.png', 'wb').write(b'x')\n")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("mine")
+    for out in (a_file, a_file / "below"):
+        done = _run(project, "figures/two.py", "--out", str(out))
+        assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.strip() == (
+            f"figblog: cannot write into {out}/: {a_file} is a file, not a folder"
+        )
+    assert a_file.read_text() == "mine" and project.runs() == []
+
+    taken = tmp_path / "taken"
+    (taken / "ok.png").mkdir(parents=True)
+    done = _run(project, "figures/two.py", "--out", str(taken))
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.strip() == f"figblog: cannot write {taken}/ok.png: a folder has that name"
+    assert sorted(p.name for p in taken.iterdir()) == ["ok.png"]  # a.md was not copied alone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "proj", "taken"]
+
+    done = _run(project, "figures/two.py", "--out", str(tmp_path / "new" / "deep"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "new" / "deep" / "a.md").read_text() == "a"
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["deep"]  # no stage left

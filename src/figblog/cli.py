@@ -14,6 +14,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from figblog.cli_settings import engine_for, site_of
@@ -112,6 +113,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(line, flush=True)
 
     out = Path(args.out) if args.out else Path("figblog-run") / script.stem / theme
+    _check_out(out)
     if not args.out and out.exists():
         shutil.rmtree(out)  # our own folder: no file of an earlier run stays in it, failed or not
     with tempfile.TemporaryDirectory(prefix="figblog-run-") as tmp:
@@ -123,8 +125,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             root,
             workspace,
             # The build's memo folder, so a memoised training is not done again.
-            memo_dir=root / opts.get("cache_dir", ".cache/figblog") / "memo",
-            timeout=opts.get("timeout", 600),
+            memo_dir=root / opts["cache_dir"] / "memo",
+            timeout=opts["timeout"],
             on_line=lambda line: say(f"  | {line.replace(inside, '')}"),
             # As in a build: a long run is not a hung one.
             on_still_running=lambda seconds: say(still_running(rel, [theme], seconds)),
@@ -145,8 +147,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         for name in names:
             if name.lower().endswith(".png"):
                 strip_png_metadata(workspace / "out" / name)  # as the build publishes it
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(workspace / "out" / name, out / name)
+        _publish(workspace / "out", names, out)
     print(f"figblog: {rel} [{theme}] ran in {result.seconds:.2f} s; wrote into {out}/")
     width = max(len(name) for name in names)
     for name in names:
@@ -156,13 +157,60 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_out(out: Path, names: Sequence[str] = ()) -> None:
+    """SystemExit, naming the path, when ``out`` cannot take a run's files.
+
+    That is a file named ``out`` or one above it; with ``names``, also a folder, or a
+    file above one, where one of those files would go.
+    """
+    for above in (out, *out.parents):
+        if above.exists() and not above.is_dir():
+            raise SystemExit(f"figblog: cannot write into {out}/: {above} is a file, not a folder")
+    for name in names:
+        target = out / name
+        for above in target.parents:
+            if above == out:
+                break
+            if above.exists() and not above.is_dir():
+                raise SystemExit(f"figblog: cannot write {target}: {above} is a file")
+        if target.is_dir():
+            raise SystemExit(f"figblog: cannot write {target}: a folder has that name")
+
+
+def _publish(made: Path, names: list[str], out: Path) -> None:
+    """Copy the run's files ``names`` from ``made`` into ``out``, never leaving half of them.
+
+    They are copied into a folder beside ``out`` first; a new ``out`` is that folder
+    renamed, and into an existing one each file is moved, after every name was checked
+    to have a place there.
+    """
+    _check_out(out, names)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    files = stage / "files"  # made by mkdir, not mkdtemp: a folder's usual permissions
+    try:
+        for name in names:
+            (files / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(made / name, files / name)
+        if not out.exists():
+            files.rename(out)
+            return
+        for name in names:
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(files / name, out / name)
+    except OSError as exc:
+        raise SystemExit(f"figblog: cannot write into {out}/: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
 def _warnings(
     rel: str, out: Path, names: list[str], texts: dict[str, tuple[float, str]], opts: dict
 ) -> list[str]:
     """What a build would warn of, were a page to show these pictures: size and small text."""
     found = []
-    max_bytes = int(opts.get("max_output_mb", 5) * 1e6)
-    limit = opts.get("min_text_px", 5)
+    max_bytes = int(opts["max_output_mb"] * 1e6)
+    limit = opts["min_text_px"]
     for name in (n for n in names if n.lower().endswith(IMAGE_OUTPUTS)):
         found.append(size_warning(name, rel, (out / name).stat().st_size, max_bytes))
         shown = narrow_name(name) if narrow_name(name) in names else name

@@ -10,6 +10,8 @@ names it, as the plugin's own checks would stop a build.
 from __future__ import annotations
 
 import argparse
+import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,17 @@ import yaml
 from figblog.engine.build import Engine, EngineError
 from figblog.paths import find_root
 
-__all__ = ["TolerantLoader", "engine_for", "plugin_options", "site_of"]
+__all__ = ["TolerantLoader", "check_options", "engine_for", "plugin_options", "site_of"]
+
+# The plugin's defaults for the options the command uses (mkdocs_config.FiguresConfig).
+_DEFAULTS: dict[str, Any] = {
+    "figures_dir": "figures",
+    "cache_dir": ".cache/figblog",
+    "jobs": 0,
+    "timeout": 600,
+    "max_output_mb": 5,
+    "min_text_px": 5,
+}
 
 
 class TolerantLoader(yaml.SafeLoader):
@@ -46,18 +58,12 @@ def engine_for(args: argparse.Namespace) -> Engine:
     """The engine for the command's arguments (``-f``, ``--jobs``, ``-v``) and plugin options."""
     config_file = Path(args.config_file or "mkdocs.yml").resolve()
     root = config_file.parent
-    opts = plugin_options(config_file)
-    figures = root / opts.get("figures_dir", "figures")
+    opts = check_options(plugin_options(config_file), config_file)
+    figures = root / opts["figures_dir"]
     if not figures.is_dir():
         raise SystemExit(f"figblog: no figures folder at {figures}")
-    jobs = getattr(args, "jobs", None) or opts.get("jobs", 0)
-    timeout = opts.get("timeout", 600)
-    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
-        raise SystemExit(f"figblog: jobs must be 0 (one per CPU) or a positive number: {jobs!r}")
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-        raise SystemExit(
-            f"figblog: timeout in {config_file.name} must be a number of seconds, not {timeout!r}"
-        )
+    jobs = getattr(args, "jobs", None) or opts["jobs"]
+    timeout = opts["timeout"]
     try:
         return _make_engine(args, root, figures, opts, jobs, timeout)
     except EngineError as exc:
@@ -75,7 +81,7 @@ def _make_engine(
     return Engine(
         root,
         figures,
-        root / opts.get("cache_dir", ".cache/figblog"),
+        root / opts["cache_dir"],
         jobs=jobs,
         timeout=timeout,
         on_output=lambda script, theme, line: print(f"  {script} [{theme}] | {line}", flush=True),
@@ -92,4 +98,60 @@ def site_of(script: Path, config_file: str | None) -> tuple[Path, dict[str, Any]
         if root is None:
             raise SystemExit(f"figblog: no mkdocs.yml in the folders above {script}")
         path = root / "mkdocs.yml"
-    return path.parent, plugin_options(path)
+    return path.parent, check_options(plugin_options(path), path)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check_options(opts: dict[str, Any], config_file: Path) -> dict[str, Any]:
+    """``opts`` with the plugin's defaults filled in; SystemExit naming a value it cannot use.
+
+    The same checks as the plugin's (``mkdocs_config.check_options``) for the options the
+    command uses, so ``figblog build`` and ``figblog run`` refuse what ``mkdocs build``
+    refuses, before any script runs. NaN and infinity are refused: neither is a number
+    of seconds or megabytes.
+    """
+    if not isinstance(opts, dict):
+        raise SystemExit(f"figblog: the figblog options in {config_file} must be a mapping")
+    merged = {**_DEFAULTS, **opts}
+
+    def refuse(name: str, should: str) -> SystemExit:
+        return SystemExit(
+            f"figblog: {_where(config_file, name)}: '{name}' must be {should}, not {merged[name]!r}"
+        )
+
+    for name in ("figures_dir", "cache_dir"):
+        if not isinstance(merged[name], str) or not merged[name]:
+            raise refuse(name, "a folder path")
+    jobs = merged["jobs"]
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
+        raise refuse("jobs", "0 (one per CPU) or a positive whole number")
+    if not (_is_number(merged["timeout"]) and merged["timeout"] > 0):
+        raise refuse("timeout", "a positive number of seconds")
+    for name, zero in (("max_output_mb", "no limit"), ("min_text_px", "no check")):
+        if not (_is_number(merged[name]) and merged[name] >= 0):
+            raise refuse(name, f"0 ({zero}) or a positive number")
+    return merged
+
+
+def _where(config_file: Path, name: str) -> str:
+    """``mkdocs.yml:12``: the file and the line that sets ``name``.
+
+    The file is shown relative to the current folder when inside it; without a line
+    that sets ``name`` (the plugin's default is at fault), the file alone.
+    """
+    try:
+        shown = config_file.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        shown = str(config_file)
+    try:
+        lines = config_file.read_text().splitlines()
+    except OSError:
+        return shown
+    pattern = re.compile(rf"\s*{re.escape(name)}\s*:")
+    for number, line in enumerate(lines, 1):
+        if pattern.match(line):
+            return f"{shown}:{number}"
+    return shown

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 
 from figblog.engine.markup import Failure, error_boxes
@@ -65,3 +67,19 @@ def test_each_repeated_failure_gets_its_own_id():
     assert html.count('id="figblog-error-index-1"') == html.count('id="figblog-error-index-2"') == 1
     assert html.index('href="#figblog-error-index-1"') < html.index('href="#figblog-error-index-2"')
     assert html.count('href="#figblog-error-index-1"') == 1
+
+
+def test_a_figure_id_is_given_once_and_reaches_the_figure_in_either_scheme():
+    from figblog.engine.markup import image_markdown
+    from figblog.engine.refs import scan
+
+    (ref,), _ = scan("![t](figures/x.py){: #fig-x .show-source }", "p.md")
+    text = "".join(
+        image_markdown(ref, theme, f"x.{theme}.png", (10, 5), eager=False)
+        for theme in ("light", "dark")
+    )
+    html = markdown.markdown(text, extensions=EXTENSIONS)
+    assert html.count('id="fig-x"') == 1 and ':=""' not in html
+    assert html.startswith('<p><span id="fig-x"></span><img alt="t"'), html
+    assert len(re.findall(r"<img [^>]*>", html)) == 2
+    assert all("id=" not in img for img in re.findall(r"<img [^>]*>", html))

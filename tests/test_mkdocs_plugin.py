@@ -505,3 +505,14 @@ def test_a_nan_timeout_in_mkdocs_yml_stops_the_build_with_one_line(project):
     assert done.returncode == 1
     assert "'timeout' must be a positive number of seconds, not nan" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_figure_id_is_on_the_page_once_and_the_colon_form_adds_no_attribute(project):
+    project.script("plot.py", PLOT)
+    project.write("docs/post.md", "# P\n\n![A plot](figures/plot.py){: #the-plot .show-source }\n")
+    result = project.mkdocs()
+    assert result.returncode == 0, result.stderr
+    html = _html(project)
+    assert html.count('id="the-plot"') == 1 and ':=""' not in html
+    assert len(re.findall(r"<img [^>]*#only-(?:light|dark)", html)) == 2
+    assert "How this figure is made: figures/plot.py" in html

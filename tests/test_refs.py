@@ -157,3 +157,42 @@ def test_fuzz_wellformed_references_round_trip(script, output, alt):
     refs, errors = scan(f"before ![{alt}]({src}) after", "p.md")
     assert errors == []
     assert [(r.script, r.output, r.alt) for r in refs] == [(script, output, alt)]
+
+
+def test_an_attribute_list_may_open_with_a_colon_and_give_the_figure_an_id():
+    refs, errors = scan("![t](figures/x.py){: #fig-x .show-source width=300 }\n", "p.md")
+    assert errors == []
+    assert [(r.show_source, r.ident, r.attrs) for r in refs] == [(True, "fig-x", "width=300")]
+
+
+def test_attribute_lists_markdown_would_show_as_text_are_errors_at_their_line():
+    text = (
+        "ok\n![a](figures/a.py){ .show-source\n"
+        "![b](figures/b.py){ .show-source }{ .x }\n"
+        "![c](figures/c.py){ #one #two }\n"
+    )
+    refs, errors = scan(text, "docs/p.md")
+    assert [str(e).split(": ", 1)[0] for e in errors] == [
+        "docs/p.md:2",
+        "docs/p.md:3",
+        "docs/p.md:4",
+    ]
+    assert "attribute list after this figure reference is not closed" in errors[0].message
+    assert "a second attribute list" in errors[1].message
+    assert "put everything in one, as { .show-source .wide }" in errors[1].message
+    assert "one id, not '#one' and '#two'" in errors[2].message
+    assert len(refs) == 3
+
+
+def test_loading_width_and_height_take_only_values_a_browser_can_use():
+    good = scan("![a](figures/a.py){ loading=eager width='300' height=\"200\" }", "p.md")
+    assert good[1] == [] and good[0][0].attrs == "loading=eager width='300' height=\"200\""
+    for word, said in (
+        ("loading=sometimes", "loading is lazy or eager, as in loading=lazy"),
+        ("height=x", "height is a positive whole number of CSS px, as in height=300"),
+        ("width=0", "width is a positive whole number of CSS px"),
+        ("width=-3", "width is a positive whole number of CSS px"),
+    ):
+        _, errors = scan(f"Text\n![a](figures/a.py){{ {word} }}\n", "p.md")
+        assert [e.line for e in errors] == [2], word
+        assert errors[0].message.startswith(f"'{word}' on a figure reference: {said}"), word

@@ -10,6 +10,7 @@ goes after, and how far down the page a reference sits.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -50,6 +51,10 @@ def image_markdown(
     ``narrow``: the file name (in the picture's folder) and size of the picture's layout
     for narrow screens, which :func:`figblog.narrow.pictures` makes a ``<picture>`` source
     once the page is HTML.
+
+    A reference's ``#id`` is on neither image (two images with one id, one of them
+    hidden, would give a link nothing to scroll to in one scheme): an empty span before
+    the light image carries it, so ``#id`` reaches the figure in either scheme.
     """
     attrs = ref.attrs
     if narrow is not None:
@@ -63,7 +68,10 @@ def image_markdown(
         attrs += ' loading="eager"' if eager else ' loading="lazy"'
     title = f' "{ref.title}"' if ref.title else ""
     scheme = "#only-light" if theme == "light" else "#only-dark"
-    return f"![{ref.alt}]({url}{scheme}{title}){{ {attrs.strip()} }}"
+    anchor = ""
+    if ref.ident and theme == "light":
+        anchor = f'<span id="{html.escape(ref.ident)}"></span>'
+    return f"{anchor}![{ref.alt}]({url}{scheme}{title}){{ {attrs.strip()} }}"
 
 
 def source_block(script: Path, url: str, name: str, source_html: SourceHtml | None) -> str:

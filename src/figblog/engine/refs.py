@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from figblog.engine.attrs import parse_attrs
 from figblog.engine.prose import prose_lines
 from figblog.engine.stray import stray_reference
 
@@ -31,9 +32,6 @@ _IMAGE = re.compile(
 )
 _SCRIPT = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$")
 _OUTPUT = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-_CLASS = re.compile(r"(?:^|\s)\.show-source(?=\s|$)")
-# The reference's own limit for the small-text check, in place of the plugin's.
-_MIN_TEXT = re.compile(r"(?:^|\s)min_text_px=(\"[^\"]*\"|'[^']*'|\S*)(?=\s|$)")
 # Anything opening with "{{ <something>.py" is meant as a value reference; other double
 # braces (LaTeX such as \frac{{a}}{b}) are left alone.
 _VALUE_START = re.compile(r"\{\{[ \t]*[^\s{}|:]*\.py(?![A-Za-z0-9_])")
@@ -65,8 +63,9 @@ class FigureRef:
     alt: str
     title: str | None = None
     show_source: bool = False
-    attrs: str = ""  # the attribute list without .show-source, braces stripped
+    attrs: str = ""  # the attribute list without .show-source, #id or min_text_px, no braces
     min_text_px: float | None = None  # its own small-text limit (min_text_px=N), if any
+    ident: str | None = None  # its #id, given to the figure once, not to each theme's image
 
     @property
     def where(self) -> str:
@@ -107,39 +106,6 @@ class ValueRef:
     def where(self) -> str:
         """``page:line``, the way an editor wants it."""
         return f"{self.page}:{self.line}"
-
-
-def _parse_attrs(raw: str | None) -> tuple[bool, str]:
-    if not raw:
-        return False, ""
-    inner = raw[1:-1].strip()
-    show = bool(_CLASS.search(inner))
-    rest = _CLASS.sub(" ", inner).strip()
-    return show, rest
-
-
-def _min_text(attrs: str) -> tuple[float | None, str, str]:
-    """Take ``min_text_px=N`` out of ``attrs``: (N or None, the rest, an error or "")."""
-    found = _MIN_TEXT.search(attrs)
-    if found is None:
-        return None, attrs, ""
-    rest = _MIN_TEXT.sub(" ", attrs).strip()
-    raw = found[1].strip("\"'")
-    try:
-        limit = float(raw)
-    except ValueError:
-        limit = -1.0
-    if not limit >= 0 or limit == float("inf"):
-        return (
-            None,
-            rest,
-            (
-                f"'min_text_px={found[1]}' on a figure reference must be a number of CSS px, "
-                "the smallest text this figure may show on a phone (0: no check), such as "
-                "{ min_text_px=3 }"
-            ),
-        )
-    return limit, rest, ""
 
 
 def _parse_src(src: str, prefix: str) -> tuple[str, str | None] | str:
@@ -200,10 +166,8 @@ def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef]
                 errors.append(RefError(page, number, parsed))
                 continue
             script, output = parsed
-            show, attrs = _parse_attrs(im["attrs"])
-            min_text, attrs, bad = _min_text(attrs)
-            if bad:
-                errors.append(RefError(page, number, bad))
+            attrs = parse_attrs(im["attrs"], masked[im.end() :])
+            errors.extend(RefError(page, number, error) for error in attrs.errors)
             title = im["title"][1:-1] if im["title"] else None
             refs.append(
                 FigureRef(
@@ -215,9 +179,10 @@ def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef]
                     output=output,
                     alt=line[im.start("alt") : im.end("alt")],
                     title=title,
-                    show_source=show,
-                    attrs=attrs,
-                    min_text_px=min_text,
+                    show_source=attrs.show_source,
+                    attrs=attrs.rest,
+                    min_text_px=attrs.min_text_px,
+                    ident=attrs.ident,
                 )
             )
     return refs, errors

@@ -256,6 +256,17 @@ def test_without_strict_the_page_shows_an_error_box(project):
             "'figures/plot.py#plot.png'",
         ),
         (
+            # The browser gets a broken image, and MkDocs says nothing of it.
+            '<img alt="A" src="figures/plot.py">',
+            {"plot.py": PLOT},
+            'docs/post.md:3: the HTML image <img src="figures/plot.py"> names a figure script',
+        ),
+        (
+            "![A](figures/plot.py){ loading=sometimes }",
+            {"plot.py": PLOT},
+            "docs/post.md:3: 'loading=sometimes' on a figure reference: loading is lazy or eager",
+        ),
+        (
             "![A](figures/spinner.py)",
             {
                 "spinner.py": "import os\nopen('s.md', 'w').write('x')\nassert os.environ['FIGBLOG_THEME'] == 'light'\n"

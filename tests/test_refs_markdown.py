@@ -37,6 +37,10 @@ PIECES = [
     "<!--\n![commented block](figures/s{n}.py)\n-->",
     "`![in code](figures/s{n}.py)`",
     "![captioned](figures/s{n}.py)\n/// caption\nA caption.\n///",
+    "<pre>\n![in raw pre](figures/s{n}.py)\n</pre>",
+    "<pre class='x'>\n\n![in raw pre, blank lines](figures/s{n}.py)\n\n</pre>",
+    "<pre>![one-line pre](figures/s{n}.py)</pre> ![after pre](figures/s{n}.py)",
+    "!!! note\n\n    <pre>\n    ![pre in a note is Markdown](figures/s{n}.py)\n    </pre>",
 ]
 
 
@@ -73,3 +77,43 @@ def test_a_reference_with_a_space_in_its_address_says_so():
     titled, no_errors = scan('![c](figures/c.py "a title")', "p.md")
     assert [r.script for r in titled] == ["c.py"] and no_errors == []
     assert "not closed" in str(scan("![d](figures/d.py#x y.png", "p.md")[1][0])
+
+
+def test_figure_scripts_named_in_forms_the_build_does_not_read_are_errors_at_their_line():
+    text = (
+        "# Post\n"
+        '<img alt="x" src="figures/t_ok.py">\n'
+        "\n"
+        "Here ![a plot][fig] it is.\n"
+        "\n"
+        "![a long\n"
+        "alt text](figures/t_ok.py)\n"
+        "\n"
+        "![a](./figures/t_ok.py#ok.png)\n"
+        "\n"
+        "[fig]: figures/t_ok.py\n"
+    )
+    refs, errors = scan(text, "docs/p.md")
+    assert refs == []
+    assert [(e.line, e.message.split(": write ")[1]) for e in errors] == [
+        (2, "![what it shows](figures/t_ok.py)"),
+        (4, "![a plot](figures/t_ok.py) in its place"),
+        (6, "the whole ![what it shows](figures/<script>.py) on one line"),
+        (9, "'figures/t_ok.py#ok.png' (the figures folder first, relative to nothing)"),
+    ]
+    assert 'the HTML image <img src="figures/t_ok.py">' in errors[0].message
+    assert "takes its address from line 11" in errors[1].message
+    assert "alt text of this figure reference runs over more than one line" in errors[2].message
+    assert "starts with './'" in errors[3].message
+    # Each of them would be a broken image: Markdown renders every one as an <img>.
+    html = markdown.markdown(text, extensions=EXTENSIONS)
+    assert len(re.findall(r'<img [^>]*src="figures/t_ok.py', html)) == 3
+    assert '<img alt="a" src="./figures/t_ok.py#ok.png"' in html
+
+
+def test_a_raw_pre_block_is_shown_as_it_is_and_scanned_for_nothing():
+    text = (
+        "<pre>\n![t](figures/nope.py)\n<img src='figures/nope.py'>\n</pre>\n\n![u](figures/u.py)\n"
+    )
+    refs, errors = scan(text, "docs/p.md")
+    assert [r.script for r in refs] == ["u.py"] and errors == []

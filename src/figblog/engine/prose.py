@@ -1,10 +1,11 @@
 """Which lines and characters of Markdown are prose rather than code.
 
 Python-Markdown renders nothing inside fenced code blocks, indented code blocks, inline
-code spans or HTML comments, so a post can show Markdown syntax there without it taking
-effect. :func:`prose_lines` follows a page line by line the way Python-Markdown does
-(containers whose content is indented included) and yields only its prose lines, with
-code spans and comments blanked, for callers such as :mod:`refs` to search.
+code spans, HTML comments or raw ``<pre>`` blocks, so a post can show Markdown syntax
+there without it taking effect. :func:`prose_lines` follows a page line by line the
+way Python-Markdown does (containers whose content is indented included) and yields
+only its prose lines, with code spans and comments blanked, for callers such as
+:mod:`refs` to search.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ __all__ = ["prose_lines"]
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 # A line that opens a container whose content is indented: an admonition, a
 # collapsible block or a list item.
+# A raw HTML <pre> block: Markdown passes what it holds through as it is, up to </pre>.
+_PRE = re.compile(r"[ \t]*<pre(?=[\s>])", re.IGNORECASE)
+_PRE_END = re.compile(r"</pre\s*>", re.IGNORECASE)
 _CONTAINER = re.compile(r"^[ \t]*(?:(?:!!!|\?\?\?\+?)[ \t]+\S|(?:[-*+]|\d{1,9}[.)])[ \t]+)")
 
 
@@ -50,7 +54,9 @@ class _Blocks:
     It follows the containers whose content is indented (admonitions and collapsible
     blocks and list items: four spaces, as Python-Markdown wants), so that a fence or
     an indented code block is recognised relative to its container, as Markdown
-    does; and it masks HTML comments, which Markdown does not render.
+    does; and it masks HTML comments, which Markdown does not render, and raw ``<pre>``
+    blocks outside containers, which it passes through as they are (inside an
+    admonition or a list, Python-Markdown renders a ``<pre>``'s lines as Markdown).
     """
 
     def __init__(self) -> None:
@@ -59,6 +65,7 @@ class _Blocks:
         self.in_code = False  # inside an indented code block
         self.prev_blank = True
         self.in_comment = False
+        self.in_pre = False
 
     def prose(self, line: str) -> str | None:
         """``line`` with comments blanked, or None when Markdown treats it as code."""
@@ -76,6 +83,8 @@ class _Blocks:
                 self.fence = None
             self.prev_blank = False
             return None
+        if self.in_pre:
+            return self._after_pre(line)
         if blank:
             self.prev_blank = True
             return line if not self.in_comment else ""
@@ -94,10 +103,22 @@ class _Blocks:
         if m and relative < 4 and not self.in_comment:
             self.fence = (m["fence"][0], len(m["fence"]), column)
             return None
+        if not self.containers and not self.in_comment and _PRE.match(line):
+            self.in_pre = True
+            return self._after_pre(line)
         if _CONTAINER.match(line) and not self.in_comment:
             # Python-Markdown indents a container's content by four, whatever its marker.
             self.containers.append(column + 4)
         return self._uncomment(line)
+
+    def _after_pre(self, line: str) -> str | None:
+        """What of a line of a ``<pre>`` block is prose: what follows its ``</pre>``."""
+        end = _PRE_END.search(line)
+        if end is None:
+            return None
+        self.in_pre = False
+        self.prev_blank = False
+        return " " * end.end() + self._uncomment(line[end.end() :])
 
     def _uncomment(self, line: str) -> str:
         out, i = [], 0
@@ -121,18 +142,19 @@ class _Blocks:
         return "".join(out)
 
 
-def prose_lines(text: str, needle: str) -> Iterator[tuple[int, str, str]]:
+def prose_lines(text: str, needle: str | tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
     """Yield ``(number, line, line with code spans and comments blanked)`` for prose lines.
 
     Lines Markdown treats as code (see :class:`_Blocks`) are skipped, and only lines
-    holding ``needle`` are yielded (a cheap filter before any regex).
+    holding ``needle`` (or one of several) are yielded (a cheap filter before any regex).
     """
-    if needle not in text:
+    needles = (needle,) if isinstance(needle, str) else needle
+    if not any(n in text for n in needles):
         return  # most pages have no value references: no need to follow their blocks
     blocks = _Blocks()
     # Split on \n alone, as Python-Markdown does: str.splitlines() also splits on
     # form feeds and Unicode separators, which would shift every line number after them.
     for number, line in enumerate(text.split("\n"), start=1):
         prose = blocks.prose(line)
-        if prose is not None and needle in prose:
+        if prose is not None and any(n in prose for n in needles):
             yield number, line, _mask_code_spans(prose)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from figblog.engine.attrs import parse_attrs
 from figblog.engine.prose import prose_lines
-from figblog.engine.stray import stray_reference
+from figblog.engine.stray import html_images, reference_images, stray_reference
 
 __all__ = ["FigureRef", "RefError", "ValueRef", "scan", "scan_page", "scan_values"]
 
@@ -137,7 +137,16 @@ def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef]
     refs: list[FigureRef] = []
     errors: list[RefError] = []
     lead = prefix.rstrip("/") + "/"
-    for number, line, masked in prose_lines(text, "!["):
+    prose = list(prose_lines(text, ("![", "](", "<img", "<IMG", "]:")))
+    for number, message in reference_images([(n, m) for n, _, m in prose], page, prefix):
+        errors.append(RefError(page, number, message))
+    split = _split_alt(text, prose, lead)
+    for number, line, masked in prose:
+        errors.extend(RefError(page, number, why) for why in html_images(masked, page, prefix))
+        if number in split:
+            errors.append(RefError(page, split[number], _SPLIT_ALT.format(lead=lead)))
+        if "![" not in masked:
+            continue
         found = list(_IMAGE.finditer(masked))
         for opening in re.finditer(re.escape("](" + lead), masked):
             if not any(im.start() < opening.start() < im.end() for im in found):
@@ -185,7 +194,32 @@ def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef]
                     ident=attrs.ident,
                 )
             )
+    errors.sort(key=lambda error: error.line)
     return refs, errors
+
+
+_OPEN_ALT = re.compile(r"!\[(?:\\.|[^\]\\])*$")
+_SPLIT_ALT = (
+    "the alt text of this figure reference runs over more than one line, which the build "
+    "does not read: write the whole ![what it shows]({lead}<script>.py) on one line"
+)
+
+
+def _split_alt(text: str, prose: list[tuple[int, str, str]], lead: str) -> dict[int, int]:
+    """Lines whose figure address closes alt text begun on an earlier line -> that line."""
+    lines = text.split("\n")
+    split = {}
+    opened = None  # the line of an alt text left open, in the paragraph so far
+    for number, _line, masked in prose:
+        if opened is not None and any(not line.strip() for line in lines[opened : number - 1]):
+            opened = None  # a blank line between: another paragraph
+        if opened is not None and "](" + lead in masked.split("![")[0]:
+            split[number] = opened
+        if _OPEN_ALT.search(masked):
+            opened = number
+        elif "](" in masked:
+            opened = None
+    return split
 
 
 def scan_values(text: str, page: str) -> tuple[list[ValueRef], list[RefError]]:

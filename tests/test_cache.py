@@ -64,23 +64,38 @@ def test_crlf_and_lf_hash_the_same():
     assert hash_bytes(b"\0\r\n") != hash_bytes(b"\0\n")  # binary files are left as they are
 
 
-@pytest.mark.parametrize("damage", ["manifest", "output", "index"])
+@pytest.mark.parametrize("damage", ["manifest", "output"])
 def test_an_unreadable_entry_is_a_miss_not_a_crash(setup, damage):
     cache, root = setup
     _store(cache, root)
     entry, _ = cache.lookup("fig.py|light", BASE, FileHasher(root))
     if damage == "manifest":
         (entry.path / "manifest.json").write_text('{"outputs": [')
-    elif damage == "output":
-        (entry.out / "a.png").unlink()
     else:
-        for index in (cache.root / "index").glob("*.json"):
-            index.write_bytes(b"\x00garbage")
+        (entry.out / "a.png").unlink()
     assert cache.lookup("fig.py|light", BASE, FileHasher(root))[0] is None
     _store(cache, root, b"again")  # and the next run repairs it
     entry, _ = cache.lookup("fig.py|light", BASE, FileHasher(root))
-    # A broken entry is replaced; an intact one, merely unlisted, is kept as it was.
-    assert (entry.out / "a.png").read_bytes() == (b"png" if damage == "index" else b"again")
+    assert (entry.out / "a.png").read_bytes() == b"again"
+
+
+@pytest.mark.parametrize("damage", [b"\x00garbage", b"{garbage", b"", b"[]", b'{"recent": 3}'])
+def test_an_unreadable_index_is_rebuilt_from_the_entries_and_said(setup, damage):
+    cache, root = setup
+    said: list[str] = []
+    cache.log = said.append
+    _store(cache, root)
+    stored, _ = cache.lookup("fig.py|light", BASE, FileHasher(root))
+    (index,) = (cache.root / "index").glob("*.json")
+    good = json.loads(index.read_text())
+    index.write_bytes(damage)
+    entry, reason = cache.lookup("fig.py|light", BASE, FileHasher(root))
+    assert (entry, reason) == (stored, "cached")  # the intact entry, found again
+    assert json.loads(index.read_text()) == good
+    assert said == [
+        "figblog: the cache index of fig.py [light] was unreadable; rebuilt it from the 1 "
+        "stored run"
+    ]
 
 
 def test_leftover_workspaces_are_ignored(setup):

@@ -168,3 +168,28 @@ def test_a_repair_never_sets_aside_a_whole_entry_another_repair_just_put_in_plac
     other[0].join()
     assert whole_set_aside == []
     assert (entry.out / "x.txt").read_text() == "same inputs, same bytes"
+
+
+def test_a_damaged_index_is_rebuilt_and_no_unchanged_figure_runs_again(project):
+    project.script("a.py", PLOT)
+    project.script("b.py", PLOT.replace("[0, 1, 0]", "[1, 0, 1]"))
+    assert project.cli("build").returncode == 0
+    assert len(project.runs()) == 4
+    cache = project.root / ".cache/figblog"
+    for index in (cache / "index").glob("*.json"):
+        index.write_text("{garbage")
+    # A script that changes runs, and the prune after it keeps the others' entries.
+    project.script("b.py", PLOT.replace("[0, 1, 0]", "[1, 1, 1]"))
+    done = project.cli("build")
+    assert done.returncode == 0, done.stderr
+    assert "figblog: 2 ran, 2 cached, 0 failed" in done.stdout
+    assert "the cache index of figures/a.py [light] was unreadable; rebuilt it" in done.stdout
+    shutil.rmtree(cache / "stamps")  # no last hits: every lookup reads its index
+    for index in (cache / "index").glob("*.json"):
+        index.write_text("")
+    done = project.cli("build")
+    assert "figblog: 0 ran, 4 cached, 0 failed" in done.stdout, done.stdout
+    assert done.stdout.count("was unreadable; rebuilt it") == 4
+    assert len(project.runs()) == 6  # b.py's two runs after its change, no more
+    listing = project.cli("list").stdout
+    assert "stale" not in listing and "unreadable" not in listing

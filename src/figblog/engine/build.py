@@ -104,7 +104,7 @@ class Engine:
         book = f"{hash_text(str(self.root))[:16]}.json"
         self.stamps = Stamps(cache_dir.resolve() / "stamps" / book)
         try:
-            self.cache = Cache(cache_dir.resolve(), self.stamps)
+            self.cache = Cache(cache_dir.resolve(), self.stamps, log=lambda m: self._say(m))
         except OSError as exc:
             inside = Path(os.path.abspath(cache_dir)).is_relative_to(os.path.abspath(self.root))
             shown = os.path.relpath(cache_dir, self.root) if inside else str(cache_dir)

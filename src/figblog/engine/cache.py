@@ -57,12 +57,16 @@ class Cache:
     """The on-disk store under ``root`` (``.cache/figblog`` by default).
 
     With ``stamps``, a lookup first tries the entry the last build found for the same
-    run, and outputs already checked by an earlier build are not hashed again.
+    run, and outputs already checked by an earlier build are not hashed again. ``log``
+    hears of index files that were unreadable and rebuilt (see :mod:`cache_index`).
     """
 
-    def __init__(self, root: Path, stamps: Stamps | None = None) -> None:
+    def __init__(
+        self, root: Path, stamps: Stamps | None = None, log: Callable[[str], None] | None = None
+    ) -> None:
         self.root = root
         self.stamps = stamps
+        self.log = log
         self._entries = os.path.join(root, "entries")
         for sub in ("entries", "index", "tmp"):
             (root / sub).mkdir(parents=True, exist_ok=True)
@@ -83,7 +87,7 @@ class Cache:
                 entry = self._last_hit(hit, base, hasher)
                 if entry is not None:
                     return entry, "cached"
-        recent = read_index(self.root, ident)
+        recent = read_index(self.root, ident, self.log)
         for item in recent:
             deps = {p: hasher(p) for p in item.get("deps", [])}
             entry = self._load(_key(base, deps))
@@ -119,7 +123,7 @@ class Cache:
 
     def last_seconds(self, ident: str) -> float:
         """How long the newest stored run of ``ident`` took; 0.0 when none is known."""
-        for item in read_index(self.root, ident):
+        for item in read_index(self.root, ident, self.log):
             entry = self._load(item.get("key", ""))
             if entry is not None:
                 try:
@@ -212,7 +216,7 @@ class Cache:
         final.parent.mkdir(parents=True, exist_ok=True)
         # Remembered before it is in place: a concurrent prune, which keeps what the
         # index names, can then never take an entry between its rename and its record.
-        remember_run(self.root, ident, key, sorted(deps))
+        remember_run(self.root, ident, key, sorted(deps), self.log)
         if replace:
             cache_upkeep.set_aside(self.root, final)
         self._place(workspace, final, key)
@@ -277,7 +281,7 @@ class Cache:
 
         Returns (indexes removed, entries removed); see :func:`cache_upkeep.prune`.
         """
-        return cache_upkeep.prune(self.root, live)
+        return cache_upkeep.prune(self.root, live, self.log)
 
 
 # Files already checked in this process, by (path, inode, mtime, size): a cached output is

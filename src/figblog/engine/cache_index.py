@@ -4,6 +4,12 @@
 theme and the files each run read; a lookup hashes those files as they are now to
 find the key of a matching entry. Writers take the lock on ``index/.lock``, which
 a prune holds too while it decides what no index names.
+
+An index file that cannot be read (a disk error, an editor, a half-synced cache) is
+rebuilt from the entries: each entry's manifest names its identity and its
+dependencies, which is all an index holds. The newest few entries of the identity
+are listed again, so a damaged index costs one read of the manifests, never a run,
+and a prune never takes the entries a damaged index named.
 """
 
 from __future__ import annotations
@@ -11,14 +17,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from figblog.engine.atomic import write_atomic
 from figblog.engine.hashing import hash_text
 
-__all__ = ["index_lock", "index_path", "read_index", "remember_run"]
+__all__ = ["index_lock", "index_path", "read_index", "rebuild_indexes", "remember_run"]
 
 _RECENT = 8  # dependency lists remembered per script and theme
 
@@ -28,23 +34,99 @@ def index_path(root: Path, ident: str) -> Path:
     return root / "index" / (hash_text(ident)[:24] + ".json")
 
 
-def read_index(root: Path, ident: str) -> list[dict[str, Any]]:
-    """The recent runs of ``ident``, newest first; [] when its index is missing or unreadable."""
-    try:
-        data = json.loads(index_path(root, ident).read_text())
-        recent = data["recent"]
-        return [r for r in recent if isinstance(r, dict)] if isinstance(recent, list) else []
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
+def read_index(
+    root: Path, ident: str, log: Callable[[str], None] | None = None
+) -> list[dict[str, Any]]:
+    """The recent runs of ``ident``, newest first; [] when it has no index.
+
+    An index that cannot be read is rebuilt from the entries first (see the module's
+    docstring), with any other index found damaged then, and ``log`` told so.
+    """
+    recent = _read(index_path(root, ident))
+    if recent is not None:
+        return recent
+    with index_lock(root):
+        recent = _read(index_path(root, ident))  # another build may have rebuilt it
+        if recent is None:
+            recent = _rebuild_all(root, ident, log)
+    return recent
 
 
-def remember_run(root: Path, ident: str, key: str, deps: list[str]) -> None:
+def remember_run(
+    root: Path, ident: str, key: str, deps: list[str], log: Callable[[str], None] | None = None
+) -> None:
     """Put the run ``key`` first in the index of ``ident``, dropping older runs beyond a few."""
     with index_lock(root):
-        recent = [r for r in read_index(root, ident) if r.get("deps") != deps]
+        recent = _read(index_path(root, ident))
+        if recent is None:
+            recent = _rebuild_all(root, ident, log)
+        recent = [r for r in recent if r.get("deps") != deps]
         recent.insert(0, {"key": key, "deps": deps})
-        data = {"ident": ident, "recent": recent[:_RECENT]}
-        write_atomic(index_path(root, ident), json.dumps(data, indent=1))
+        _write(root, ident, recent)
+
+
+def rebuild_indexes(
+    root: Path, paths: Iterable[Path], log: Callable[[str], None] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Write the unreadable index files ``paths`` again from the entries; the caller locks.
+
+    Returns the runs each rebuilt index lists, by identity. A damaged index no entry
+    belongs to is removed: nothing can be found through it.
+    """
+    damaged = set(paths)
+    found: dict[str, list[tuple[int, str, list[str]]]] = {}
+    for manifest in (root / "entries").glob("*/*/manifest.json"):
+        try:
+            data = json.loads(manifest.read_text())
+            ident, deps = data["ident"], sorted(data["deps"])
+            when = manifest.stat().st_mtime_ns
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # a damaged entry: a miss anyway
+        if isinstance(ident, str) and index_path(root, ident) in damaged:
+            found.setdefault(ident, []).append((when, manifest.parent.name, deps))
+    rebuilt = {}
+    for ident, runs in found.items():
+        recent: list[dict[str, Any]] = []
+        for _, key, deps in sorted(runs, reverse=True):  # newest first
+            if all(r["deps"] != deps for r in recent):
+                recent.append({"key": key, "deps": deps})
+        rebuilt[ident] = recent[:_RECENT]
+        _write(root, ident, rebuilt[ident])
+        damaged.discard(index_path(root, ident))
+        if log:
+            script, _, theme = ident.rpartition("|")
+            log(
+                f"figblog: the cache index of {script} [{theme}] was unreadable; rebuilt it "
+                f"from the {len(runs)} stored run{'s' if len(runs) != 1 else ''}"
+            )
+    for path in damaged:
+        path.unlink(missing_ok=True)
+    return rebuilt
+
+
+def _rebuild_all(root: Path, ident: str, log: Callable[[str], None] | None) -> list[dict[str, Any]]:
+    """Rebuild every damaged index, one read of the manifests for all; ``ident``'s runs."""
+    damaged = [path for path in (root / "index").glob("*.json") if _read(path) is None]
+    return rebuild_indexes(root, damaged, log).get(ident, [])
+
+
+def _read(path: Path) -> list[dict[str, Any]] | None:
+    """The runs the index at ``path`` lists; [] when there is none, None when unreadable."""
+    try:
+        data = json.loads(path.read_text())
+        recent = data["recent"]
+        if not isinstance(recent, list) or not isinstance(data["ident"], str):
+            return None
+        return [r for r in recent if isinstance(r, dict)]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _write(root: Path, ident: str, recent: list[dict[str, Any]]) -> None:
+    data = {"ident": ident, "recent": recent[:_RECENT]}
+    write_atomic(index_path(root, ident), json.dumps(data, indent=1))
 
 
 @contextlib.contextmanager

@@ -13,9 +13,10 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
-from figblog.engine.cache_index import index_lock
+from figblog.engine.cache_index import index_lock, index_path, rebuild_indexes
 
 __all__ = ["clean", "prune", "set_aside", "sweep_tmp"]
 
@@ -42,24 +43,34 @@ def clean(root: Path) -> int:
     return count
 
 
-def prune(root: Path, live: set[str]) -> tuple[int, int]:
+def prune(root: Path, live: set[str], log: Callable[[str], None] | None = None) -> tuple[int, int]:
     """Forget every script and theme not in ``live``, and every entry no index names.
 
     Returns (indexes removed, entries removed). An index lists the last few runs
     of one script and theme; an entry that fell off every list, or whose script
-    is gone, can never be found again, so it only takes space.
+    is gone, can never be found again, so it only takes space. An index that
+    cannot be read is rebuilt from the entries first (``log`` is told), so that
+    the runs it named are not taken for unreachable.
     """
     with index_lock(root):
-        wanted: set[str] = set()
-        dropped = 0
+        indexes: dict[str, list] = {}
+        damaged = []
         for path in (root / "index").glob("*.json"):
             try:
                 data = json.loads(path.read_text())
                 ident, recent = data["ident"], data["recent"]
+                if not isinstance(ident, str) or not isinstance(recent, list):
+                    raise TypeError(ident)
             except (OSError, ValueError, KeyError, TypeError):
-                ident, recent = None, []
+                damaged.append(path)
+                continue
+            indexes[ident] = recent
+        indexes.update(rebuild_indexes(root, damaged, log) if damaged else {})
+        wanted: set[str] = set()
+        dropped = 0
+        for ident, recent in indexes.items():
             if ident not in live:
-                path.unlink(missing_ok=True)
+                index_path(root, ident).unlink(missing_ok=True)
                 dropped += 1
                 continue
             wanted.update(r.get("key", "") for r in recent if isinstance(r, dict))

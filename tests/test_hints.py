@@ -46,3 +46,44 @@ def test_a_file_that_is_nowhere_gets_no_hint(project):
     error = _errors(project)["nowhere.py"]
     assert error.startswith("figure script figures/nowhere.py failed at line 1: FileNotFoundError")
     assert "hint" not in error
+
+
+def test_a_missing_scripts_near_names_ignore_case_and_a_broken_link_is_said(project):
+    project.script("t_ok.py", "open('x.md', 'w').write('x')\n")
+    (project.root / "figures" / "t_dangling.py").symlink_to("gone.py")
+    eng = Engine(project.root, project.root / "figures", project.root / ".cache", themes=("light",))
+    out = eng.build(["T_OK.py", "t_dangling.py"])
+    assert out["T_OK.py", "light"].error == (
+        "figure script figures/T_OK.py does not exist; did you mean figures/t_ok.py?"
+    )
+    assert out["t_dangling.py", "light"].error == (
+        "figure script figures/t_dangling.py is a broken symbolic link: it points to "
+        "'gone.py', which does not exist"
+    )
+    for args in (["run", "figures/t_dangling.py"], ["build", "--only", "figures/t_dangling.py"]):
+        done = project.cli(*args)
+        assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+        assert "figures/t_dangling.py is a broken symbolic link: it points to 'gone.py'" in (
+            done.stderr
+        )
+        assert "did you mean" not in done.stderr
+
+
+def test_a_crash_names_its_signal_and_the_same_failure_in_both_themes_is_told_once(project):
+    project.script("seg.py", "import ctypes\nctypes.string_at(0)\n")
+    done = project.cli("build")
+    assert done.returncode == 1
+    said = (
+        "[light, dark] figure script figures/seg.py failed: Crash: the script's process was "
+        "killed by SIGSEGV, a segmentation fault: native code, such as a C extension, read "
+        "memory it may not"
+    )
+    assert said in done.stderr, done.stderr
+    assert "[light]" not in done.stderr and "status -11" not in done.stderr
+    project.script(
+        "half.py",
+        "import os\nassert os.environ['FIGBLOG_THEME'] == 'light'\nopen('x.md', 'w').write('x')\n",
+    )
+    done = project.cli("build", "--only", "half.py")
+    assert "[dark] figure script figures/half.py failed at line 2" in done.stderr
+    assert "[light" not in done.stderr

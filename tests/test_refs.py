@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from figblog.engine.refs import FigureRef, RefError, scan
+from figblog.engine.refs import FigureRef, RefError, scan, scan_page
 
 
 def test_reference_with_output_attrs_and_caption():
@@ -196,3 +196,11 @@ def test_loading_width_and_height_take_only_values_a_browser_can_use():
         _, errors = scan(f"Text\n![a](figures/a.py){{ {word} }}\n", "p.md")
         assert [e.line for e in errors] == [2], word
         assert errors[0].message.startswith(f"'{word}' on a figure reference: {said}"), word
+
+
+def test_a_script_name_with_characters_no_name_may_hold_says_which():
+    _, _, errors = scan_page("![a](figures/ünï.py)\nIt is {{ ünï.py:n }}.\n", "p.md")
+    said = (
+        "a script's path may hold only ASCII letters, digits, '_', '-', '.' and '/', not 'ï', 'ü'"
+    )
+    assert [(e.line, e.message.endswith(said)) for e in errors] == [(1, True), (2, True)]

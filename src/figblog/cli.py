@@ -23,7 +23,7 @@ from figblog.engine.build import Engine
 from figblog.engine.facts import file_facts
 from figblog.engine.failure import describe_failure
 from figblog.engine.heartbeat import still_running
-from figblog.engine.hints import near_names
+from figblog.engine.hints import broken_link, near_names
 from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
 from figblog.engine.runner import run_script
 from figblog.engine.showable import (
@@ -43,8 +43,9 @@ def _select(engine: Engine, only: list[str] | None) -> list[str]:
         return scripts
     wanted = []
     for name in only:
-        rel = Path(name).resolve()
-        inside = rel.is_file() and rel.is_relative_to(engine.figures_dir)
+        given = Path(name)
+        rel = given.parent.resolve() / given.name  # a link to nothing is still its name
+        inside = (rel.is_file() or rel.is_symlink()) and rel.is_relative_to(engine.figures_dir)
         key = rel.relative_to(engine.figures_dir).as_posix() if inside else name
         if key not in scripts:
             folder = _display(engine.figures_dir, engine.root)
@@ -60,8 +61,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     engine = engine_for(args)
     outcomes = engine.build(_select(engine, args.only), force=args.force)
     failed = [o for o in outcomes.values() if o.status == "failed"]
+    themes: dict[tuple[str, str | None], list[str]] = {}  # the same failure in each theme
     for outcome in failed:
-        print(f"\n[{outcome.theme}] {outcome.error}", file=sys.stderr)
+        themes.setdefault((outcome.script, outcome.error), []).append(outcome.theme)
+    for (_, error), which in themes.items():
+        which.sort(key=engine.themes.index)
+        print(f"\n[{', '.join(which)}] {error}", file=sys.stderr)
     print(engine.summary(outcomes))
     return 1 if failed else 0
 
@@ -94,6 +99,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     script = Path(args.script).resolve()
     if not script.exists():
+        broken = broken_link(Path(args.script), Path.cwd())
+        if broken:
+            raise SystemExit(f"figblog: {args.script} {broken}")
         folder = Path(args.script).parent
         around = sorted(folder.glob("*.py")) if folder.is_dir() else []
         near = near_names(args.script, [(folder / p.name).as_posix() for p in around])

@@ -23,7 +23,7 @@ from figblog.engine.cache import Cache, Entry
 from figblog.engine.environment import ENGINE_VERSION, environment
 from figblog.engine.hashing import MISSING, FileHasher, hash_text
 from figblog.engine.heartbeat import Heartbeat
-from figblog.engine.hints import near_names
+from figblog.engine.hints import broken_link, near_names
 from figblog.engine.live import LiveLine
 from figblog.engine.schedule import Task, run_all
 from figblog.engine.stamps import Stamps
@@ -257,7 +257,9 @@ class Engine:
             plain = "/" not in script and stat.S_ISREG(os.lstat(path).st_mode)
             real = path if plain else os.path.realpath(path, strict=True)
         except FileNotFoundError:
-            return ""  # no such script: reported as missing
+            broken = broken_link(Path(path), self.root)
+            # A link to nothing is said as such; no such script is reported as missing.
+            return f"figure script {self.script_rel(script)} {broken}" if broken else ""
         except OSError:  # a loop of links, or a link to nowhere
             return f"figure script {self.script_rel(script)} is a link that leads nowhere"
         if not (real + os.sep).startswith(str(self.root) + os.sep):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from figblog.paths import DATA_DIR
 
-__all__ = ["missing_file_hint", "near_names"]
+__all__ = ["broken_link", "missing_file_hint", "near_names"]
 
 # Where the missing name sits in the messages of open() ('data/x.csv', repr-quoted) and of
 # numpy's loaders (data/x.csv not found.), which raise it without setting exc.filename.
@@ -84,10 +84,31 @@ def _advice(name: str, rel: Path, from_root: bool) -> str:
 
 
 def near_names(name: str, paths: list[str]) -> str:
-    """``; did you mean ...?`` naming the paths whose file name is close to ``name``'s, or ""."""
+    """``; did you mean ...?`` naming the paths whose file name is close to ``name``'s, or "".
+
+    Case does not count (``T_OK.py`` finds ``t_ok.py``), and ``name`` itself is never
+    suggested.
+    """
     by_name: dict[str, list[str]] = {}
     for path in paths:
-        by_name.setdefault(Path(path).name, []).append(path)
-    close = difflib.get_close_matches(Path(name).name, list(by_name), n=3)
+        if path != name:
+            by_name.setdefault(Path(path).name.casefold(), []).append(path)
+    close = difflib.get_close_matches(Path(name).name.casefold(), list(by_name), n=3)
     found = [path for match in close for path in by_name[match]]
     return f"; did you mean {' or '.join(found)}?" if found else ""
+
+
+def broken_link(path: Path, root: Path) -> str:
+    """``is a broken symbolic link ...`` when ``path`` is a link to nothing, else "".
+
+    An absolute target inside ``root`` is shown relative to it, as messages show paths.
+    """
+    if not path.is_symlink() or path.exists():
+        return ""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return "is a broken symbolic link"
+    inside = os.path.join(str(root), "")
+    shown = target[len(inside) :] if target.startswith(inside) else target
+    return f"is a broken symbolic link: it points to '{shown}', which does not exist"

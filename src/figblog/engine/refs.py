@@ -108,6 +108,17 @@ class ValueRef:
         return f"{self.page}:{self.line}"
 
 
+def _unsafe(script: str) -> str:
+    """``; a script's name may hold ...`` when ``script`` has characters no name may."""
+    bad = sorted({c for c in script if not (c.isascii() and (c.isalnum() or c in "_-./"))})
+    if not bad:
+        return ""
+    return (
+        f"; a script's path may hold only ASCII letters, digits, '_', '-', '.' and '/', "
+        f"not {', '.join(repr(c) for c in bad)}"
+    )
+
+
 def _parse_src(src: str, prefix: str) -> tuple[str, str | None] | str:
     """Split ``prefix/script.py#output``; return an error message if malformed."""
     body = src[len(prefix) + 1 :]
@@ -116,6 +127,7 @@ def _parse_src(src: str, prefix: str) -> tuple[str, str | None] | str:
         return (
             f"badly formed figure reference {src!r}: expected '{prefix}/<script>.py' or "
             f"'{prefix}/<script>.py#<output file>', with a path inside the figures folder"
+            + _unsafe(script)
         )
     if hashmark and (not output or not _OUTPUT.match(output) or ".." in output.split("/")):
         return (
@@ -254,7 +266,8 @@ def scan_values(text: str, page: str) -> tuple[list[ValueRef], list[RefError]]:
                         number,
                         f"{what} {shown.strip()!r}: expected "
                         "'{{ <script>.py:<name> }}' or '{{ <script>.py:<name> | <format> }}' "
-                        "on one line, with the script's path inside the figures folder",
+                        "on one line, with the script's path inside the figures folder"
+                        + _unsafe(script),
                     )
                 )
                 continue

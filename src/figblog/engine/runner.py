@@ -162,8 +162,31 @@ def run_script(
             result.hint = missing_file_hint(err, script, root, workspace / "out")
         except (OSError, ValueError):
             result.error_type = "Crash"
-            result.error_message = f"the script's process exited with status {returncode}"
+            result.error_message = _crash(returncode)
     return result
+
+
+# What the signals a script's process most often dies of mean, for its message.
+_SIGNALS = {
+    "SIGSEGV": "a segmentation fault: native code, such as a C extension, read memory it may not",
+    "SIGBUS": "a bus error: native code read memory it may not",
+    "SIGABRT": "an abort: native code, such as a C extension, gave up",
+    "SIGKILL": "a kill from outside, often the system's when memory runs out",
+    "SIGILL": "an illegal instruction: native code built for another processor",
+    "SIGFPE": "an arithmetic fault in native code",
+}
+
+
+def _crash(returncode: int) -> str:
+    """Why a process that left no error report ended: its exit status, or the signal."""
+    if returncode >= 0:
+        return f"the script's process exited with status {returncode}"
+    try:
+        name = signal.Signals(-returncode).name
+    except ValueError:
+        return f"the script's process was killed by signal {-returncode}"
+    meaning = _SIGNALS.get(name)
+    return f"the script's process was killed by {name}" + (f", {meaning}" if meaning else "")
 
 
 def _texts(found: object) -> dict[str, tuple[float, str]]:

@@ -193,8 +193,11 @@ def _publish(made: Path, names: list[str], out: Path) -> None:
     to have a place there.
     """
     _check_out(out, names)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:
+        raise SystemExit(f"figblog: cannot write into {out}/: {exc.strerror or exc}") from exc
     files = stage / "files"  # made by mkdir, not mkdtemp: a folder's usual permissions
     try:
         for name in names:

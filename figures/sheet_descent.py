@@ -7,7 +7,9 @@ Writes
 - ``first-epoch.md``: the sheet's table for the first epoch, every column;
 - ``epoch-one.md``: a sentence on how far the first epoch goes and how little the next fifty do;
 - ``rmse-by-epoch.png``: RMSE after every step, with a dot at the end of each epoch;
-- ``path.png``: the path of (m, b) over the RMSE surface;
+  ``rmse-by-epoch.narrow.png``, the layout for phones, is narrower;
+- ``path.png``: the path of (m, b) over the RMSE surface, with an inset zoomed into its end;
+  ``path.narrow.png``, for phones, is narrower and taller, with a larger inset;
 - ``swapped.png``: the sheet's swapped-column descent against the correct one, path and RMSE;
 - ``after-51.md``: a table of where each variant is after 51 epochs, next to the sheet's numbers;
 - ``swapped-numbers.md``: how the swapped descent starts slower, overtakes (the epochs where it
@@ -24,7 +26,7 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.colors import LogNorm
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import NullFormatter, ScalarFormatter
+from matplotlib.ticker import MaxNLocator, NullFormatter, ScalarFormatter
 
 from figblog.learn.sgd import (
     B_TRUE,
@@ -43,7 +45,7 @@ from figblog.learn.sgd import (
     run_epoch,
     training_points,
 )
-from figblog.plotting import apply_theme, save_layouts, save_png
+from figblog.plotting import apply_theme, save_layouts
 from figblog.plotting.contrast import path_surface
 from figblog.values import Value, publish
 
@@ -90,29 +92,45 @@ with open("epoch-one.md", "w", encoding="utf-8") as f:
         f"$b = {B_TRUE:g}$.\n"
     )
 
+
 # -- RMSE after every step ----------------------------------------------------------------
-fig, ax = plt.subplots(figsize=(7, 3.8))
-steps = np.arange(len(step_rmse)) / n  # in epochs
-shown = steps <= EPOCHS
-ax.plot(steps[shown], step_rmse[shown], color=p.data, lw=1.0, label="after every step")
-ax.plot(np.arange(EPOCHS + 1), run.rmse[: EPOCHS + 1], "o", ms=4, color=p.accent,
-        label="at the end of each epoch")  # fmt: skip
-ax.set_yscale("log")
-ax.set_yticks([10, 20, 30, 50])
-ax.yaxis.set_major_formatter(ScalarFormatter())
-ax.yaxis.set_minor_formatter(NullFormatter())
-ax.set_xlabel("epochs (one epoch = one step per point, 20 steps)")
-ax.set_ylabel("RMSE over the 20 points (log scale)")
-ax.set_title("Fast for one epoch, then a slow crawl")
-ax.set_xlim(-1, EPOCHS + 1)
-ax.legend(loc="upper right")
-fig.tight_layout()
-save_png(fig, "rmse-by-epoch.png")
+def draw_rmse(narrow: bool) -> plt.Figure:
+    """The RMSE after every step, and at the end of each epoch.
+
+    For the page column; or, for a phone, narrower, to be saved at 150 dpi (2 pixels per CSS
+    pixel), the long axis label and the title on two lines.
+    """
+    fig, ax = plt.subplots(figsize=(4.8, 3.9) if narrow else (7, 3.8))
+    wrap = "\n" if narrow else " "
+    steps = np.arange(len(step_rmse)) / n  # in epochs
+    shown = steps <= EPOCHS
+    ax.plot(steps[shown], step_rmse[shown], color=p.data, lw=1.0, label="after every step")
+    ax.plot(np.arange(EPOCHS + 1), run.rmse[: EPOCHS + 1], "o", ms=4, color=p.accent,
+            label="at the end of each epoch")  # fmt: skip
+    ax.set_yscale("log")
+    ax.set_yticks([10, 20, 30, 50])
+    ax.yaxis.set_major_formatter(ScalarFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(f"epochs{wrap}(one epoch = one step per point, 20 steps)")
+    ax.set_ylabel(f"RMSE over the 20 points{wrap}(log scale)")
+    ax.set_title("Fast for one epoch, then a slow crawl")
+    ax.set_xlim(-1, EPOCHS + 1)
+    ax.legend(loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+save_layouts(draw_rmse, "rmse-by-epoch.png")
 
 
 # -- paths over the surface ---------------------------------------------------------------
-def _surface(ax: plt.Axes, m_range: tuple[float, float], b_range: tuple[float, float]) -> None:
-    """Draw the RMSE over the twenty points as a log-scaled map, b across and m up."""
+def _surface(
+    ax: plt.Axes, m_range: tuple[float, float], b_range: tuple[float, float], narrow: bool
+) -> None:
+    """Draw the RMSE over the twenty points as a log-scaled map, b across and m up.
+
+    ``narrow``: for a phone's layout, with larger contour labels.
+    """
     fm = np.linspace(*m_range, 161)
     fb = np.linspace(*b_range, 161)
     s = rmse_grid(fm, fb, x, y)  # (161, 161): rows m, columns b
@@ -121,7 +139,7 @@ def _surface(ax: plt.Axes, m_range: tuple[float, float], b_range: tuple[float, f
     halo = [patheffects.withStroke(linewidth=2.2, foreground=p.background)]
     cs = ax.contour(fb, fm, s, levels=[1, 2, 5, 10, 20, 40], colors=p.muted, linewidths=0.7)
     cs.set(path_effects=halo)
-    for label in ax.clabel(cs, fmt="%g", fontsize=8):
+    for label in ax.clabel(cs, fmt="%g", fontsize=9 if narrow else 8):
         label.set_path_effects(halo)
     ax.plot([B_TRUE], [M_TRUE], "*", ms=15, color=p.highlight, mec=p.background,
             label=f"best line, m = {M_TRUE:g}, b = {B_TRUE:g}")  # fmt: skip
@@ -149,27 +167,46 @@ def _path(ax: plt.Axes, path: np.ndarray, color: str, label: str, epochs: int) -
 
 
 M_RANGE, B_RANGE = (0.8, 3.4), (-3.0, 34.0)
-fig, ax = plt.subplots(figsize=(7, 4.6))
-_surface(ax, M_RANGE, B_RANGE)
-_path(ax, run.path, p.accent, f"{EPOCHS} epochs, a dot every {DOT_EVERY}", EPOCHS)
-ax.plot([1.0], [1.0], "s", ms=7, color=p.foreground, mec=p.background, label="start, m = b = 1")
-ax.set_xlim(*B_RANGE)
-ax.set_ylim(*M_RANGE)
-ax.set_title("The first epoch drops into the valley; the rest crawl along it")
-# a card in the page colour behind the inset, so its tick labels do not sit on the map
-ax.add_patch(Rectangle((0.155, 0.02), 0.5, 0.56, transform=ax.transAxes, color=p.background,
-                       zorder=4.5, alpha=0.92))  # fmt: skip
-zoom = ax.inset_axes([0.24, 0.1, 0.4, 0.4])
-zoom.set_facecolor(p.background)
-_path(zoom, run.path, p.accent, "", EPOCHS)
-zoom.set_xlim(0.6, 3.2)
-zoom.set_ylim(2.84, 3.0)
-zoom.tick_params(labelsize=8)
-zoom.set_title(f"zoomed: epochs 1 to {EPOCHS}", fontsize=9)
-ax.indicate_inset_zoom(zoom, edgecolor=p.foreground)
-ax.legend(loc="upper right", fontsize=9)
-fig.tight_layout()
-save_png(fig, "path.png")
+
+
+def draw_path(narrow: bool) -> plt.Figure:
+    """The path over the surface, with the inset zoomed into its end.
+
+    For the page column; or, for a phone, narrower and taller, to be saved at 150 dpi (2 pixels
+    per CSS pixel), with a larger inset and larger labels.
+    """
+    fig, ax = plt.subplots(figsize=(4.8, 5.6) if narrow else (7, 4.6))
+    _surface(ax, M_RANGE, B_RANGE, narrow)
+    _path(ax, run.path, p.accent, f"{EPOCHS} epochs, a dot every {DOT_EVERY}", EPOCHS)
+    ax.plot([1.0], [1.0], "s", ms=7, color=p.foreground, mec=p.background, label="start, m = b = 1")
+    ax.set_xlim(*B_RANGE)
+    ax.set_ylim(*M_RANGE)
+    sep = ";\n" if narrow else "; "  # on a phone the title takes two lines
+    ax.set_title(f"The first epoch drops into the valley{sep}the rest crawl along it")
+    # a card in the page colour behind the inset, so its tick labels do not sit on the map
+    if narrow:  # a larger inset, for the larger labels
+        card, card_width, inset = (0.17, 0.02), 0.65, (0.28, 0.1, 0.52, 0.4)
+    else:
+        card, card_width, inset = (0.155, 0.02), 0.5, (0.24, 0.1, 0.4, 0.4)
+    ax.add_patch(Rectangle(card, card_width, 0.56, transform=ax.transAxes, color=p.background,
+                           zorder=4.5, alpha=0.92))  # fmt: skip
+    zoom = ax.inset_axes(inset)
+    zoom.set_facecolor(p.background)
+    _path(zoom, run.path, p.accent, "", EPOCHS)
+    zoom.set_xlim(0.6, 3.2)
+    zoom.set_ylim(2.84, 3.0)
+    zoom.tick_params(labelsize=9 if narrow else 8)
+    if narrow:  # fewer ticks, so that the larger labels do not touch
+        zoom.xaxis.set_major_locator(MaxNLocator(4))
+        zoom.yaxis.set_major_locator(MaxNLocator(3))
+    zoom.set_title(f"zoomed: epochs 1 to {EPOCHS}", fontsize=9.5 if narrow else 9)
+    ax.indicate_inset_zoom(zoom, edgecolor=p.foreground)
+    ax.legend(loc="upper right", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+save_layouts(draw_path, "path.png")
 
 
 # -- the swapped columns ------------------------------------------------------------------
@@ -182,7 +219,7 @@ def draw_swapped(narrow: bool) -> plt.Figure:
         fig, (left, right_ax) = plt.subplots(2, 1, figsize=(4.8, 9.0), height_ratios=[1.15, 1])
     else:
         fig, (left, right_ax) = plt.subplots(1, 2, figsize=(9.5, 4.4), width_ratios=[1.25, 1])
-    _surface(left, M_RANGE, B_RANGE)
+    _surface(left, M_RANGE, B_RANGE, narrow)
     swapped_colour = p.series[3]
     _path(left, run.path, p.accent, "correct columns", EPOCHS)
     _path(left, slip.path, swapped_colour, "swapped, as in the sheet", EPOCHS)

@@ -3,7 +3,8 @@
 Writes ``loss-grid.md``, an HTML table of the RMSE of the line m x + b over the sheet's five
 points for m = 1..8 (rows) and b = 0, 3, ..., 30 (columns), each cell coloured like the sheet's
 conditional formatting (the text colour is picked per cell for contrast, so the table reads the
-same in light and dark mode), and ``loss-heatmap.png``, the same surface on a fine grid.
+same in light and dark mode), and ``loss-heatmap.png``, the same surface on a fine grid, with
+its layout for phones, ``loss-heatmap.narrow.png`` (narrower, the legend under the map).
 """
 
 import matplotlib
@@ -15,7 +16,7 @@ from matplotlib import patheffects
 from matplotlib.colors import LogNorm, Normalize, to_hex, to_rgb
 
 from figblog.learn.sgd import B_TRUE, M_TRUE, five_points, rmse_grid
-from figblog.plotting import apply_theme, save_png
+from figblog.plotting import apply_theme, save_layouts
 from figblog.values import Value, publish
 
 p = apply_theme()
@@ -90,51 +91,71 @@ fine_b = np.linspace(-1.5, 31.5, 331)
 LEVELS = [5, 10, 20, 40, 80, 160]  # labelled contours of the RMSE
 surface = rmse_grid(fine_m, fine_b, x, y)  # (321, 331): rows m, columns b, like the table
 
-fig, ax = plt.subplots(figsize=(7, 4.6))
-image = ax.pcolormesh(
-    fine_b,
-    fine_m,
-    surface,
-    cmap=p.sequential,
-    norm=LogNorm(vmin=1.0, vmax=surface.max()),
-    shading="auto",
-    rasterized=True,
-)
-# Lines in the text colour with a halo in the page colour stay visible on both ends of the map.
-halo = [patheffects.withStroke(linewidth=2.4, foreground=p.background)]
-contours = ax.contour(fine_b, fine_m, surface, levels=LEVELS, colors=p.foreground, linewidths=0.8)
-contours.set(path_effects=halo)
-for label in ax.clabel(contours, fmt="%d", fontsize=8):
-    label.set_path_effects(halo)
-grid_b, grid_m = np.meshgrid(bs, ms)
-ax.scatter(
-    grid_b,
-    grid_m,
-    s=12,
-    color=p.foreground,
-    edgecolors=p.background,
-    linewidths=0.6,
-    label="the sheet's grid of guesses",
-)
-ax.plot(
-    [B_TRUE],
-    [M_TRUE],
-    marker="*",
-    markersize=16,
-    color=p.highlight,
-    markeredgecolor=p.background,
-    linestyle="none",
-    label=f"RMSE 0 at m = {M_TRUE:g}, b = {B_TRUE:g}",
-)
-ax.set_xlabel("intercept b")
-ax.set_ylabel("slope m")
-ax.set_title("RMSE of the line $mx + b$ over the five points")
-ax.grid(False)
-ax.legend(loc="upper left", fontsize=9)
-bar = fig.colorbar(image, ax=ax, pad=0.02)
-bar.set_label("RMSE (log scale)")
-fig.tight_layout()
-save_png(fig, "loss-heatmap.png")
+
+def draw(narrow: bool) -> plt.Figure:
+    """The heat map with its contours, the sheet's guesses and the best line.
+
+    For the page column; or, for a phone, narrower, to be saved at 150 dpi (about 2 pixels per
+    CSS pixel on a 360 px screen), with larger labels and the legend under the map.
+    """
+    if narrow:
+        fig, ax = plt.subplots(figsize=(4.8, 5.0), layout="constrained")
+    else:
+        fig, ax = plt.subplots(figsize=(7, 4.6))
+    image = ax.pcolormesh(
+        fine_b,
+        fine_m,
+        surface,
+        cmap=p.sequential,
+        norm=LogNorm(vmin=1.0, vmax=surface.max()),
+        shading="auto",
+        rasterized=True,
+    )
+    # Lines in the text colour with a halo in the page colour stay visible on both ends of the map.
+    halo = [patheffects.withStroke(linewidth=2.4, foreground=p.background)]
+    contours = ax.contour(
+        fine_b, fine_m, surface, levels=LEVELS, colors=p.foreground, linewidths=0.8
+    )
+    contours.set(path_effects=halo)
+    for label in ax.clabel(contours, fmt="%d", fontsize=9 if narrow else 8):
+        label.set_path_effects(halo)
+    grid_b, grid_m = np.meshgrid(bs, ms)
+    ax.scatter(
+        grid_b,
+        grid_m,
+        s=12,
+        color=p.foreground,
+        edgecolors=p.background,
+        linewidths=0.6,
+        label="the sheet's grid of guesses",
+    )
+    ax.plot(
+        [B_TRUE],
+        [M_TRUE],
+        marker="*",
+        markersize=16,
+        color=p.highlight,
+        markeredgecolor=p.background,
+        linestyle="none",
+        label=f"RMSE 0 at m = {M_TRUE:g}, b = {B_TRUE:g}",
+    )
+    ax.set_xlabel("intercept b")
+    ax.set_ylabel("slope m")
+    title = {"fontsize": 11} if narrow else {}  # a smaller title fits a phone's width
+    ax.set_title("RMSE of the line $mx + b$ over the five points", **title)
+    ax.grid(False)
+    if not narrow:
+        ax.legend(loc="upper left", fontsize=9)
+    bar = fig.colorbar(image, ax=ax, pad=0.02)
+    bar.set_label("RMSE (log scale)")
+    if narrow:  # under the map, so that it covers none of it
+        fig.legend(loc="outside lower center", fontsize=9.5)
+    else:
+        fig.tight_layout()
+    return fig
+
+
+save_layouts(draw, "loss-heatmap.png")
 
 # What the post's sentences and alt texts quote.
 publish(

@@ -4,8 +4,9 @@ Top row: the scenes as the network sees them (96 x 96 pixels, shown enlarged wit
 smoothing). Bottom row: the label of each, white where a pixel belongs to a bee
 (head, thorax, striped abdomen or wing) and black elsewhere, the way the source
 post's hand-made masks were drawn. The scenes are the first three of the training
-split that the post's network learns from. ``data-facts.md`` is the sentence with the
-number of scenes in each split.
+split that the post's network learns from. ``bee-scenes.narrow.png``, the layout for phones,
+is the same grid, narrower. ``data-facts.md`` is the sentence with the number of scenes in each
+split.
 """
 
 import matplotlib
@@ -15,7 +16,7 @@ import matplotlib.pyplot as plt
 
 from figblog.data.bees import make_split
 from figblog.learn.train import TrainConfig
-from figblog.plotting import apply_theme, picture_axes, save_png
+from figblog.plotting import apply_theme, picture_axes, save_layouts
 from figblog.values import publish
 
 p = apply_theme()
@@ -23,17 +24,27 @@ cfg = TrainConfig()
 SHOWN = 3  # scenes in the figure
 images, masks = make_split("train", SHOWN, seed=cfg.seed, config=cfg.scenes)
 
-fig, axes = plt.subplots(2, SHOWN, figsize=(7.2, 5.0))
-for j in range(SHOWN):
-    axes[0, j].imshow(images[j], interpolation="nearest")
-    axes[1, j].imshow(masks[j], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-    for ax in axes[:, j]:
-        picture_axes(ax, frame=p.muted)
-    axes[0, j].set_title(f"scene {j + 1}", fontsize=10)
-axes[0, 0].set_ylabel("photo (synthetic)")
-axes[1, 0].set_ylabel("label: white = bee")
-fig.tight_layout(pad=0.4, h_pad=0.6, w_pad=0.6)
-save_png(fig, "bee-scenes.png")
+
+def draw(narrow: bool) -> plt.Figure:
+    """The scenes in the top row, their labels below.
+
+    For the page column; or, for a phone, narrower, to be saved at 150 dpi (2 pixels per CSS
+    pixel), the same grid with larger text against the pictures.
+    """
+    fig, axes = plt.subplots(2, SHOWN, figsize=(4.8, 3.55) if narrow else (7.2, 5.0))
+    for j in range(SHOWN):
+        axes[0, j].imshow(images[j], interpolation="nearest")
+        axes[1, j].imshow(masks[j], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        for ax in axes[:, j]:
+            picture_axes(ax, frame=p.muted)
+        axes[0, j].set_title(f"scene {j + 1}", fontsize=10)
+    axes[0, 0].set_ylabel("photo (synthetic)")
+    axes[1, 0].set_ylabel("label: white = bee")
+    fig.tight_layout(pad=0.4, h_pad=0.6, w_pad=0.6)
+    return fig
+
+
+save_layouts(draw, "bee-scenes.png")
 
 with open("data-facts.md", "w") as fh:
     fh.write(

@@ -4,7 +4,8 @@ Outputs, all from the memoised training run shared with the other bee figures:
 
 - ``bee-results.png``: the first four test scenes (never seen in training): photo,
   label, and the network's bee probability per pixel (black 0, white 1), with each
-  scene's IoU at the 0.5 threshold.
+  scene's IoU at the 0.5 threshold. ``bee-results.narrow.png``, the layout for phones, is the
+  same grid, narrower.
 - ``bee-errors.png``: the same four scenes, dimmed, with the predicted mask compared
   to the label pixel by pixel: true positives (bee, called bee), false positives
   (called bee, not bee) and false negatives (bee, missed); the scenes in a row, the key
@@ -30,7 +31,7 @@ from matplotlib.patches import Patch
 
 from figblog.learn.metrics import scores
 from figblog.learn.train import TrainConfig, network_from, trained_segmenter
-from figblog.plotting import apply_theme, picture_axes, save_layouts, save_png
+from figblog.plotting import apply_theme, picture_axes, save_layouts
 
 p = apply_theme()
 cfg = TrainConfig()
@@ -41,19 +42,27 @@ shown = range(4)
 
 
 # --- photo, label, prediction ---
-fig, axes = plt.subplots(3, 4, figsize=(6.4, 5.1))
-for j, i in enumerate(shown):
-    axes[0, j].imshow(images[i], interpolation="nearest")
-    axes[1, j].imshow(masks[i], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-    axes[2, j].imshow(probs[i], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-    axes[0, j].set_title(f"test scene {i + 1}\nIoU {result['test_iou'][i]:.3f}", fontsize=9.5)
-    for ax in axes[:, j]:
-        picture_axes(ax, frame=p.muted)
-for ax, label in zip(axes[:, 0], ["photo", "label", "prediction"], strict=True):
-    ax.set_ylabel(label)
-fig.tight_layout(pad=0.4, h_pad=0.5, w_pad=0.5)
-save_png(fig, "bee-results.png")
-plt.close(fig)
+def results(narrow: bool) -> plt.Figure:
+    """Photo, label and prediction of each scene, one scene per column.
+
+    For the page column; or, for a phone, narrower, to be saved at 150 dpi (2 pixels per CSS
+    pixel), the same grid with larger text against the pictures.
+    """
+    fig, axes = plt.subplots(3, 4, figsize=(4.8, 4.3) if narrow else (6.4, 5.1))
+    for j, i in enumerate(shown):
+        axes[0, j].imshow(images[i], interpolation="nearest")
+        axes[1, j].imshow(masks[i], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        axes[2, j].imshow(probs[i], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        axes[0, j].set_title(f"test scene {i + 1}\nIoU {result['test_iou'][i]:.3f}", fontsize=9.5)
+        for ax in axes[:, j]:
+            picture_axes(ax, frame=p.muted)
+    for ax, label in zip(axes[:, 0], ["photo", "label", "prediction"], strict=True):
+        ax.set_ylabel(label)
+    fig.tight_layout(pad=0.4, h_pad=0.5, w_pad=0.5)
+    return fig
+
+
+save_layouts(results, "bee-results.png")
 
 # --- true and false positives, false negatives ---
 colours = {"tp": to_rgb(p.good), "fp": to_rgb(p.bad), "fn": to_rgb(p.data)}

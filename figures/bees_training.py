@@ -50,10 +50,11 @@ panels = [
     axes[1].imshow(mask, cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
     axes[2].imshow(frames_probs[0], cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
 ]
+# 11 pt in a 6 in frame: at least 8 CSS px where a 360 px phone shrinks the GIF to its column
 for ax, title in zip(axes, ["photo", "label", "prediction"], strict=True):
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=11)
     picture_axes(ax)
-status = fig.text(0.5, 0.03, "", ha="center", va="bottom", fontsize=10)
+status = fig.text(0.5, 0.03, "", ha="center", va="bottom", fontsize=11)
 fig.subplots_adjust(left=0.01, right=0.99, top=0.88, bottom=0.14, wspace=0.05)
 
 images = []

@@ -56,7 +56,10 @@ def test_captions_sit_under_their_figures(new_page, figure_post):
     figures = page.locator("figure:has(figcaption):has(img)").all()
     assert figures, f"{figure_post}: no figure with a caption"
     for figure in figures:
-        image = figure.locator(f"a.glightbox > {LIGHT}, > {LIGHT}, p > {LIGHT}").first
+        # a figure with a narrow layout has its img inside a <picture> in the lightbox link
+        image = figure.locator(
+            f"a.glightbox > {LIGHT}, a.glightbox > picture > {LIGHT}, > {LIGHT}, p > {LIGHT}"
+        ).first
         caption = figure.locator("figcaption")
         image.scroll_into_view_if_needed()
         img_box, cap_box = image.bounding_box(), caption.bounding_box()
@@ -68,7 +71,8 @@ def test_captions_sit_under_their_figures(new_page, figure_post):
 def test_clicking_a_figure_zooms_the_variant_of_the_scheme(new_page, figure_post, scheme):
     page = new_page(figure_post, scheme)
     mine, other = ("light", "dark") if scheme == "light" else ("dark", "light")
-    image = page.locator(f"a.glightbox > img[src$='#only-{mine}']").first
+    shown = f"img[src$='#only-{mine}']"
+    image = page.locator(f"a.glightbox > {shown}, a.glightbox > picture > {shown}").first
     image.scroll_into_view_if_needed()
     image.click()
     slide = page.locator(".glightbox-container .gslide.current img")
@@ -85,7 +89,8 @@ def test_clicking_a_figure_zooms_the_variant_of_the_scheme(new_page, figure_post
 def test_the_keyboard_zooms_a_figure_too(new_page, figure_post):
     """The zoom starts when a picture is reached: by focus as well as by the pointer."""
     page = new_page(figure_post, "light")
-    link = page.locator("a.glightbox:has(> img[src$='#only-light'])").first
+    shown = "img[src$='#only-light']"
+    link = page.locator(f"a.glightbox:has(> {shown}), a.glightbox:has(> picture > {shown})").first
     link.focus()
     page.keyboard.press("Enter")
     slide = page.locator(".glightbox-container .gslide.current img")

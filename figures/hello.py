@@ -27,7 +27,9 @@ def draw(narrow: bool) -> plt.Figure:
     For the page column; or, for a phone, narrower, to be saved at 150 dpi (about 2 pixels per
     CSS pixel on a 360 px screen).
     """
-    figsize = (4.8, 3.4) if narrow else (7, 3.2)
+    # The page's first figure loads in both schemes at once, and a browser sizes the hidden one
+    # from the wide layout's width and height: the narrow one keeps the same proportions.
+    figsize = (5.0, 5.0 * 3.2 / 7) if narrow else (7, 3.2)
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     ax.plot(np.arange(1, rolls.size + 1), running, color=p.data, lw=1.8, label="running mean")
     ax.axhline(EXPECTED, color=p.accent, ls="--", lw=1.2, label=f"expected value {EXPECTED:g}")

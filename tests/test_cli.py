@@ -305,7 +305,10 @@ def test_run_and_build_refuse_bad_options_before_any_script_runs(project):
 
 
 def test_run_into_an_unusable_out_is_one_line_and_leaves_nothing_half_written(project, tmp_path):
-    project.script("two.py", "open('a.md', 'w').write('a')\nopen('ok.png', 'wb').write(b'x')\n")
+    project.script(
+        "two.py",
+        "from PIL import Image\nopen('a.md', 'w').write('a')\nImage.new('L', (2, 2)).save('ok.png')\n",
+    )
     a_file = tmp_path / "a-file"
     a_file.write_text("mine")
     for out in (a_file, a_file / "below"):
@@ -328,3 +331,11 @@ def test_run_into_an_unusable_out_is_one_line_and_leaves_nothing_half_written(pr
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "new" / "deep" / "a.md").read_text() == "a"
     assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["deep"]  # no stage left
+
+
+def test_run_refuses_a_picture_that_is_not_one_as_the_build_does(project):
+    project.script("fake.py", "open('a.png', 'w').write('hello')\n")
+    done = _run(project, "figures/fake.py")
+    assert done.returncode == 1
+    assert "'a.png', which is not a readable PNG image" in done.stderr
+    assert "Traceback" not in done.stderr

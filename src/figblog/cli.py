@@ -24,10 +24,11 @@ from figblog.engine.facts import file_facts
 from figblog.engine.failure import describe_failure
 from figblog.engine.heartbeat import still_running
 from figblog.engine.hints import broken_link, near_names
-from figblog.engine.outputs import OutputError, collect_outputs, strip_png_metadata
+from figblog.engine.outputs import OutputError, finished_outputs
 from figblog.engine.runner import run_script
 from figblog.engine.showable import (
     IMAGE_OUTPUTS,
+    TEXT_OUTPUTS,
     is_companion,
     on_phone,
     size_warning,
@@ -142,19 +143,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if not result.ok:
             print(f"[{theme}] {describe_failure(rel, result, root)}", file=sys.stderr)
             return 1
-        try:
-            names = collect_outputs(workspace / "out")
-            if not names:
-                raise OutputError(
-                    "the script wrote no files; save figures into the current folder, "
-                    "e.g. fig.savefig('plot.png')"
-                )
+        try:  # checked and cleaned as the build publishes them
+            names = finished_outputs(workspace / "out", TEXT_OUTPUTS)
         except OutputError as exc:
             print(f"figure script {rel} [{theme}]: {exc}", file=sys.stderr)
             return 1
-        for name in names:
-            if name.lower().endswith(".png"):
-                strip_png_metadata(workspace / "out" / name)  # as the build publishes it
         _publish(workspace / "out", names, out)
     print(f"figblog: {rel} [{theme}] ran in {result.seconds:.2f} s; wrote into {out}/")
     width = max(len(name) for name in names)

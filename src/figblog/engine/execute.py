@@ -18,13 +18,7 @@ from pathlib import Path
 
 from figblog.engine.build import UNTRACKED, Engine, Outcome
 from figblog.engine.failure import describe_failure
-from figblog.engine.outputs import (
-    OutputError,
-    check_images,
-    check_text,
-    collect_outputs,
-    strip_png_metadata,
-)
+from figblog.engine.outputs import OutputError, finished_outputs
 from figblog.engine.runner import Cancelled, RunResult, run_script
 from figblog.engine.schedule import Task
 from figblog.engine.showable import TEXT_OUTPUTS
@@ -83,17 +77,7 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
         outcome.error = describe_failure(rel, result, engine.root)
     else:
         try:
-            outputs = collect_outputs(workspace / "out")
-            if not outputs:
-                raise OutputError(
-                    "the script wrote no files; save figures into the current folder, "
-                    "e.g. fig.savefig('plot.png')"
-                )
-            check_text(workspace / "out", outputs, TEXT_OUTPUTS)
-            check_images(workspace / "out", outputs)
-            for name in outputs:
-                if name.lower().endswith(".png"):
-                    strip_png_metadata(workspace / "out" / name)
+            outputs = finished_outputs(workspace / "out", TEXT_OUTPUTS)
             deps = {p: engine.hasher(p) for p in _project_deps(engine, result.reads, workspace)}
             if result.untracked:
                 # Its record of reads is incomplete: store the outputs for this build,

@@ -12,6 +12,7 @@ __all__ = [
     "check_images",
     "check_text",
     "collect_outputs",
+    "finished_outputs",
     "strip_png_metadata",
 ]
 
@@ -43,6 +44,27 @@ def collect_outputs(out: Path) -> list[str]:
                     _make_private(path)
                 found.append(rel)
     return sorted(found)
+
+
+def finished_outputs(out: Path, text_suffixes: tuple[str, ...]) -> list[str]:
+    """The files a run wrote under ``out``, checked and cleaned as they are published.
+
+    Raises OutputError when there are none, or one is not what its name says (see
+    :func:`collect_outputs`, :func:`check_text`, :func:`check_images`); PNG metadata is
+    dropped (:func:`strip_png_metadata`). The build and ``figblog run`` both take this.
+    """
+    names = collect_outputs(out)
+    if not names:
+        raise OutputError(
+            "the script wrote no files; save figures into the current folder, "
+            "e.g. fig.savefig('plot.png')"
+        )
+    check_text(out, names, text_suffixes)
+    check_images(out, names)
+    for name in names:
+        if name.lower().endswith(".png"):
+            strip_png_metadata(out / name)
+    return names
 
 
 def check_text(out: Path, names: list[str], suffixes: tuple[str, ...]) -> None:
@@ -80,7 +102,12 @@ def check_images(out: Path, names: list[str]) -> None:
             with Image.open(out / name) as image:
                 found = image.format
                 image.verify()
-        except (OSError, SyntaxError, ValueError, UnidentifiedImageError) as exc:
+        except UnidentifiedImageError:  # its message holds the run folder's path
+            reason = "it is empty" if (out / name).stat().st_size == 0 else "no image format known"
+            raise OutputError(
+                f"the script wrote '{name}', which is not a readable {kind} image ({reason})"
+            ) from None
+        except (OSError, SyntaxError, ValueError) as exc:
             reason = "it is empty" if (out / name).stat().st_size == 0 else str(exc)
             raise OutputError(
                 f"the script wrote '{name}', which is not a readable {kind} image ({reason})"

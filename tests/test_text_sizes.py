@@ -311,3 +311,19 @@ def test_a_script_that_only_imports_matplotlib_does_not_load_its_figures(project
     # In a fresh interpreter matplotlib.figure costs ~0.2 s: the measuring waits for it.
     entry = _made(project, "plain.py", PLAIN, warm=False)
     assert (entry.out / "loaded.md").read_text() == "100.0 False"  # themed, figures not loaded
+
+
+def test_text_drawn_with_a_path_effect_is_measured_too(project):
+    # A halo (withStroke) makes matplotlib draw the label as a path, not through draw_text.
+    entry = _made(
+        project,
+        "halo.py",
+        "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+        "from matplotlib import patheffects\n"
+        "fig, ax = plt.subplots(figsize=(4, 2))\nax.set_xticks([])\nax.set_yticks([])\n"
+        "ax.set_title('big title', fontsize=14.4)\n"
+        "label = ax.text(0.5, 0.5, 'halo', fontsize=3.6)\n"
+        "label.set_path_effects([patheffects.withStroke(linewidth=2, foreground='w')])\n"
+        "fig.savefig('halo.png', dpi=100)\n",
+    )
+    assert entry.manifest["texts"] == {"halo.png": [5.0, "halo"]}

@@ -4,7 +4,7 @@ Used inside a run's process (:mod:`figblog.engine._child`) once the script has i
 matplotlib. :func:`watch` wraps ``Figure.draw`` and ``Figure.savefig`` when the script
 imports ``matplotlib.figure``, ``Animation.save`` when it imports ``matplotlib.animation``,
 and (at the first draw that loaded their backend) the ``draw_text`` of Agg's and SVG's
-renderers. Every string drawn is measured as its font size in points times pixels per
+renderers and of the renderer that draws text with path effects. Every string drawn is measured as its font size in points times pixels per
 point, its size in the picture whatever ``bbox_inches`` crops:
 
 * a raster picture (Agg): the renderer's dpi / 72, in the picture's pixels;
@@ -162,6 +162,12 @@ def _watch_animations(module: ModuleType) -> None:
 _RENDERERS: dict[str, tuple[str, Callable[[Any], float]]] = {
     "matplotlib.backends.backend_agg": ("RendererAgg", lambda renderer: renderer.dpi / 72),
     "matplotlib.backends.backend_svg": ("RendererSVG", lambda renderer: _CSS_PX_PER_POINT),
+    # Text with a path effect (a halo round a contour label) is drawn as a path by the
+    # renderer above, never through its draw_text: it is measured here instead.
+    "matplotlib.patheffects": (
+        "PathEffectRenderer",
+        lambda renderer: renderer.points_to_pixels(1.0),
+    ),
 }
 _WRAPPED: set[str] = set()
 

@@ -4,8 +4,9 @@ Used inside a run's process (:mod:`figblog.engine._child`) once the script has i
 matplotlib. :func:`watch` wraps ``Figure.draw`` and ``Figure.savefig`` when the script
 imports ``matplotlib.figure``, ``Animation.save`` when it imports ``matplotlib.animation``,
 and (at the first draw that loaded their backend) the ``draw_text`` of Agg's and SVG's
-renderers and of the renderer that draws text with path effects. Every string drawn is measured as its font size in points times pixels per
-point, its size in the picture whatever ``bbox_inches`` crops:
+renderers, and of the renderer that draws text with path effects. Every string drawn is
+measured as its font size in points times pixels per point, its size in the picture
+whatever ``bbox_inches`` crops:
 
 * a raster picture (Agg): the renderer's dpi / 72, in the picture's pixels;
 * a vector picture (SVG, whose width is written in points): 96 / 72, the CSS pixels a

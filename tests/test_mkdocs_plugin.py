@@ -6,9 +6,11 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from conftest import PLOT, Project
+from figblog.blog_checks import excluded_posts
 from figblog.mkdocs_config import check_options
 
 POST = """\
@@ -527,3 +529,40 @@ def test_a_figure_id_is_on_the_page_once_and_the_colon_form_adds_no_attribute(pr
     assert html.count('id="the-plot"') == 1 and ':=""' not in html
     assert len(re.findall(r"<img [^>]*#only-(?:light|dark)", html)) == 2
     assert "How this figure is made: figures/plot.py" in html
+
+
+def test_a_draft_post_is_left_out_with_its_figures_and_shown_under_serve(project):
+    project.write(
+        "mkdocs.yml",
+        BLOG_YML.replace("  - blog\n", "  - blog:\n      draft_if_future_date: true\n"),
+    )
+    project.write("docs/index.md", "# Home\n")
+    project.write("docs/blog/index.md", "# Blog\n")
+    project.write("docs/blog/posts/one.md", BLOG_POST)
+    project.script("plot.py", PLOT)
+    project.script("secret.py", PLOT)
+    draft = BLOG_POST.replace("date:", "draft: true\ndate:").replace("plot.py", "secret.py")
+    project.write("docs/blog/posts/draft.md", draft)
+    later = BLOG_POST.replace("2026-01-02", "2999-01-01").replace("plot.py", "not_yet.py")
+    project.write("docs/blog/posts/later.md", later)  # a date to come: a draft too
+    done = project.mkdocs()
+    assert done.returncode == 0, done.stderr  # not_yet.py is missing: nobody asks for it
+    assert sorted(project.runs()) == ["plot.py:dark", "plot.py:light"]
+    assert not list((project.root / "site").rglob("*secret*"))
+
+    # `mkdocs serve` shows drafts (the blog's draft_on_serve): their figures are made then.
+    posts = [
+        SimpleNamespace(
+            src_uri=f"blog/posts/{n}.md",
+            abs_src_path=str(project.root / "docs" / "blog" / "posts" / f"{n}.md"),
+        )
+        for n in ("one", "draft", "later")
+    ]
+    for command, expected in (
+        ("build", {"blog/posts/draft.md", "blog/posts/later.md"}),
+        ("serve", set()),
+    ):
+        config = load_config(str(project.root / "mkdocs.yml"))
+        config.plugins.on_startup(command=command, dirty=False)
+        config = config.plugins.on_config(config)
+        assert excluded_posts(config, posts) == expected, command

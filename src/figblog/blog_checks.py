@@ -1,14 +1,23 @@
-"""A post's category that the blog plugin would refuse, reported with its line and the fix.
+"""What the blog plugin will do with posts, known before it runs: refused categories, drafts.
+
+Categories: a post's category that the blog plugin would refuse, reported with its line and
+the fix.
 
 Material's blog plugin stops the build on a post whose category is not in its
 ``categories_allowed`` list, naming the post only: not the line, not the list, not that
 the names are case-sensitive (``Machine Learning`` is not ``Machine learning``). The
 figblog plugin's ``on_files`` runs before the blog plugin's, so it looks first and stops
 the build with a message that says all of that.
+
+Drafts: the blog plugin leaves a draft out of a build (not out of ``mkdocs serve``, with
+its ``draft_on_serve``), but only in its own ``on_files``, after figblog's. So figblog asks
+first, by the blog's own rules, which posts it will leave out, and neither runs nor checks
+nor publishes their figures.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -16,7 +25,7 @@ from typing import Any
 
 from mkdocs.utils.meta import get_data
 
-__all__ = ["category_errors"]
+__all__ = ["category_errors", "excluded_posts"]
 
 _FRONT = re.compile(r"\A(---\s*\n.*?\n)(?:---|\.\.\.)\s*\n", re.DOTALL)
 
@@ -38,6 +47,51 @@ def category_errors(config: Any, files: Any) -> list[str]:  # noqa: ANN401 - MkD
             if file.src_uri.startswith(posts) and file.src_uri.endswith(".md"):
                 errors += _post_errors(file.abs_src_path, f"{docs}/{file.src_uri}", allowed)
     return errors
+
+
+def excluded_posts(config: Any, files: Any) -> set[str]:  # noqa: ANN401 - MkDocs' objects
+    """The ``src_uri`` of each post that a blog plugin will leave out of the site (a draft).
+
+    Asked after the plugins' ``on_config``, where the blog decides whether drafts are shown
+    (under ``mkdocs serve`` they are, by default). Its rules: ``draft: true`` leaves a post
+    out; with ``draft_if_future_date``, so does a date in the future when ``draft`` is unset.
+    """
+    excluded: set[str] = set()
+    for blog in config.plugins.values():
+        if not type(blog).__module__.startswith("material.plugins.blog"):
+            continue
+        options = blog.config
+        if not options.get("enabled", True) or options.draft:
+            continue
+        posts = options.post_dir.format(blog=options.blog_dir).strip("/") + "/"
+        for file in files:
+            if file.src_uri.startswith(posts) and file.src_uri.endswith(".md"):
+                if _is_draft(file.abs_src_path, options.draft_if_future_date):
+                    excluded.add(file.src_uri)
+    return excluded
+
+
+def _is_draft(path: str | None, future_is_draft: bool) -> bool:
+    try:
+        with open(path or "", encoding="utf-8-sig") as f:
+            meta = get_data(f.read())[1]
+    except OSError:
+        return False  # the blog plugin reports what it cannot read
+    draft = meta.get("draft")
+    if isinstance(draft, bool):
+        return draft
+    if not future_is_draft:
+        return False
+    created = meta.get("date")
+    if isinstance(created, dict):
+        created = created.get("created")
+    if isinstance(created, dt.date) and not isinstance(created, dt.datetime):
+        created = dt.datetime.combine(created, dt.time())
+    if not isinstance(created, dt.datetime):
+        return False
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=dt.UTC)
+    return created > dt.datetime.now(dt.UTC)
 
 
 def _post_errors(path: str, shown: str, allowed: list[str]) -> list[str]:

@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from figblog import lazy_source, markdown_needs, narrow, notebooks, serve_fast
-from figblog.blog_checks import category_errors
+from figblog.blog_checks import category_errors, excluded_posts
 from figblog.engine.build import Engine, EngineError, root_relative
 from figblog.engine.derived import prune as prune_derived
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan_page
@@ -103,9 +103,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         by_page: dict[str, list[FigureRef]] = {}
         social = self.social = Social(config, self.root, prefix, self.config.site_image)
         chosen = [social.site_ref()]
+        drafts = excluded_posts(config, files)  # the blog leaves them out of this build
         for f in files.documentation_pages():
-            if not f.src_uri.endswith(".md"):
-                continue  # a notebook, which the loop below looks at
+            if not f.src_uri.endswith(".md") or f.src_uri in drafts:
+                continue  # a notebook (the loop below looks at those) or a draft
             page = self._page_label(f)
             text = _source_text(f)
             self._lines[f.src_uri] = text.count("\n")

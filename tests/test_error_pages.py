@@ -183,8 +183,9 @@ def test_each_failing_script_gets_a_full_box_of_its_own(project):
     assert _anchor_links(html) == ids
 
 
-def test_a_failed_figure_keeps_its_caption_off_the_paragraph_above(project):
-    page = "# Post\n\nProse.\n\n![A](figures/bad.py)\n/// caption\nThe bad figure.\n///\n"
+@pytest.mark.parametrize("gap", ["", "\n"], ids=["no-gap", "blank-line"])
+def test_a_failed_figure_keeps_its_caption_off_the_paragraph_above(project, gap):
+    page = f"# Post\n\nProse.\n\n![A](figures/bad.py)\n{gap}/// caption\nThe bad figure.\n///\n"
     html, _ = _plain_build(project, page, bad="no data")
     assert "<p>Prose.</p>" in html  # not made a captioned figure
     captioned = re.search(

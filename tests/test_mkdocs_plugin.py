@@ -566,3 +566,17 @@ def test_a_draft_post_is_left_out_with_its_figures_and_shown_under_serve(project
         config.plugins.on_startup(command=command, dirty=False)
         config = config.plugins.on_config(config)
         assert excluded_posts(config, posts) == expected, command
+
+
+@pytest.mark.parametrize("gap", ["", "\n", "\n\n"], ids=["no-gap", "blank-line", "two"])
+def test_a_caption_after_blank_lines_still_captions_the_figure_not_its_source_box(project, gap):
+    project.script("plot.py", PLOT)
+    page = f"# P\n\n![A small plot](figures/plot.py#plot.png){{ .show-source }}\n{gap}"
+    project.write("docs/post.md", page + "/// caption\nA caption.\n///\n\nAfter.\n")
+    result = project.mkdocs()
+    assert result.returncode == 0, result.stderr
+    html = _html(project)
+    figure = re.search(r"<figure[^>]*>(.*?)</figure>", html, re.S)
+    assert figure and "<img " in figure[1] and "A caption." in figure[1], html
+    assert "figblog-source" not in figure[1]  # the box comes after the captioned figure
+    assert html.index("</figure>") < html.index("figblog-source") < html.index("After.")

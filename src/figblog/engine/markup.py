@@ -115,14 +115,35 @@ def offset(lines: list[str], ref: FigureRef) -> int:
     return sum(len(line) + 1 for line in lines[: ref.line - 1]) + ref.start
 
 
+# The opening line of a pymdownx caption block, which captions the block before it even
+# with blank lines between them.
+_CAPTION = re.compile(r"\s*///\s*(figure-|table-)?caption\b")
+
+
+def caption_follows(lines: list[str], i: int) -> bool:
+    """Whether the next line after line ``i`` that is not blank opens a caption block."""
+    j = i + 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j < len(lines) and _CAPTION.match(lines[j]) is not None
+
+
 def block_end(lines: list[str], i: int) -> int:
-    """Index of the last line of the block holding line ``i`` (caption blocks included)."""
+    """Index of the last line of the block holding line ``i``, its caption block included.
+
+    A caption block after blank lines still belongs to it: something put in between
+    would be what the caption captions.
+    """
     depth = 0
     j = i
     while j + 1 < len(lines):
         nxt = lines[j + 1].strip()
         if not nxt and depth == 0:
-            break
+            if not caption_follows(lines, j):
+                break
+            while not lines[j + 1].strip():
+                j += 1
+            continue
         if nxt.startswith("///") and nxt != "///":
             depth += 1
         elif nxt == "///":

@@ -13,7 +13,6 @@ nothing here opens a picture.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -21,6 +20,7 @@ from figblog.engine import inline, narrow_name
 from figblog.engine.markup import (
     Failure,
     block_end,
+    caption_follows,
     error_boxes,
     image_markdown,
     offset,
@@ -39,7 +39,6 @@ from figblog.engine.showable import (
 
 __all__ = ["Renderer"]
 
-_CAPTION = re.compile(r"\s*///\s*(figure-)?caption\b")
 # About one phone screen of prose: a figure that starts within it is probably seen at once.
 FIRST_SCREEN_CHARS = 1500
 
@@ -177,7 +176,7 @@ class Renderer(Resolver):
             i = ref.line - 1
             if error or output is None:
                 # A caption under it would otherwise caption the paragraph above.
-                captioned = i + 1 < len(lines) and _CAPTION.match(lines[i + 1]) is not None
+                captioned = caption_follows(lines, i)
                 replacement = "*(figure not made)*" if captioned else ""
                 fail(ref, f"Figure not made: {prefix}/{ref.script}", error or "no output")
             elif output.endswith(TEXT_OUTPUTS):

@@ -111,3 +111,13 @@ def test_the_widest_screen_with_narrow_layouts_is_an_option_in_em(project):
     result = project.mkdocs()
     assert result.returncode != 0
     assert "'narrow_width' must be at least 360 (CSS px, a phone's width" in result.stderr
+
+
+def test_the_example_for_a_script_of_several_files_fits_the_reference():
+    names = ["a-summary.md", "plot.png"]
+    (image,), _ = scan("![A plot](figures/x.py)\n", "post.md", "figures")
+    _, error = pick_output(image, names, "figures/x.py", "figures")
+    assert error is not None and error.endswith("e.g. figures/x.py#plot.png")  # a picture
+    (text,), _ = scan("![](figures/x.py)\n", "post.md", "figures")
+    _, error = pick_output(text, names, "figures/x.py", "figures")
+    assert error is not None and error.endswith("e.g. figures/x.py#a-summary.md")  # its text

@@ -70,9 +70,13 @@ def pick_output(
             return shown[0], None
         if not shown:
             return None, _values_only(rel, ref.script)
+        # The example names a picture when the reference has alt text (an image), else text.
+        pictures = [name for name in shown if name.lower().endswith(IMAGE_OUTPUTS)]
+        texts = [name for name in shown if name.lower().endswith(TEXT_OUTPUTS)]
+        example = (pictures if ref.alt.strip() else texts) or shown
         return None, (
             f"figure script {rel} writes {len(shown)} files ({', '.join(shown)}); name the "
-            f"one to show after '#', e.g. {folder}/{ref.script}#{shown[0]}"
+            f"one to show after '#', e.g. {folder}/{ref.script}#{example[0]}"
         )
     if ref.output == VALUES_FILE:
         return None, _values_only(rel, ref.script)

@@ -366,9 +366,9 @@ def test_front_matter_does_not_shift_line_numbers_in_error_boxes(project):
     project.write("docs/post.md", "---\ntitle: T\n---\n\n# Post\n\n![A plot](figures/bad.py)\n")
     project.script("bad.py", "raise KeyError('k')\n")
     assert project.mkdocs(strict=False).returncode == 0
-    assert "docs/post.md:7: figure script figures/bad.py failed at line 1: KeyError" in _html(
-        project
-    )
+    # The exception on a line of its own in the box: a long first line scrolls out of sight.
+    html = _html(project)
+    assert "docs/post.md:7: figure script figures/bad.py failed at line 1:\n  KeyError" in html
 
 
 def test_reading_time_ignores_script_sources(project):

@@ -201,8 +201,21 @@ def error_boxes(failures: Sequence[Failure], page_uri: str) -> list[str]:
         anchor = None
         if count[key] > 1:
             anchor = anchors[key] = f"figblog-error-{page}-{len(anchors) + 1}"
-        boxes.append(error_box(failure.title, f"{failure.where}: {failure.error}", anchor))
+        boxes.append(error_box(failure.title, _box_text(failure), anchor))
     return boxes
+
+
+# "figure script x.py failed at line 3: ZeroDivisionError: ...": where it failed, then what.
+_FAILED_AT = re.compile(r"^(figure script \S+ (?:\[[^\]]*\] )?failed(?: at line \d+)?): ")
+
+
+def _box_text(failure: Failure) -> str:
+    """The box's text: the reference's place and the error, the exception on its own line.
+
+    On one line with the place and the script, it was scrolled out of sight in the box.
+    """
+    error = _FAILED_AT.sub(lambda m: m[1] + ":\n  ", failure.error, count=1)
+    return f"{failure.where}: {error}"
 
 
 def _repeat_box(failure: Failure, anchor: str) -> str:

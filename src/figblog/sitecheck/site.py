@@ -72,6 +72,16 @@ class _GzipHandler(_QuietHandler):
         self.wfile.write(body)
 
 
+class _Server(ThreadingHTTPServer):
+    """A threading server that takes a client hanging up mid-file as the client's business."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Print nothing for a dropped connection (a browser cancelling an image); else as usual."""
+        if isinstance(sys.exc_info()[1], ConnectionError):  # BrokenPipe, ConnectionReset
+            return
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(directory: Path, *, compress: bool = False) -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1 at a free port; yield its base URL (ending in /).
@@ -83,7 +93,7 @@ def serve(directory: Path, *, compress: bool = False) -> Iterator[str]:
     if not directory.is_dir():
         raise ValueError(f"cannot serve {directory}: not a folder")
     handler = partial(_GzipHandler if compress else _QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()

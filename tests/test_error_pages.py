@@ -193,3 +193,11 @@ def test_a_failed_figure_keeps_its_caption_off_the_paragraph_above(project, gap)
     )
     assert captioned, html
     assert [title for title, _ in _boxes(html)] == ["Figure not made: figures/bad.py"]
+
+
+def test_a_missing_script_referenced_twice_is_not_said_to_have_failed(project):
+    page = "# Post\n\n![A](figures/gone.py)\n\n![B](figures/gone.py)\n"
+    html, _ = _plain_build(project, page)
+    boxes = _boxes(html)
+    assert "figure script figures/gone.py does not exist" in boxes[0][1]
+    assert boxes[1][1] == "Same error as an earlier reference: see the error above."

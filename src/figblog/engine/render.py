@@ -157,7 +157,11 @@ class Renderer(Resolver):
 
         def fail(ref: FigureRef | ValueRef, title: str, error: str) -> None:
             where = f"{page}:{ref.line + line_offset}"
-            failed_run = self._failure(ref.script) is not None
+            # A script that does not exist did not fail: later boxes say "same error".
+            failed_run = (
+                self._failure(ref.script) is not None
+                and self.engine.script_path(ref.script).is_file()
+            )
             failure = Failure(ref.script, title, where, error, failed_run)
             failures.append((block_end(lines, ref.line - 1), (ref.line, ref.start), failure))
 

@@ -137,8 +137,14 @@ def _parse_src(src: str, prefix: str) -> tuple[str, str | None] | str:
     return script, (output or None)
 
 
-def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef], list[RefError]]:
+def scan(
+    text: str, page: str, prefix: str = "figures", *, forms: bool = True
+) -> tuple[list[FigureRef], list[RefError]]:
     """Return the figure references in ``text`` and the malformed ones as errors.
+
+    ``forms=False`` leaves out the look for images that name a script in a form the build
+    does not read (HTML, reference-style, alt text over two lines): for a caller that
+    only wants the references, of a page whose errors were reported when it was scanned.
 
     ``prefix`` is how a reference's source begins (the figures folder's name);
     images with other sources are left alone, unless they plainly mean a script of
@@ -149,12 +155,15 @@ def scan(text: str, page: str, prefix: str = "figures") -> tuple[list[FigureRef]
     refs: list[FigureRef] = []
     errors: list[RefError] = []
     lead = prefix.rstrip("/") + "/"
-    prose = list(prose_lines(text, ("![", "](", "<img", "<IMG", "]:")))
-    for number, message in reference_images([(n, m) for n, _, m in prose], page, prefix):
-        errors.append(RefError(page, number, message))
-    split = _split_alt(text, prose, lead)
+    prose = list(prose_lines(text, ("![", "](", "<img", "<IMG", "]:") if forms else "!["))
+    split: dict[int, int] = {}
+    if forms:
+        for number, message in reference_images([(n, m) for n, _, m in prose], page, prefix):
+            errors.append(RefError(page, number, message))
+        split = _split_alt(text, prose, lead)
     for number, line, masked in prose:
-        errors.extend(RefError(page, number, why) for why in html_images(masked, page, prefix))
+        if forms:
+            errors.extend(RefError(page, number, why) for why in html_images(masked, page, prefix))
         if number in split:
             errors.append(RefError(page, split[number], _SPLIT_ALT.format(lead=lead)))
         if "![" not in masked:

@@ -147,7 +147,7 @@ class Renderer(Resolver):
         """
         prefix = self.engine.figures_dir.name
         markdown, failed = inline.substitute(markdown, page, self._value)
-        refs, _ = scan(markdown, page, prefix)
+        refs, _ = scan(markdown, page, prefix, forms=False)  # its errors: reported in on_files
         if not refs and not failed:
             return markdown
         lines = markdown.split("\n")

@@ -35,11 +35,6 @@ _REF_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\](?:[ ]?\[(?P<label>[^\]]*)\]|(?![\
 
 def _figure_address(src: str, page: str, prefix: str) -> str | None:
     """``src`` as a figure reference writes it, when it names a figure script; else None."""
-    path = src.partition("#")[0]
-    if not path.endswith(".py"):
-        return None
-    if src.startswith(prefix.rstrip("/") + "/"):
-        return src
     return _fixed(src, page, prefix)[0]
 
 

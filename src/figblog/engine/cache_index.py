@@ -24,7 +24,14 @@ from typing import Any
 from figblog.engine.atomic import write_atomic
 from figblog.engine.hashing import hash_text
 
-__all__ = ["index_lock", "index_path", "read_index", "rebuild_indexes", "remember_run"]
+__all__ = [
+    "index_lock",
+    "index_path",
+    "read_index",
+    "read_index_file",
+    "rebuild_indexes",
+    "remember_run",
+]
 
 _RECENT = 8  # dependency lists remembered per script and theme
 
@@ -110,18 +117,30 @@ def _rebuild_all(root: Path, ident: str, log: Callable[[str], None] | None) -> l
     return rebuild_indexes(root, damaged, log).get(ident, [])
 
 
+def read_index_file(path: Path) -> tuple[str, list[dict[str, Any]]] | None:
+    """The identity and the runs the index file ``path`` lists; None when it cannot be read.
+
+    Raises FileNotFoundError when there is no such file.
+    """
+    try:
+        data = json.loads(path.read_text())
+        ident, recent = data["ident"], data["recent"]
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not isinstance(ident, str) or not isinstance(recent, list):
+        return None
+    return ident, [r for r in recent if isinstance(r, dict)]
+
+
 def _read(path: Path) -> list[dict[str, Any]] | None:
     """The runs the index at ``path`` lists; [] when there is none, None when unreadable."""
     try:
-        data = json.loads(path.read_text())
-        recent = data["recent"]
-        if not isinstance(recent, list) or not isinstance(data["ident"], str):
-            return None
-        return [r for r in recent if isinstance(r, dict)]
+        found = read_index_file(path)
     except FileNotFoundError:
         return []
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+    return None if found is None else found[1]
 
 
 def _write(root: Path, ident: str, recent: list[dict[str, Any]]) -> None:

@@ -8,7 +8,6 @@ half an entry (a folder is renamed out of the way in one step, then deleted).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import time
@@ -16,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from figblog.engine.cache_index import index_lock, index_path, rebuild_indexes
+from figblog.engine.cache_index import index_lock, index_path, read_index_file, rebuild_indexes
 
 __all__ = ["clean", "prune", "set_aside", "sweep_tmp"]
 
@@ -57,13 +56,13 @@ def prune(root: Path, live: set[str], log: Callable[[str], None] | None = None) 
         damaged = []
         for path in (root / "index").glob("*.json"):
             try:
-                data = json.loads(path.read_text())
-                ident, recent = data["ident"], data["recent"]
-                if not isinstance(ident, str) or not isinstance(recent, list):
-                    raise TypeError(ident)
-            except (OSError, ValueError, KeyError, TypeError):
+                found = read_index_file(path)
+            except FileNotFoundError:
+                found = None
+            if found is None:
                 damaged.append(path)
                 continue
+            ident, recent = found
             indexes[ident] = recent
         indexes.update(rebuild_indexes(root, damaged, log) if damaged else {})
         wanted: set[str] = set()
@@ -73,7 +72,7 @@ def prune(root: Path, live: set[str], log: Callable[[str], None] | None = None) 
                 index_path(root, ident).unlink(missing_ok=True)
                 dropped += 1
                 continue
-            wanted.update(r.get("key", "") for r in recent if isinstance(r, dict))
+            wanted.update(r.get("key", "") for r in recent)
         removed = 0
         for entry in (root / "entries").glob("*/*"):
             if entry.name not in wanted:

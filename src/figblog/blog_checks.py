@@ -21,6 +21,7 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from mkdocs.utils.meta import get_data
@@ -35,14 +36,10 @@ def category_errors(config: Any, files: Any) -> list[str]:  # noqa: ANN401 - MkD
     errors: list[str] = []
     root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
     docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
-    for blog in config.plugins.values():
-        if not type(blog).__module__.startswith("material.plugins.blog"):
-            continue
-        options = blog.config
+    for options, posts in _blogs(config):
         allowed = list(options.categories_allowed or [])
-        if not options.get("enabled", True) or not options.categories or not allowed:
+        if not options.categories or not allowed:
             continue
-        posts = options.post_dir.format(blog=options.blog_dir).strip("/") + "/"
         for file in files:
             if file.src_uri.startswith(posts) and file.src_uri.endswith(".md"):
                 errors += _post_errors(file.abs_src_path, f"{docs}/{file.src_uri}", allowed)
@@ -57,18 +54,24 @@ def excluded_posts(config: Any, files: Any) -> set[str]:  # noqa: ANN401 - MkDoc
     out; with ``draft_if_future_date``, so does a date in the future when ``draft`` is unset.
     """
     excluded: set[str] = set()
-    for blog in config.plugins.values():
-        if not type(blog).__module__.startswith("material.plugins.blog"):
+    for options, posts in _blogs(config):
+        if options.draft:
             continue
-        options = blog.config
-        if not options.get("enabled", True) or options.draft:
-            continue
-        posts = options.post_dir.format(blog=options.blog_dir).strip("/") + "/"
         for file in files:
             if file.src_uri.startswith(posts) and file.src_uri.endswith(".md"):
                 if _is_draft(file.abs_src_path, options.draft_if_future_date):
                     excluded.add(file.src_uri)
     return excluded
+
+
+def _blogs(config: Any) -> Iterator[tuple[Any, str]]:  # noqa: ANN401 - MkDocs' objects
+    """Each enabled Material blog plugin's options, and its posts' folder (``blog/posts/``)."""
+    for blog in config.plugins.values():
+        if not type(blog).__module__.startswith("material.plugins.blog"):
+            continue
+        options = blog.config
+        if options.get("enabled", True):
+            yield options, options.post_dir.format(blog=options.blog_dir).strip("/") + "/"
 
 
 def _is_draft(path: str | None, future_is_draft: bool) -> bool:

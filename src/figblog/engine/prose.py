@@ -11,7 +11,7 @@ only its prose lines, with code spans and comments blanked, for callers such as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 __all__ = ["prose_lines"]
 
@@ -103,7 +103,7 @@ class _Blocks:
         if m and relative < 4 and not self.in_comment:
             self.fence = (m["fence"][0], len(m["fence"]), column)
             return None
-        if not self.containers and not self.in_comment and _PRE.match(line):
+        if "<" in line and not self.containers and not self.in_comment and _PRE.match(line):
             self.in_pre = True
             return self._after_pre(line)
         if _CONTAINER.match(line) and not self.in_comment:
@@ -148,13 +148,18 @@ def prose_lines(text: str, needle: str | tuple[str, ...]) -> Iterator[tuple[int,
     Lines Markdown treats as code (see :class:`_Blocks`) are skipped, and only lines
     holding ``needle`` (or one of several) are yielded (a cheap filter before any regex).
     """
-    needles = (needle,) if isinstance(needle, str) else needle
-    if not any(n in text for n in needles):
+    # One needle is a substring test; several, one pattern, so that a line is searched once.
+    holds: Callable[[str], object] = (
+        (lambda line: needle in line)
+        if isinstance(needle, str)
+        else re.compile("|".join(map(re.escape, needle))).search
+    )
+    if not holds(text):
         return  # most pages have no value references: no need to follow their blocks
     blocks = _Blocks()
     # Split on \n alone, as Python-Markdown does: str.splitlines() also splits on
     # form feeds and Unicode separators, which would shift every line number after them.
     for number, line in enumerate(text.split("\n"), start=1):
         prose = blocks.prose(line)
-        if prose is not None and any(n in prose for n in needles):
+        if prose is not None and holds(prose):
             yield number, line, _mask_code_spans(prose)

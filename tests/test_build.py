@@ -313,6 +313,23 @@ def test_a_cache_entry_that_vanishes_before_its_text_is_read_is_an_error_box(pro
     assert "Build again" in page
 
 
+def test_render_takes_the_references_it_is_given_unless_a_value_changed_the_text(project):
+    # The plugin hands over the references it found when it scanned the page: no second scan.
+    from figblog.engine.refs import scan
+    from figblog.engine.render import Renderer
+
+    project.script("t.py", "open('a.md', 'w').write('hello')\n")
+    e = engine(project)
+    outcomes = e.build(["t.py"])
+    renderer = Renderer(e, outcomes, "assets/figures")
+    text = "# P\n\nSays ![](figures/t.py#a.md).\n"
+    refs, _ = scan(text, "docs/p.md")
+    assert "hello" in renderer.render(text, "docs/p.md", "p.md", known=refs)
+    assert renderer.render(text, "docs/p.md", "p.md", known=[]) == text  # trusted as given
+    valued = text + "\n{{ t.py:n }}\n"  # a value changes the text: scanned again
+    assert "hello" in renderer.render(valued, "docs/p.md", "p.md", known=[])
+
+
 def test_a_cache_folder_outside_the_project_is_named_as_written(project):
     from figblog.engine.build import EngineError
 

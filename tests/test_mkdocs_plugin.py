@@ -371,6 +371,20 @@ def test_front_matter_does_not_shift_line_numbers_in_error_boxes(project):
     assert "docs/post.md:7: figure script figures/bad.py failed at line 1:\n  KeyError" in html
 
 
+def test_front_matter_is_not_scanned_for_references_and_keeps_warning_lines_right(project):
+    # A fence line inside a YAML block scalar opens no code block: MkDocs never renders the
+    # front matter, so the figure below it must still run and show.
+    project.script("plot.py", PLOT)
+    front = "---\ntitle: T\nnotes: |\n  ```\n  ![X](figures/gone.py)\n---\n"
+    body = "\n# Post\n\n![A plot](figures/plot.py)\n\n![B](figures/plot.py#)\n"
+    project.write("docs/post.md", front + body)
+    result = project.mkdocs(strict=False)
+    assert result.returncode == 0, result.stderr
+    assert "gone.py" not in result.stderr
+    assert re.search(r"figblog: docs/post\.md:12: badly formed figure reference", result.stderr)
+    assert len(re.findall(r'<img alt="A plot"', _html(project))) == 2
+
+
 def test_reading_time_ignores_script_sources(project):
     project.write(
         "mkdocs.yml",

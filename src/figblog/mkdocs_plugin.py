@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
 from figblog import lazy_source, markdown_needs, narrow, notebooks, serve_fast
 from figblog.blog_checks import category_errors, excluded_posts
@@ -51,6 +53,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.renderer: Renderer | None = None
         self.source_html: SourceHtml | None = None
         self._lines: dict[str, int] = {}  # page src_uri -> lines of its file, front matter too
+        # page src_uri -> (its Markdown without front matter, the figure references in it):
+        # rendering a page whose Markdown is still that text need not scan it again.
+        self._scanned: dict[str, tuple[str, list[FigureRef]]] = {}
         self._labels: dict[str, str] = {}  # page file -> its path as messages show it
         self._pages: set[str] = set()  # the Markdown pages this build will render
         self._rendered: set[str] = set()  # the pages whose Markdown it has converted
@@ -99,6 +104,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         refs: list[FigureRef] = []
         values: list[ValueRef] = []
         self._lines = {}
+        self._scanned = {}
         self._rendered = set()
         by_page: dict[str, list[FigureRef]] = {}
         social = self.social = Social(config, self.root, prefix, self.config.site_image)
@@ -109,8 +115,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 continue  # a notebook (the loop below looks at those) or a draft
             page = self._page_label(f)
             text = _source_text(f)
-            self._lines[f.src_uri] = text.count("\n")
-            found, found_values, errors = scan_page(text, page, prefix)
+            lines = self._lines[f.src_uri] = text.count("\n")
+            # The Markdown the page will render, as MkDocs takes it from the file.
+            body = get_data(text)[0]
+            found, found_values, errors = scan_page(body, page, prefix)
+            self._scanned[f.src_uri] = (body, found)
+            front = lines - body.count("\n")  # lines of front matter
+            if front:  # lines as the author counts them, in the file
+                found = [replace(r, line=r.line + front) for r in found]
+                found_values = [replace(r, line=r.line + front) for r in found_values]
+                errors = [replace(e, line=e.line + front) for e in errors]
             refs += found
             values += found_values
             by_page[f.src_uri] = found
@@ -197,7 +211,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         offset = max(0, raw - markdown.count("\n"))  # lines of front matter
         if self.social is not None:
             self.social.claim_image(page)
-        return self.renderer.render(markdown, label, page.file.src_uri, offset)
+        body, known = self._scanned.get(page.file.src_uri, ("", None))
+        known = known if markdown == body else None  # another plugin changed it, or an excerpt
+        return self.renderer.render(markdown, label, page.file.src_uri, offset, known=known)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Give blog posts a reading time that counts each figure once and no script source.

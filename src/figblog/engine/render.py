@@ -140,14 +140,27 @@ class Renderer(Resolver):
         largest = max((f.size for f in sizes if f is not None), default=0)
         return size_warning(output, self.engine.script_rel(script), largest, self.max_bytes)
 
-    def render(self, markdown: str, page: str, page_uri: str, line_offset: int = 0) -> str:
+    def render(
+        self,
+        markdown: str,
+        page: str,
+        page_uri: str,
+        line_offset: int = 0,
+        known: list[FigureRef] | None = None,
+    ) -> str:
         """Return ``markdown`` with each reference replaced; ``page_uri`` is its src path.
 
-        Values go in first, so that a figure's alt text may hold them too.
+        Values go in first, so that a figure's alt text may hold them too. ``known``: the
+        figure references of ``markdown`` itself, already scanned (used when no value
+        changed it).
         """
         prefix = self.engine.figures_dir.name
+        original = markdown
         markdown, failed = inline.substitute(markdown, page, self._value)
-        refs, _ = scan(markdown, page, prefix, forms=False)  # its errors: reported in on_files
+        if known is not None and markdown is original:
+            refs = known
+        else:  # its errors: reported in on_files
+            refs, _ = scan(markdown, page, prefix, forms=False)
         if not refs and not failed:
             return markdown
         lines = markdown.split("\n")

@@ -330,13 +330,16 @@ def test_warnings_come_in_the_order_of_the_lines_they_name(project):
         "And {{ bad.py:n }} again; {{ ok.py:m }}.",
         "A malformed value {{ ok.py }} here,",
         "and a malformed figure ![D](figures/ok.py#) after it.",
+        "![E](figures/gone.py)",
     ]
-    project.write("docs/post.md", "\n\n".join(lines) + "\n")  # lines 1, 3, 5, ..., 15
+    project.write("docs/post.md", "\n\n".join(lines) + "\n")  # lines 1, 3, 5, ..., 17
     result = project.mkdocs()
     assert result.returncode != 0
+    # A script that does not exist is one missing script, not a failed run per theme.
+    assert "figblog: 2 ran, 0 cached, 4 failed, 1 script missing in " in result.stderr
     warnings = [line for line in result.stderr.splitlines() if "figblog: docs/post.md:" in line]
     places = [re.findall(r"docs/post\.md:(\d+)", line) for line in warnings]
-    assert places == [["13"], ["15"], ["3", "5", "11"], ["7"], ["9"], ["11"]], warnings
+    assert places == [["13"], ["15"], ["3", "5", "11"], ["7"], ["9"], ["11"], ["17"]], warnings
     assert "figures/bad.py failed at line 3: ZeroDivisionError" in warnings[2]
 
 

@@ -241,12 +241,23 @@ class Engine:
         return removed
 
     def summary(self, outcomes: dict[tuple[str, str], Outcome]) -> str:
-        """One line: how many figure runs were cached, ran and failed."""
-        count = Counter(o.status for o in outcomes.values())
+        """One line: how many figure runs were cached, ran and failed, and scripts missing.
+
+        A script that does not exist never ran: it is counted once, as missing, not as a
+        failed run per theme.
+        """
+        missing = {
+            o.script
+            for o in outcomes.values()
+            if o.status == "failed" and not o.seconds and not self.script_path(o.script).exists()
+        }
+        count = Counter(o.status for o in outcomes.values() if o.script not in missing)
         ran = sum(o.seconds for o in outcomes.values() if o.status != "cached")
         took = f" in {ran:.1f} s of runs" if ran else ""
+        gone = f", {len(missing)} script{'s' * (len(missing) != 1)} missing" if missing else ""
         return (
-            f"figblog: {count['ran']} ran, {count['cached']} cached, {count['failed']} failed{took}"
+            f"figblog: {count['ran']} ran, {count['cached']} cached, {count['failed']} failed"
+            f"{gone}{took}"
         )
 
     def _refuse(self, script: str) -> str:

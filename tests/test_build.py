@@ -178,6 +178,45 @@ def test_bad_outputs_are_refused(project, body, message):
     assert out["s.py", "light"].status == "failed" and message in out["s.py", "light"].error
 
 
+def test_a_script_that_saves_elsewhere_is_told_where_its_files_went(project):
+    # The common slip: chdir to the script's own folder (to open data beside it), then save.
+    project.script(
+        "away.py",
+        "import os\nos.chdir(os.path.dirname(os.path.abspath(__file__)))\n"
+        "open('away.png', 'w').write('x')\n",
+    )
+    project.script("abs.py", f"open({str(project.root / 'abs.md')!r}, 'w').write('x')\n")
+    out = engine(project, themes=("light",)).build(["away.py", "abs.py"])
+    assert out["away.py", "light"].error.endswith(
+        "the script wrote no files; save figures into the current folder, e.g. "
+        "fig.savefig('plot.png'). It changed folder (os.chdir) to figures/ and wrote "
+        "figures/away.png outside the folder it starts in; only what it writes into the "
+        "folder it starts in is published."
+    )
+    assert out["abs.py", "light"].error.endswith(
+        "It wrote abs.md outside the folder it starts in; only what it writes into the "
+        "folder it starts in is published."
+    )
+
+
+def test_a_run_that_writes_into_the_project_is_told_once_and_temp_files_are_not(project):
+    project.write("data/keep.txt", "")
+    project.script(
+        "w.py",
+        f"import tempfile\nopen({str(project.root / 'data/keep.txt')!r}, 'a').write('x')\n"
+        "with tempfile.NamedTemporaryFile('w', suffix='.txt') as fh:\n    fh.write('y')\n"
+        "open('t.md', 'w').write('text')\n",
+    )
+    project.script("ok.py", "open('/dev/null', 'w').write('x')\nopen('t.md', 'w').write('t')\n")
+    said: list[str] = []
+    out = engine(project, jobs=1, log=said.append).build(["w.py", "ok.py"])
+    assert {o.status for o in out.values()} == {"ran"}
+    told = [line for line in said if "in the project, outside its own folder" in line]
+    assert len(told) == 1, said  # once for the script, not once per theme
+    assert told[0].startswith("figures/w.py [") and " wrote data/keep.txt in the project" in told[0]
+    assert not any("ok.py" in line and "outside" in line for line in said)
+
+
 def test_a_missing_script_is_an_error_that_says_what_was_perhaps_meant(project):
     project.script("rainfall.py", COUNT)
     out = engine(project, themes=("light",)).build(["nope.py", "rainfal.py", "figures/rainfall.py"])

@@ -230,6 +230,11 @@ def test_run_rejects_what_is_not_a_script_and_a_script_that_writes_nothing(proje
     done = _run(project, "figures/quiet.py", "--theme", "dark")
     assert done.returncode == 1
     assert "figure script figures/quiet.py [dark]: the script wrote no files" in done.stderr
+    project.script("moved.py", "import os\nos.chdir('/')\n")
+    done = _run(project, "figures/moved.py", "--theme", "light")
+    assert done.returncode == 1
+    assert "It changed folder (os.chdir) to //; only what it writes into the" not in done.stderr
+    assert "It changed folder (os.chdir) to /; only what it writes into the folder" in done.stderr
 
 
 def test_bad_input_gets_one_line_not_a_traceback(project):

@@ -21,10 +21,10 @@ from figblog.cli_settings import engine_for, site_of
 from figblog.engine import THEMES, narrow_name
 from figblog.engine.build import Engine
 from figblog.engine.facts import file_facts
-from figblog.engine.failure import describe_failure
+from figblog.engine.failure import describe_failure, saved_elsewhere
 from figblog.engine.heartbeat import still_running
 from figblog.engine.hints import broken_link, near_names
-from figblog.engine.outputs import OutputError, finished_outputs
+from figblog.engine.outputs import NoOutputs, OutputError, finished_outputs
 from figblog.engine.runner import run_script
 from figblog.engine.showable import (
     IMAGE_OUTPUTS,
@@ -146,7 +146,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         try:  # checked and cleaned as the build publishes them
             names = finished_outputs(workspace / "out", TEXT_OUTPUTS)
         except OutputError as exc:
-            print(f"figure script {rel} [{theme}]: {exc}", file=sys.stderr)
+            elsewhere = saved_elsewhere(result, root) if isinstance(exc, NoOutputs) else ""
+            more = f". {elsewhere}" if elsewhere else ""
+            print(f"figure script {rel} [{theme}]: {exc}{more}", file=sys.stderr)
             return 1
         _publish(workspace / "out", names, out)
     print(f"figblog: {rel} [{theme}] ran in {result.seconds:.2f} s; wrote into {out}/")

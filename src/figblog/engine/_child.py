@@ -46,10 +46,29 @@ def _record(path: str) -> None:
         _READS.add(full)
 
 
+# Files it opened for writing outside its own folder (and outside the figure cache, where
+# memos go): what it saved there is not published; the engine tells the author.
+_WRITES: list[str] = []
+_MAX_WRITES = 5
+_KEEP_IN = [""]  # folders whose writes are the engine's business: set when the run starts
+
+
+def _note_write(path: object) -> None:
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, str) or not path or len(_WRITES) >= _MAX_WRITES:
+        return  # a descriptor, not a path; or enough said
+    full = os.path.abspath(path)
+    if not full.startswith(tuple(_KEEP_IN)) and full not in _WRITES:
+        _WRITES.append(full)
+
+
 def _audit(event: str, args: tuple) -> None:
     path = path_read(event, args)
     if path is not None:
         _record(path)
+    elif event == "open":
+        _note_write(args[0])
     elif event in _PROGRAMS:
         if len(_STARTED) < 5:
             _STARTED.append(event)
@@ -203,7 +222,10 @@ def run(script: str, report: str) -> int:
     global _ROOT
     _ROOT = os.environ.get("FIGBLOG_PROJECT_ROOT", _ROOT)
     script = os.path.abspath(script)
-    _text_sizes.FOLDER = os.getcwd()
+    folder = _text_sizes.FOLDER = os.getcwd()
+    # Its own folder, and the cache the report folder lies in (memos live there too).
+    cache = os.path.dirname(os.path.dirname(os.path.abspath(report)))
+    _KEEP_IN[:] = [os.path.join(folder, ""), os.path.join(cache, ""), os.devnull]
     _dump_stack_on_request(report)
     sys.addaudithook(_audit)
     status = 0
@@ -235,7 +257,13 @@ def run(script: str, report: str) -> int:
     if _STARTED and not _DECLARED:
         untracked.append(f"it started another program ({_STARTED[0]})")
     texts = {name: list(size) for name, size in sorted(_text_sizes.SMALLEST.items())}
-    _write_report(report, "reads.json", {"reads": reads, "untracked": untracked, "texts": texts})
+    try:
+        left = os.getcwd() != folder  # it changed folder (os.chdir): say where it went
+        cwd = os.getcwd() if left else None
+    except OSError:  # its folder was removed under it
+        cwd = None
+    data = {"reads": reads, "untracked": untracked, "texts": texts, "writes": _WRITES, "cwd": cwd}
+    _write_report(report, "reads.json", data)
     sys.stdout.flush()
     sys.stderr.flush()
     return status

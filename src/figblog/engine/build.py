@@ -128,6 +128,7 @@ class Engine:
         self.live = LiveLine()
         # Long runs' "still running" lines, one per script for its themes together.
         self.heartbeat = Heartbeat(self._say, self.themes)
+        self._told: set[str] = set()
 
     # -- planning ----------------------------------------------------------------
 
@@ -302,6 +303,13 @@ class Engine:
         from figblog.engine.execute import execute
 
         return execute(self, task, report_wait)
+
+    def tell_once(self, what: str) -> bool:
+        """True the first time ``what`` is asked about in this build (a note per script)."""
+        with self._log_lock:
+            first = what not in self._told
+            self._told.add(what)
+        return first
 
     def _say(self, message: str) -> None:
         """Log ``message`` whole, with the live progress line out of its way."""

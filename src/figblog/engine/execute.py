@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from figblog.engine.build import UNTRACKED, Engine, Outcome
-from figblog.engine.failure import describe_failure
-from figblog.engine.outputs import OutputError, finished_outputs
+from figblog.engine.failure import describe_failure, project_writes, saved_elsewhere
+from figblog.engine.outputs import NoOutputs, OutputError, finished_outputs
 from figblog.engine.runner import Cancelled, RunResult, run_script
 from figblog.engine.schedule import Task
 from figblog.engine.showable import TEXT_OUTPUTS
@@ -102,6 +102,8 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
             outcome.status = "ran"
         except OutputError as exc:
             outcome.error = f"figure script {rel} [{theme}]: {exc}"
+            if isinstance(exc, NoOutputs) and saved_elsewhere(result, engine.root):
+                outcome.error += ". " + saved_elsewhere(result, engine.root)
         except OSError as exc:  # a full disk, or the cache removed during the build
             outcome.error = (
                 f"figure script {rel} [{theme}] ran, but its outputs could not be stored "
@@ -110,6 +112,13 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
     if outcome.entry is None:
         shutil.rmtree(workspace, ignore_errors=True)  # a failed run's files are not kept
     _progress(engine, outcome)
+    wrote = project_writes(result, engine.root) if outcome.status == "ran" else []
+    if wrote and engine.tell_once(f"wrote:{rel}"):
+        engine._say(
+            f"{rel} [{theme}] wrote {', '.join(wrote)} in the project, outside its own "
+            "folder: that is not published, and a build should not change the project's "
+            "files. Save into the folder it starts in, e.g. fig.savefig('plot.png')"
+        )
     if outcome.status == "ran" and result.untracked:
         engine._say(
             f"{rel} [{theme}] will run again on every build: {outcome.reason}. "

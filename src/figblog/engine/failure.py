@@ -12,7 +12,7 @@ from pathlib import Path
 
 from figblog.engine.runner import RunResult
 
-__all__ = ["describe_failure"]
+__all__ = ["describe_failure", "project_writes", "saved_elsewhere"]
 
 
 def describe_failure(rel: str, result: RunResult, root: Path | None = None) -> str:
@@ -46,3 +46,30 @@ def _describe(rel: str, result: RunResult) -> str:
 
 def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
+
+
+def _shown(path: str, root: Path) -> str:
+    """``path`` relative to ``root`` when it lies inside it, else as it is."""
+    inside = os.path.join(str(root), "")
+    return path[len(inside) :] if path.startswith(inside) else path
+
+
+def saved_elsewhere(result: RunResult, root: Path) -> str:
+    """For a run that published nothing: where it went or what it wrote instead, or ""."""
+    wrote = ", ".join(_shown(w, root) for w in result.writes[:3])
+    folder = os.path.join(_shown(result.cwd, root), "") if result.cwd else ""
+    there = "only what it writes into the folder it starts in is published"
+    if result.cwd and wrote:
+        moved = f"It changed folder (os.chdir) to {folder}"
+        return f"{moved} and wrote {wrote} outside the folder it starts in; {there}."
+    if result.cwd:
+        return f"It changed folder (os.chdir) to {folder}; {there}."
+    if wrote:
+        return f"It wrote {wrote} outside the folder it starts in; {there}."
+    return ""
+
+
+def project_writes(result: RunResult, root: Path) -> list[str]:
+    """The project's files (relative to ``root``) a run wrote outside its own folder."""
+    inside = os.path.join(str(root), "")
+    return [w[len(inside) :] for w in result.writes if w.startswith(inside)]

@@ -25,6 +25,10 @@ class OutputError(Exception):
     """The script left something in its folder that cannot be published."""
 
 
+class NoOutputs(OutputError):
+    """The script left nothing in its folder."""
+
+
 def collect_outputs(out: Path) -> list[str]:
     """Return the files under ``out`` (relative POSIX paths), refusing anything but files."""
     found: list[str] = []
@@ -55,7 +59,7 @@ def finished_outputs(out: Path, text_suffixes: tuple[str, ...]) -> list[str]:
     """
     names = collect_outputs(out)
     if not names:
-        raise OutputError(
+        raise NoOutputs(
             "the script wrote no files; save figures into the current folder, "
             "e.g. fig.savefig('plot.png')"
         )

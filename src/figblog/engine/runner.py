@@ -54,6 +54,9 @@ class RunResult:
     cpu: float | None = None  # CPU seconds of the script's process, when known
     # Saved picture -> (pixels, text): the smallest text it draws, in its own pixels.
     texts: dict[str, tuple[float, str]] = field(default_factory=dict)
+    # Files it opened for writing outside its folder and the cache (absolute, the first few).
+    writes: list[str] = field(default_factory=list)
+    cwd: str | None = None  # the folder it ended in, when it left its own (os.chdir)
 
 
 def _child_env(theme: str, root: Path, memo_dir: Path) -> dict[str, str]:
@@ -141,6 +144,8 @@ def run_script(
         result.reads = list(report["reads"])
         result.untracked = [str(r) for r in report.get("untracked", [])]
         result.texts = _texts(report.get("texts"))
+        result.writes = [str(w) for w in report.get("writes") or []]
+        result.cwd = str(report["cwd"]) if report.get("cwd") else None
     except (OSError, ValueError, KeyError, TypeError):
         # No report: the script ended without returning (os._exit, a signal), so what
         # it read is unknown, which is not the same as nothing.

@@ -59,6 +59,26 @@ def test_reverting_a_change_hits_the_old_entry(setup):
     assert (entry.out / "a.png").read_bytes() == b"one"
 
 
+def test_a_revert_finds_its_entry_after_a_prune_too(setup):
+    # Runs that read the same files are distinct versions: the index keeps each, so the
+    # prune after a build keeps its entry, and a revert (or a bisect) runs nothing.
+    cache, root = setup
+    _store(cache, root, b"one")
+    (root / "src" / "mod.py").write_text("x = 2\n")
+    _store(cache, root, b"two")
+    ws = cache.new_workspace()  # the script itself edited: another base, same files read
+    (ws / "out" / "a.png").write_bytes(b"three")
+    deps = {"src/mod.py": FileHasher(root)("src/mod.py")}
+    cache.store("fig.py|light", {**BASE, "script": "s2"}, deps, ws, ["a.png"], {})
+    cache.prune({"fig.py|light"})
+    (root / "src" / "mod.py").write_text("x = 1\n")
+    entry, _ = cache.lookup("fig.py|light", BASE, FileHasher(root))
+    assert entry is not None and (entry.out / "a.png").read_bytes() == b"one"
+    (root / "src" / "mod.py").write_text("x = 2\n")
+    entry, _ = cache.lookup("fig.py|light", BASE, FileHasher(root))
+    assert entry is not None and (entry.out / "a.png").read_bytes() == b"two"
+
+
 def test_crlf_and_lf_hash_the_same():
     assert hash_bytes(b"a\r\nb\r\n") == hash_bytes(b"a\nb\n")
     assert hash_bytes(b"\0\r\n") != hash_bytes(b"\0\n")  # binary files are left as they are

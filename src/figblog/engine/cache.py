@@ -88,8 +88,13 @@ class Cache:
                 if entry is not None:
                     return entry, "cached"
         recent = read_index(self.root, ident, self.log)
+        tried: set[tuple[str, ...]] = set()
         for item in recent:
-            deps = {p: hasher(p) for p in item.get("deps", [])}
+            names = tuple(item.get("deps", []))
+            if names in tried:
+                continue  # another version read the same files: the same key now
+            tried.add(names)
+            deps = {p: hasher(p) for p in names}
             entry = self._load(_key(base, deps))
             if entry is not None:
                 self._remember_hit(ident, entry, item.get("deps", []))

@@ -1,8 +1,10 @@
-"""The cache's index files: for each script and theme, the dependency lists of its recent runs.
+"""The cache's index files: for each script and theme, its recent runs and what each read.
 
 ``index/<ident>.json`` names the keys of the last few runs of one script in one
 theme and the files each run read; a lookup hashes those files as they are now to
-find the key of a matching entry. Writers take the lock on ``index/.lock``, which
+find the key of a matching entry. Runs that read the same files are all kept (up to
+the few): each is a version of the script or its inputs, and a revert to one of them
+finds its entry instead of running again. Writers take the lock on ``index/.lock``, which
 a prune holds too while it decides what no index names.
 
 An index file that cannot be read (a disk error, an editor, a half-synced cache) is
@@ -33,7 +35,7 @@ __all__ = [
     "remember_run",
 ]
 
-_RECENT = 8  # dependency lists remembered per script and theme
+_RECENT = 8  # runs remembered per script and theme
 
 
 def index_path(root: Path, ident: str) -> Path:
@@ -67,7 +69,7 @@ def remember_run(
         recent = _read(index_path(root, ident))
         if recent is None:
             recent = _rebuild_all(root, ident, log)
-        recent = [r for r in recent if r.get("deps") != deps]
+        recent = [r for r in recent if r.get("key") != key]
         recent.insert(0, {"key": key, "deps": deps})
         _write(root, ident, recent)
 
@@ -95,8 +97,7 @@ def rebuild_indexes(
     for ident, runs in found.items():
         recent: list[dict[str, Any]] = []
         for _, key, deps in sorted(runs, reverse=True):  # newest first
-            if all(r["deps"] != deps for r in recent):
-                recent.append({"key": key, "deps": deps})
+            recent.append({"key": key, "deps": deps})
         rebuilt[ident] = recent[:_RECENT]
         _write(root, ident, rebuilt[ident])
         damaged.discard(index_path(root, ident))

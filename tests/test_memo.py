@@ -166,6 +166,26 @@ def test_a_folder_the_call_listed_is_an_input(memo_project):
     assert memo_project.runs() == ["computed", "computed"]
 
 
+def test_a_file_outside_the_project_is_an_input_as_it_is_for_figures(
+    memo_project, tmp_path, monkeypatch
+):
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))  # the pytest folder is no temp folder
+    shared = tmp_path / "shared.txt"
+    shared.write_text("2")
+    memo_project.write(
+        "lib/work.py",
+        "import os\nfrom figblog.memo import memo\n\n@memo\ndef work(n):\n"
+        "    with open(os.environ['FIGBLOG_TEST_COUNTER'], 'a') as fh:\n"
+        "        fh.write('computed\\n')\n"
+        f"    return int(open({str(shared)!r}).read()) * n\n",
+    )
+    assert call(memo_project) == "6" and call(memo_project) == "6"
+    shared.write_text("5")
+    assert call(memo_project) == "15"
+    assert memo_project.runs() == ["computed", "computed"]
+
+
 def test_a_bytes_path_is_an_input(memo_project):
     memo_project.write(
         "lib/work.py",

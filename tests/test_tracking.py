@@ -160,3 +160,40 @@ def test_asking_a_package_its_version_does_not_depend_on_the_figures_folder(proj
     assert "figures" not in first["version.py", "light"].entry.manifest["deps"]
     project.script("another.py", "print('a new figure script')\n")
     assert build(project, "version.py")["version.py", "light"].status == "cached"
+
+
+def test_a_file_outside_the_project_is_a_dependency_and_a_temporary_file_is_not(
+    project, tmp_path, monkeypatch
+):
+    # Data beside the project (a shared folder) is keyed by its absolute path; what the
+    # script writes and reads back in the temporary folder is not, or it would always run.
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    shared = tmp_path / "shared" / "notes.txt"
+    shared.parent.mkdir()
+    shared.write_text("v1")
+    _script(
+        project,
+        "side.py",
+        f"""\
+        import tempfile
+        with tempfile.NamedTemporaryFile("w+", suffix=".txt") as fh:
+            fh.write("scratch")
+            fh.flush()
+            open(fh.name).read()
+        value = open({str(shared)!r}).read()
+        open("value.md", "w").write(f"value={{value}}")
+        """,
+    )
+    first = build(project, "side.py")
+    assert _value(first, "side.py") == "value=v1"
+    assert list(first["side.py", "light"].entry.manifest["deps"]) == [
+        shared.as_posix(),
+        "figures/side.py",
+    ]
+    assert {o.status for o in build(project, "side.py").values()} == {"cached"}
+    shared.write_text("v2")
+    second = build(project, "side.py")
+    assert second["side.py", "light"].status == "ran"
+    assert second["side.py", "light"].reason == f"{shared.as_posix()} changed"
+    assert _value(second, "side.py") == "value=v2"

@@ -38,7 +38,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from figblog.engine.cache import Cache
 from figblog.engine.hashing import FileHasher, hash_bytes, hash_text
-from figblog.engine.reads import path_read
+from figblog.engine.reads import outside_dependency, own_folders, path_read
 from figblog.engine.streams import STATUS_GO, STATUS_WAIT
 
 __all__ = ["memo", "memo_dir", "project_root"]
@@ -105,14 +105,25 @@ def _record() -> Iterator[set[str]]:
 
 
 def _project_files(files: set[str], root: Path) -> list[str]:
+    """The files read that the key covers: the project's by relative path, others absolute.
+
+    A file outside the project counts by the rule the figure runs use
+    (:func:`figblog.engine.reads.outside_dependency`): data beside the project does,
+    the system's and the user's caches do not.
+    """
     prefixes = tuple({os.path.join(p, "") for p in (sys.prefix, sys.base_prefix)})
+    own = own_folders()
     keep = set()
     for name in files:
         full = os.path.abspath(name)
         if full.startswith(prefixes) or not os.path.exists(full):
             continue
         rel = os.path.relpath(full, root)
-        if rel.startswith("..") or rel.split(os.sep, 1)[0] in {".cache", ".git", ".venv"}:
+        if rel == ".." or rel.startswith(".." + os.sep):
+            if outside_dependency(full, own):
+                keep.add(Path(full).as_posix())
+            continue
+        if rel.split(os.sep, 1)[0] in {".cache", ".git", ".venv"}:
             continue
         keep.add(Path(rel).as_posix())
     return sorted(keep)

@@ -22,7 +22,7 @@ import sys
 
 from figblog.engine import _text_sizes
 from figblog.engine._on_import import after_import
-from figblog.engine.reads import path_read
+from figblog.engine.reads import outside_dependency, own_folders, path_read
 
 _READS: set[str] = set()
 _ROOT = os.environ.get("FIGBLOG_PROJECT_ROOT", "")
@@ -40,9 +40,19 @@ _STARTED: list[str] = []  # programs started, for the report
 _DECLARED: list[bool] = []  # figblog.deps.declare() was called
 
 
+_OWN: tuple[str, ...] = ()  # the user's cache, settings and temporary folders (run start)
+
+
+def _counts(full: str) -> bool:
+    """Whether reading the file at the absolute path ``full`` makes it a dependency."""
+    if full.startswith(_PREFIXES):
+        return False
+    return full.startswith(_ROOT) or outside_dependency(full, _OWN)
+
+
 def _record(path: str) -> None:
     full = os.path.abspath(path)
-    if full.startswith(_ROOT) and not full.startswith(_PREFIXES):
+    if _counts(full):
         _READS.add(full)
 
 
@@ -226,6 +236,8 @@ def run(script: str, report: str) -> int:
     # Its own folder, and the cache the report folder lies in (memos live there too).
     cache = os.path.dirname(os.path.dirname(os.path.abspath(report)))
     _KEEP_IN[:] = [os.path.join(folder, ""), os.path.join(cache, ""), os.devnull]
+    global _OWN
+    _OWN = own_folders()
     _dump_stack_on_request(report)
     sys.addaudithook(_audit)
     status = 0
@@ -250,7 +262,7 @@ def run(script: str, report: str) -> int:
         path = getattr(module, "__file__", None)
         if isinstance(path, str):
             full = os.path.abspath(path)
-            if full.startswith(_ROOT) and not full.startswith(_PREFIXES):
+            if _counts(full):
                 reads.add(full)
     reads = sorted({_source_of(p) for p in reads})
     untracked = []

@@ -129,7 +129,11 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
 
 
 def _project_deps(engine: Engine, reads: list[str], workspace: Path) -> list[str]:
-    """The project files (and listed folders) a run read: not the cache, nor its outputs."""
+    """The files (and listed folders) a run read: not the cache, nor its outputs.
+
+    A project file is named relative to the root; a file outside the project (data
+    beside it, say) by its absolute path.
+    """
     deps = []
     skip = (str(engine.cache.root) + os.sep, str(workspace) + os.sep)
     for path in reads:
@@ -137,7 +141,10 @@ def _project_deps(engine: Engine, reads: list[str], workspace: Path) -> list[str
         if full.startswith(skip) or not os.path.exists(full):
             continue
         rel = os.path.relpath(full, engine.root)
-        if rel.startswith(".." + os.sep) or rel.split(os.sep, 1)[0] in {".git", ".venv"}:
+        if rel == ".." or rel.startswith(".." + os.sep):
+            deps.append(Path(full).as_posix())
+            continue
+        if rel.split(os.sep, 1)[0] in {".git", ".venv"}:
             continue
         deps.append(Path(rel).as_posix())
     return sorted(set(deps))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["path_read"]
+__all__ = ["outside_dependency", "own_folders", "path_read"]
 
 # The import system lists sys.path folders to find modules, and importlib.metadata lists
 # them to find installed packages' metadata (a script's folder is on sys.path): those
@@ -51,3 +51,33 @@ def path_read(event: str, args: tuple) -> str | None:
     if not isinstance(path, str) or path in ("", ":memory:") or path.startswith("file:"):
         return None
     return path
+
+
+# Outside the project, what is read from these is the system's or a library's own (fonts,
+# settings, caches), covered by the versions in the key; any other file read out there
+# (data beside the project, a folder in the home directory) is a dependency.
+_SYSTEM = tuple(
+    os.path.join(p, "")
+    for p in ("/usr", "/etc", "/proc", "/sys", "/dev", "/run", "/var", "/lib", "/lib64", "/opt")
+)
+
+
+def own_folders() -> tuple[str, ...]:
+    """The user's cache, settings and temporary folders (each ending in a separator)."""
+    import tempfile
+
+    home = os.path.expanduser("~")
+    found = [tempfile.gettempdir()]
+    found += [os.path.join(home, d) for d in (".cache", ".config", ".local", ".matplotlib")]
+    for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "MPLCONFIGDIR"):
+        if os.environ.get(name):
+            found.append(os.environ[name])
+    return tuple(os.path.join(os.path.abspath(p), "") for p in found)
+
+
+def outside_dependency(full: str, own: tuple[str, ...]) -> bool:
+    """Whether a file outside the project, at the absolute path ``full``, is a dependency.
+
+    ``own`` is :func:`own_folders`; the interpreter's own folders are the caller's to skip.
+    """
+    return not full.startswith(_SYSTEM + own)

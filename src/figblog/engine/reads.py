@@ -63,11 +63,16 @@ _SYSTEM = tuple(
 
 
 def own_folders() -> tuple[str, ...]:
-    """The user's cache, settings and temporary folders (each ending in a separator)."""
+    """The user's cache, settings and temporary folders, and figblog's own package.
+
+    figblog's package counts as a library wherever it is installed: a project that
+    holds it (this repository) lists its files as project files before this is asked.
+    Each ends in a separator.
+    """
     import tempfile
 
     home = os.path.expanduser("~")
-    found = [tempfile.gettempdir()]
+    found = [tempfile.gettempdir(), os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
     found += [os.path.join(home, d) for d in (".cache", ".config", ".local", ".matplotlib")]
     for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "MPLCONFIGDIR"):
         if os.environ.get(name):

@@ -61,8 +61,9 @@ def test_actionlint_accepts_the_workflow() -> None:
         ("cache-dependency-path:", "cache-dep-path:", 'input "cache-dep-path" is not defined'),
         ("needs: build", "needs: biuld", "biuld"),
         ("outputs.page_url }}", "outputs.page_url", "unexpected EOF while lexing expression"),
+        ("outputs.python-version", "outputs.python-ver", 'property "python-ver" is not defined'),
     ],
-    ids=["unknown-input", "unknown-job", "unclosed-expression"],
+    ids=["unknown-input", "unknown-job", "unclosed-expression", "unknown-output"],
 )
 def test_actionlint_rejects_a_broken_copy(
     tmp_path: Path, old: str, new: str, complaint: str
@@ -91,18 +92,67 @@ def test_builds_strictly_with_python_311_and_a_pip_cache(workflow: dict) -> None
     assert any(s.get("run") == "make site" for s in build["steps"])
 
 
-def test_figure_cache_is_keyed_on_scripts_sources_and_lock(workflow: dict) -> None:
+def _step_index(job: dict, step: dict) -> int:
+    return next(i for i, s in enumerate(job["steps"]) if s is step)
+
+
+def _build_step(job: dict) -> dict:
+    (step,) = [s for s in job["steps"] if s.get("run") == "make site"]
+    return step
+
+
+def test_figure_cache_is_restored_before_the_build_keyed_on_its_inputs(workflow: dict) -> None:
     build = workflow["jobs"]["build"]
-    cache = _step(build, "actions/cache")["with"]
+    # actions/cache would skip saving after an exact hit: restore and save are separate steps.
+    assert not [s for s in build["steps"] if s.get("uses", "").startswith("actions/cache@")]
+    restore = _step(build, "actions/cache/restore")
+    cache = restore["with"]
     assert ".cache/figblog" in cache["path"].split()
     key = cache["key"]
-    for pattern in ("'figures/**'", "'src/**'", "'requirements.lock'"):
+    for pattern in ("'figures/**'", "'data/**'", "'src/**'", "'requirements.lock'"):
         assert pattern in key, f"{pattern} is not in the cache key {key!r}"
-    restore = cache["restore-keys"].strip()
-    assert restore and key.startswith(restore), "the fall-back restore key must prefix the key"
-    names = [s.get("uses", s.get("run", "")) for s in build["steps"]]
-    cache_at = next(i for i, n in enumerate(names) if n.startswith("actions/cache@"))
-    assert cache_at < names.index("make site"), "the cache must be restored before the build"
+    assert _step_index(build, restore) < _step_index(build, _build_step(build)), (
+        "the cache must be restored before the build"
+    )
+
+
+def test_figure_cache_key_has_the_exact_python_version(workflow: dict) -> None:
+    # The engine keys runs on platform.python_version(): another patch release re-runs all.
+    build = workflow["jobs"]["build"]
+    python = _step(build, "actions/setup-python")
+    assert python.get("id"), "setup-python needs an id for its python-version output"
+    version = f"steps.{python['id']}.outputs.python-version"
+    cache = _step(build, "actions/cache/restore")["with"]
+    assert version in cache["key"]
+    assert "py3.11" not in cache["key"], "a fixed minor version hides patch releases"
+    restores = cache["restore-keys"].split("\n")
+    assert all(version in line for line in restores if line.strip())
+
+
+def test_every_run_saves_under_a_key_of_its_own_and_restores_the_newest(workflow: dict) -> None:
+    build = workflow["jobs"]["build"]
+    cache = _step(build, "actions/cache/restore")["with"]
+    key = cache["key"]
+    # Unique per run: a key that repeats would be restored exactly, and never saved again.
+    assert key.endswith("${{ github.run_id }}-${{ github.run_attempt }}"), key
+    restores = [line.strip() for line in cache["restore-keys"].splitlines() if line.strip()]
+    assert restores, "without restore keys a unique key never finds an older cache"
+    for prefix in restores:
+        assert key.startswith(prefix), f"restore key {prefix!r} is not a prefix of the key"
+    assert "hashFiles" not in restores[-1], "the last fall-back must not depend on the inputs"
+
+
+def test_the_cache_is_saved_even_when_the_build_failed(workflow: dict) -> None:
+    build = workflow["jobs"]["build"]
+    restore = _step(build, "actions/cache/restore")
+    save = _step(build, "actions/cache/save")
+    assert _step_index(build, save) > _step_index(build, _build_step(build))
+    assert save["with"]["path"].split() == restore["with"]["path"].split()
+    assert save["with"]["key"] == f"${{{{ steps.{restore['id']}.outputs.cache-primary-key }}}}"
+    # A step without a status function runs only after success(); these run after a failure.
+    condition = save.get("if", "")
+    assert any(f in condition for f in ("always()", "failure()", "!cancelled()")), condition
+    assert "success()" not in condition
 
 
 def test_uploads_and_deploys_only_from_main(workflow: dict) -> None:

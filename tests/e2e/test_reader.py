@@ -5,17 +5,21 @@ Static checks over the session's build; the posts are discovered from the built 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 
 import pytest
+from mkdocs.utils.meta import get_data
 
-from figblog.sitecheck import check_ref, resolve, scan_page
+from figblog.feed import feed_dates
+from figblog.sitecheck import REPO, check_ref, resolve, scan_page
 
 pytestmark = pytest.mark.site
 
 FEED = "feed_rss_created.xml"
+UPDATED = "feed_rss_updated.xml"
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +51,36 @@ def test_feed_items_have_title_date_description_and_category(feed_items):
         assert item.findtext("description", "").strip(), f"{link}: no description"
         assert item.findall("category"), f"{link}: no category"
         parsedate_to_datetime(item.findtext("pubDate"))  # raises on a malformed date
+
+
+def _front_matter_dates() -> dict[str, dict[str, dt.datetime]]:
+    """Each post's title and its front-matter dates (midnight UTC for a plain date)."""
+    found = {}
+    for path in sorted((REPO / "docs" / "blog" / "posts").glob("*.md")):
+        markdown, meta = get_data(path.read_text("utf-8"))
+        if meta.get("draft"):
+            continue
+        title = re.search(r"^# (.+)$", markdown, re.M)[1].strip()
+        dates = feed_dates(meta["date"])
+        for kind, value in dates.items():
+            if not isinstance(value, dt.datetime):
+                value = dt.datetime.combine(value, dt.time())
+            dates[kind] = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        found[title] = dates
+    return found
+
+
+@pytest.mark.parametrize(("feed", "kind"), [(FEED, "created"), (UPDATED, "updated")])
+def test_feed_items_are_dated_by_front_matter_not_by_the_build(site_dir, feed, kind):
+    # Two builds of one commit give the same item dates; the updated feed once gave each
+    # post the build time, so every build told readers that every post had changed.
+    channel = ET.parse(site_dir / feed).getroot().find("channel")
+    items = {
+        item.findtext("title"): parsedate_to_datetime(item.findtext("pubDate"))
+        for item in channel.findall("item")
+    }
+    expected = {title: dates[kind] for title, dates in _front_matter_dates().items()}
+    assert items == expected
 
 
 def test_every_page_advertises_the_feed(site_dir, pages, site_url_config):

@@ -9,10 +9,11 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 import yaml
+from mkdocs.config import load_config
 from mkdocs.utils.yaml import yaml_load
 from tests.conftest import REPO
 
-from figblog.feed import feed_dates
+from figblog.feed import feed_dates, on_config, under_site
 
 FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")
 
@@ -103,3 +104,31 @@ def test_both_feeds_date_posts_from_front_matter_in_both_of_materials_forms(blog
         "Created",
         "Plain",
     ]
+
+
+def test_root_paths_go_under_the_site_address() -> None:
+    site = "https://user.github.io/figblog/"
+    assert under_site("/feed_rss_created.xml", site) == site + "feed_rss_created.xml"
+    assert under_site("/a/b.png", "https://example.org") == "https://example.org/a/b.png"
+    for unchanged in ("https://elsewhere.org/feed.xml", "//cdn.example.org/x.js", "rel.xml"):
+        assert under_site(unchanged, site) == unchanged
+    assert under_site("/feed.xml", None) == "/feed.xml"
+
+
+def test_the_published_address_comes_from_site_url_in_the_environment(monkeypatch) -> None:
+    # CI passes the GitHub Pages address (https://USER.github.io/REPO/) as SITE_URL.
+    monkeypatch.setenv("SITE_URL", "https://user.github.io/figblog")
+    config = load_config(str(REPO / "mkdocs.yml"))
+    assert config.site_url == "https://user.github.io/figblog/"  # MkDocs adds the slash
+    on_config(config)
+    (feed,) = [s["link"] for s in config.extra["social"] if "rss" in s["icon"]]
+    assert feed == "https://user.github.io/figblog/feed_rss_created.xml"
+    image = config.plugins["rss"].config["image"]
+    assert image == "https://user.github.io/figblog/assets/images/favicon.png"
+
+
+def test_without_site_url_the_config_keeps_its_default_address(monkeypatch) -> None:
+    monkeypatch.delenv("SITE_URL", raising=False)
+    with (REPO / "mkdocs.yml").open(encoding="utf-8") as fh:
+        site_url = yaml_load(fh)["site_url"]
+    assert site_url.startswith("https://") and site_url.endswith("/")

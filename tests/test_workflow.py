@@ -7,6 +7,7 @@ actionlint cannot know we want.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -171,4 +172,19 @@ def test_deploy_has_pages_permissions_and_environment(workflow: dict) -> None:
     deploy = workflow["jobs"]["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
-    assert "pages" not in workflow["jobs"]["build"].get("permissions", {})
+    # The build may read the Pages settings (its address), never publish.
+    build = workflow["jobs"]["build"].get("permissions", {})
+    assert build.get("pages", "read") == "read" and "id-token" not in build
+
+
+def test_the_site_is_built_for_the_address_github_pages_gives(workflow: dict) -> None:
+    build = workflow["jobs"]["build"]
+    pages = _step(build, "actions/configure-pages")
+    make = _build_step(build)
+    assert _step_index(build, pages) < _step_index(build, make)
+    # configure-pages gives base_url without the final slash.
+    assert make["env"]["SITE_URL"] == f"${{{{ steps.{pages['id']}.outputs.base_url }}}}/"
+    mkdocs_yml = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"^site_url: !ENV \[SITE_URL, ", mkdocs_yml, re.M), (
+        "mkdocs.yml ignores SITE_URL"
+    )

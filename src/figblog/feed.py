@@ -1,24 +1,34 @@
-"""Give the RSS feeds the dates the posts' front matter states, not the time of the build.
+"""The RSS feeds: dated as the posts' front matter says, linked at the site's own address.
 
-mkdocs-rss-plugin reads each date from one front-matter key (``date_from_meta`` in
-mkdocs.yml) and, when the key is missing or holds something it cannot read, takes the build
-time: the "updated" feed re-dated every post on every build. Material's blog allows ``date:``
-to be a plain date or a mapping (``{created: ..., updated: ...}``), which no single key covers.
-This hook gives the plugin one value per key whichever form a post uses: ``date`` becomes the
-creation date (Material has already read the mapping into ``page.config.date``, which its
-templates use) and ``feed_updated`` the update date, the creation date when none is given.
-Used as an MkDocs hook (``hooks:`` in mkdocs.yml); pages without a ``date`` are left as they
-are. Zensical runs no hooks but reads the same settings: a plain ``date`` gives its feed of
-new posts their dates; its updated feed has the build time.
+**Dates.** mkdocs-rss-plugin reads each date from one front-matter key (``date_from_meta``
+in mkdocs.yml) and, when the key is missing or holds something it cannot read, takes the
+build time: the "updated" feed re-dated every post on every build. Material's blog allows
+``date:`` to be a plain date or a mapping (``{created: ..., updated: ...}``), which no single
+key covers. This hook gives the plugin one value per key whichever form a post uses:
+``date`` becomes the creation date (Material has already read the mapping into
+``page.config.date``, which its templates use) and ``feed_updated`` the update date, the
+creation date when none is given.
+
+**Addresses.** ``site_url`` comes from the deployment (``SITE_URL``), and YAML cannot join
+it to a path, so a link in ``extra.social`` and the rss plugin's ``image`` written from the
+site's root (``/feed_rss_created.xml``) are made absolute under ``site_url`` before the
+plugins read them: under a project site (``https://USER.github.io/REPO/``) a root path
+would leave the site.
+
+Used as an MkDocs hook (``hooks:`` in mkdocs.yml). Zensical runs no hooks but reads the same
+settings: a plain ``date`` dates its feed of new posts (its updated feed has the build
+time), and its footer link and feed image stay root paths, right where its site is served
+from a root.
 """
 
 from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-__all__ = ["UPDATED", "feed_dates", "on_page_markdown"]
+__all__ = ["UPDATED", "feed_dates", "on_config", "on_page_markdown", "under_site"]
 
 UPDATED = "feed_updated"
 
@@ -46,3 +56,27 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if dates is not None:
         page.meta["date"] = dates["created"]
         page.meta[UPDATED] = dates["updated"]
+
+
+def under_site(address: str, site_url: str | None) -> str:
+    """Return ``address`` absolute under ``site_url`` when written from the site's root.
+
+    ``/feed.xml`` under ``https://user.github.io/repo/`` is
+    ``https://user.github.io/repo/feed.xml``; full URLs, protocol-relative ones (``//host``),
+    relative paths and anything without a ``site_url`` are returned unchanged.
+    """
+    if not site_url or not address.startswith("/") or address.startswith("//"):
+        return address
+    return site_url.rstrip("/") + address
+
+
+@event_priority(100)  # before the rss plugin's on_config reads its image
+def on_config(config: MkDocsConfig) -> None:
+    """Make root paths in ``extra.social`` links and the rss ``image`` absolute."""
+    for item in config.extra.get("social") or []:
+        if isinstance(item, dict) and isinstance(item.get("link"), str):
+            item["link"] = under_site(item["link"], config.site_url)
+    rss = config.plugins.get("rss")
+    image = getattr(rss, "config", {}).get("image") if rss is not None else None
+    if isinstance(image, str):
+        rss.config["image"] = under_site(image, config.site_url)

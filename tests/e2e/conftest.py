@@ -8,7 +8,6 @@ those records, so each page is loaded only twice in the whole session.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,10 +62,15 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_url_config() -> str:
-    """The public ``site_url`` of mkdocs.yml (links to it are links into the site)."""
-    found = re.search(r"^site_url:\s*(\S+)", (REPO / "mkdocs.yml").read_text(), re.M)
-    assert found, "mkdocs.yml has no site_url"
-    return found[1]
+    """The public ``site_url`` of mkdocs.yml (links to it are links into the site).
+
+    As MkDocs reads it: ``SITE_URL`` from the environment when set, with a final slash.
+    """
+    from mkdocs.config import load_config
+
+    site_url = load_config(str(REPO / "mkdocs.yml")).site_url
+    assert site_url, "mkdocs.yml has no site_url"
+    return site_url
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -30,10 +32,10 @@ def memo_project(project: Project) -> Project:
     return project
 
 
-def call(project: Project, arg: int = 3) -> str:
+def call(project: Project, arg: int = 3, memo: str = ".cache/memo") -> str:
     env = _env(project)
     env["FIGBLOG_PROJECT_ROOT"] = str(project.root)
-    env["FIGBLOG_MEMO_DIR"] = str(project.root / ".cache" / "memo")
+    env["FIGBLOG_MEMO_DIR"] = str(project.root / memo)
     code = f"import work; print(work.work({arg}))"
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
@@ -199,3 +201,103 @@ def test_a_bytes_path_is_an_input(memo_project):
     assert call(memo_project) == "6"
     memo_project.write("data/n.txt", "5")
     assert call(memo_project) == "15"
+
+
+# -- bounding the store: a build that ran scripts, or `figblog clean --unused`, prunes it --
+
+BUILD_MEMO = ".cache/figblog/memo"  # where a build's runs keep their memos
+
+
+def _scale(project: Project, factor: int) -> None:
+    project.write("lib/helper.py", f"def scale(n):\n    return n * {factor}\n")
+
+
+def _memo_entries(project: Project) -> list:
+    return list((project.root / BUILD_MEMO / "entries").glob("*/*"))
+
+
+def _engine(project: Project) -> Engine:
+    return Engine(project.root, project.root / "figures", project.root / ".cache/figblog", jobs=1)
+
+
+def _computes(project: Project, factor: int, arg: int = 3) -> bool:
+    """Whether calling the memoised function with helper.py at ``factor`` computes."""
+    _scale(project, factor)
+    before = len(project.runs())
+    assert call(project, arg, BUILD_MEMO) == str(arg * factor)
+    return len(project.runs()) > before
+
+
+def test_a_prune_keeps_every_usable_result_and_the_two_older_versions_used_last(memo_project):
+    for factor in (10, 20, 30, 40, 50):  # five versions of the code, each called twice
+        assert _computes(memo_project, factor, 1) and _computes(memo_project, factor, 2)
+    assert len(_memo_entries(memo_project)) == 10
+    pruned = _engine(memo_project).prune()
+    assert pruned.memos == 4  # versions 10 and 20, for both arguments
+    assert len(_memo_entries(memo_project)) == 6
+    # The present version's results, for any argument, and a revert to either of the
+    # two versions before it, cost nothing; an older revert computes again.
+    assert not any(_computes(memo_project, 50, arg) for arg in (1, 2))
+    assert not any(_computes(memo_project, factor, 1) for factor in (40, 30))
+    assert _computes(memo_project, 20, 1)
+
+
+def test_a_hit_counts_as_a_use_so_the_version_reverted_to_is_kept(memo_project):
+    for factor in (10, 20, 30):
+        assert _computes(memo_project, factor)
+    time.sleep(0.01)
+    assert not _computes(memo_project, 10)  # a revert to the first version: a hit
+    for factor in (40, 50):
+        assert _computes(memo_project, factor)
+    assert _engine(memo_project).prune().memos == 2  # 20 and 30 went, not 10
+    assert not _computes(memo_project, 10)
+    assert not _computes(memo_project, 40)
+    assert _computes(memo_project, 30)
+
+
+def test_older_versions_unused_for_a_month_go_and_so_does_a_function_that_is_gone(
+    memo_project,
+):
+    assert _computes(memo_project, 10) and _computes(memo_project, 20)
+    month_ago = time.time() - 31 * 24 * 3600
+    for entry in _memo_entries(memo_project):
+        if _value(entry) == 30:  # the older version (helper.py at factor 10), unused since
+            os.utime(entry, (month_ago, month_ago))
+    assert _engine(memo_project).prune().memos == 1
+    assert [_value(e) for e in _memo_entries(memo_project)] == [60]
+    # The function is renamed: nothing of it is usable, and a month later nothing is left.
+    memo_project.write("lib/work.py", WORK.replace("def work", "def other"))
+    assert _engine(memo_project).prune().memos == 0  # kept for a revert
+    for path in [*_memo_entries(memo_project), *(memo_project.root / BUILD_MEMO).glob("index/*")]:
+        os.utime(path, (month_ago, month_ago))
+    assert _engine(memo_project).prune().memos == 1
+    assert not _memo_entries(memo_project)
+    assert not list((memo_project.root / BUILD_MEMO / "index").glob("*.json"))
+
+
+def _value(entry) -> object:
+    import pickle
+
+    return pickle.loads((entry / "out" / "value.pkl").read_bytes())
+
+
+def test_a_build_that_ran_scripts_prunes_memos_and_a_warm_one_does_not(memo_project):
+    memo_project.script("fig.py", "import work\nopen('v.txt', 'w').write(str(work.work(3)))\n")
+    for factor in (1, 2, 3, 4):  # four older versions, called outside any build
+        assert _computes(memo_project, factor)
+    _scale(memo_project, 5)
+    out = _engine(memo_project).build(["fig.py"])
+    assert {o.status for o in out.values()} == {"ran"}
+    assert sorted(_value(e) for e in _memo_entries(memo_project)) == [9, 12, 15]
+    for factor in (6, 7):
+        assert _computes(memo_project, factor)
+    _scale(memo_project, 5)  # the figure's inputs as they were: a warm build
+    out = _engine(memo_project).build(["fig.py"])
+    assert {o.status for o in out.values()} == {"cached"}
+    assert len(_memo_entries(memo_project)) == 5  # a build that runs nothing prunes nothing
+    done = memo_project.cli("clean", "--unused")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "figblog: forgot 0 removed scripts; removed 0 unreachable runs and 2 old memoised results"
+    )
+    assert sorted(_value(e) for e in _memo_entries(memo_project)) == [15, 18, 21]

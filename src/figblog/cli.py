@@ -89,8 +89,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_clean(args: argparse.Namespace) -> int:
     engine = engine_for(args)
     if args.unused:
-        scripts, runs = engine.prune()
-        print(f"figblog: forgot {scripts} removed scripts and {runs} unreachable runs")
+        pruned = engine.prune()
+        print(
+            f"figblog: forgot {_count(pruned.scripts, 'removed script')}; removed "
+            f"{_count(pruned.runs, 'unreachable run')} and "
+            f"{_count(pruned.memos, 'old memoised result')}"
+        )
         return 0
     count = engine.cache.clean()
     print(f"figblog: removed {count} cached runs from {engine.cache.root}")
@@ -242,6 +246,11 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _count(number: int, thing: str) -> str:
+    """``number`` and ``thing``, plural unless one: '1 run', '2 runs'."""
+    return f"{number} {thing}{'' if number == 1 else 's'}"
+
+
 def _size(count: int) -> str:
     if count < 1000:
         return f"{count} B"
@@ -286,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     clean.add_argument(
         "--unused",
         action="store_true",
-        help="only drop runs no current script can use (builds that run scripts do this too)",
+        help="only drop runs no current script can use and old memoised results "
+        "(builds that run scripts do this too)",
     )
     clean.set_defaults(func=_cmd_clean)
     run = sub.add_parser(

@@ -17,6 +17,10 @@ our own; it reuses the figure engine's content-addressed store.
 
 Concurrent callers with the same key (the light and the dark run of a script)
 wait for the first one and then read its result.
+
+A hit sets the time of its entry's folder: the last use, by which a build that
+ran scripts (and ``figblog clean --unused``) keeps the few older versions of a
+function used last and removes the rest (see :func:`figblog.engine.cache_upkeep.prune_memo`).
 """
 
 from __future__ import annotations
@@ -201,6 +205,8 @@ def memo(func: Callable[P, R]) -> Callable[P, R]:
                     damaged = True  # and replace the entry, or every call would compute again
                 else:
                     _touch(root, list(entry.manifest.get("deps", {})))
+                    with contextlib.suppress(OSError):  # a read-only cache: not worth failing
+                        os.utime(entry.path)  # its last use: a prune keeps what was used last
                     return value
             with _record() as files:
                 value = func(*args, **kwargs)

@@ -17,8 +17,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from figblog.engine import THEMES
+from figblog.engine import THEMES, cache_upkeep
 from figblog.engine.cache import Cache, Entry
 from figblog.engine.environment import ENGINE_VERSION, environment
 from figblog.engine.hashing import MISSING, FileHasher, hash_text
@@ -28,7 +29,15 @@ from figblog.engine.live import LiveLine
 from figblog.engine.schedule import Task, run_all
 from figblog.engine.stamps import Stamps
 
-__all__ = ["ENGINE_VERSION", "UNTRACKED", "Engine", "EngineError", "Outcome", "root_relative"]
+__all__ = [
+    "ENGINE_VERSION",
+    "UNTRACKED",
+    "Engine",
+    "EngineError",
+    "Outcome",
+    "Pruned",
+    "root_relative",
+]
 
 # The dependency of a run whose reads were not all recorded: no file has this name.
 UNTRACKED = ":untracked:"
@@ -36,6 +45,14 @@ UNTRACKED = ":untracked:"
 
 class EngineError(Exception):
     """The engine cannot work here at all; the message says what to do."""
+
+
+class Pruned(NamedTuple):
+    """What :meth:`Engine.prune` removed."""
+
+    scripts: int  # scripts (and themes) forgotten: deleted ones
+    runs: int  # stored runs no lookup can reach
+    memos: int  # memoised results (figblog.memo) past what is kept
 
 
 @dataclass
@@ -226,20 +243,45 @@ class Engine:
         self.stamps.save()
         return outcomes
 
-    def prune(self, built: Iterable[str] = ()) -> tuple[int, int]:
-        """Drop what no current script can reach (deleted scripts, old runs).
+    def prune(self, built: Iterable[str] = ()) -> Pruned:
+        """Drop what no current script can reach (deleted scripts, old runs), and old memos.
 
         ``built``: scripts just built besides those in the figures folder. Returns
-        (scripts forgotten, runs removed); (0, 0) when the cache cannot be written.
+        what went; nothing when the cache cannot be written. The memo store
+        (``cache_dir/memo``) keeps every result the present files can use and the
+        last few older versions of each function (see :func:`cache_upkeep.prune_memo`).
         """
         live = {self._ident(s, t) for s in {*self.discover(), *built} for t in self.themes}
         try:
-            removed = self.cache.prune(live)
+            scripts, runs = self.cache.prune(live)
         except OSError:  # a full disk or a read-only cache: pruning can wait
-            return 0, 0
+            return Pruned(0, 0, 0)
+        memos = self._prune_memo()
         self.stamps.forget(live, lambda name: os.path.exists(os.path.join(self.root, name)))
         self.stamps.save()
-        return removed
+        return Pruned(scripts, runs, memos)
+
+    def _prune_memo(self) -> int:
+        """Bound the memo store; how many results went (0 with no store, or one not writable)."""
+        root = self.cache.root / "memo"
+        if not os.path.isdir(os.path.join(root, "index")):
+            return 0
+        versions = environment()
+
+        def usable(manifest: Mapping[str, Any]) -> bool:
+            # Made under these versions (those the key has) from files as they are now.
+            try:
+                base, deps = manifest["base"], manifest["deps"]
+                if any(base[k] != versions[k] for k in base if k in versions):
+                    return False
+                return all(self.hasher(p) == h for p, h in deps.items())
+            except (KeyError, TypeError, AttributeError):
+                return False
+
+        try:
+            return cache_upkeep.prune_memo(root, usable)
+        except OSError:
+            return 0
 
     def summary(self, outcomes: dict[tuple[str, str], Outcome]) -> str:
         """One line: how many figure runs were cached, ran and failed, and scripts missing.

@@ -8,24 +8,43 @@
   is deleted by hand. Such a file is removed before the build reads it.
 * Its cache key covers the notebook's own bytes only, so a notebook importing
   ``figblog`` would keep showing outputs of the old code. Its cache goes in a
-  folder named after the hash of the watched code folders instead.
+  folder named after the hash of the watched code folders instead
+  (``code-<hash>``), and a build that starts a new one removes all but the few
+  folders used last, which would otherwise pile up with every change of code.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import shutil
 import tempfile
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
 
 from figblog.engine.hashing import FileHasher, hash_text
 
-__all__ = ["drop_damaged_cache", "key_cache_to_code", "references_in", "use_ipc_kernels"]
+__all__ = [
+    "KEEP_CODE_FOLDERS",
+    "drop_damaged_cache",
+    "key_cache_to_code",
+    "prune_code_folders",
+    "references_in",
+    "use_ipc_kernels",
+]
+
+log = get_plugin_logger(__name__)
 
 _PATCHED = "_figblog_ipc"
+KEEP_CODE_FOLDERS = 3  # older code-<hash> folders kept besides the one in use: a revert is cheap
+_CODE_FOLDER = re.compile(r"code-[0-9a-f]+")
+_OLD_PREFIX = ".old-"  # a folder set aside, being deleted (or left by a build killed then)
 
 
 def references_in(path: Path, page: str, prefix: str) -> list[str]:
@@ -104,6 +123,8 @@ def key_cache_to_code(config: MkDocsConfig, root: Path, watch: Iterable[str]) ->
     Any change to a ``.py`` file under the ``watch`` folders (relative to ``root``)
     re-executes the notebooks: coarse, but never stale. Only when that cache is on,
     its damaged files are removed (and returned) and kernels are made to use IPC.
+    The folder in use gets the time of this build; when it is new, the older
+    ``code-*`` folders but the few used last are removed (see :func:`prune_code_folders`).
     """
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is None or not jupyter.config.get("cache"):
@@ -120,6 +141,55 @@ def key_cache_to_code(config: MkDocsConfig, root: Path, watch: Iterable[str]) ->
     )
     digest = hash_text(*(f"{f}={hasher(f)}" for f in files))[:16]
     jupyter.config["cache_dir"] = str(base / f"code-{digest}")
-    dropped = drop_damaged_cache(root / jupyter.config["cache_dir"])
+    folder = root / jupyter.config["cache_dir"]
+    try:
+        os.utime(folder)  # its last use: a later prune keeps the folders used last
+    except FileNotFoundError:  # new code: the older folders are pruned once, now
+        prune_code_folders(folder)
+        with contextlib.suppress(OSError):  # made here, so the next build only sets its time
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only cache: it is only a little less likely to be kept
+        pass
+    dropped = drop_damaged_cache(folder)
     use_ipc_kernels()
     return dropped
+
+
+def prune_code_folders(current: Path, keep: int = KEEP_CODE_FOLDERS) -> list[Path]:
+    """Remove the ``code-*`` folders beside ``current`` but the ``keep`` used last; return them.
+
+    ``current`` (the folder this build uses) is never removed, whether it exists yet
+    or not; the others are ranked by modification time, which each build that uses
+    a folder sets. Each goes by one rename out of the way, so a build reading it
+    meanwhile finds it whole or gone (mkdocs-jupyter then executes the notebook
+    again), and is then deleted. A folder another build removed first, or one that
+    cannot be removed (a read-only cache), is skipped; that is logged at debug level.
+    """
+    base = current.parent
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return []  # no cache yet, or one we cannot read: nothing to prune
+    older = []
+    for name in names:
+        path = base / name
+        try:
+            if name.startswith(_OLD_PREFIX):  # what a killed build left on its way out
+                shutil.rmtree(path, ignore_errors=True)
+            elif _CODE_FOLDER.fullmatch(name) and name != current.name and path.is_dir():
+                older.append((path.stat().st_mtime, name))
+        except OSError:
+            continue  # gone meanwhile
+    removed = []
+    for _, name in sorted(older, reverse=True)[keep:]:
+        trash = base / f"{_OLD_PREFIX}{name}-{uuid.uuid4().hex[:8]}"
+        try:
+            os.rename(base / name, trash)
+        except OSError as exc:
+            log.debug(f"could not remove the notebook cache folder {base / name}: {exc}")
+            continue
+        shutil.rmtree(trash, ignore_errors=True)
+        removed.append(base / name)
+    if removed:
+        log.debug(f"removed {len(removed)} notebook cache folders of older code from {base}")
+    return removed

@@ -1,0 +1,100 @@
+"""mkdocs-jupyter's cache folders, one per state of the shared code, do not pile up."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from conftest import Project
+from figblog import notebooks
+
+BASE = ".cache/mkdocs-jupyter"
+
+
+def _config() -> SimpleNamespace:
+    jupyter = SimpleNamespace(config={"cache": True, "cache_dir": BASE})
+    return SimpleNamespace(plugins={"mkdocs-jupyter": jupyter})
+
+
+def _key(project: Project, config: SimpleNamespace) -> Path:
+    """What the plugin does on each build: point mkdocs-jupyter at the current folder."""
+    notebooks.key_cache_to_code(config, project.root, ["lib"])
+    return project.root / config.plugins["mkdocs-jupyter"].config["cache_dir"]
+
+
+def _older_folders(project: Project, count: int) -> list[Path]:
+    """``count`` folders of earlier code, the first used longest ago, each with a notebook."""
+    made = []
+    for i in range(count):
+        folder = project.root / BASE / f"code-{i:016x}"
+        folder.mkdir(parents=True)
+        (folder / "nb.json").write_text('{"content": "x"}')
+        when = time.time() - 3600 * (count - i)
+        os.utime(folder, (when, when))
+        made.append(folder)
+    return made
+
+
+def _folders(project: Project) -> set[str]:
+    return {p.name for p in (project.root / BASE).iterdir()}
+
+
+def test_new_code_removes_all_but_the_three_folders_used_last(project):
+    project.write("lib/shared.py", "VALUE = 1\n")
+    older = _older_folders(project, 6)
+    (project.root / BASE / "stray.json").write_text("{}")  # not ours: left alone
+    (project.root / BASE / "mine").mkdir()
+    current = _key(project, _config())
+    assert current.name.startswith("code-") and current.is_dir()
+    assert _folders(project) == {
+        current.name,
+        *(p.name for p in older[-3:]),
+        "stray.json",
+        "mine",
+    }
+
+
+def test_a_build_whose_folder_exists_removes_nothing_and_marks_it_used(project):
+    project.write("lib/shared.py", "VALUE = 1\n")
+    config = _config()
+    current = _key(project, config)
+    old = time.time() - 7 * 24 * 3600
+    os.utime(current, (old, old))
+    older = _older_folders(project, 5)
+    config.plugins["mkdocs-jupyter"].config["cache_dir"] = BASE  # the next build
+    assert _key(project, config) == current
+    assert _folders(project) == {current.name, *(p.name for p in older)}
+    assert current.stat().st_mtime > time.time() - 60
+    # A revert to it after newer code: it is the folder used last, so it stays.
+    project.write("lib/shared.py", "VALUE = 2\n")
+    config.plugins["mkdocs-jupyter"].config["cache_dir"] = BASE
+    newer = _key(project, config)
+    assert _folders(project) == {newer.name, current.name, *(p.name for p in older[-2:])}
+
+
+def test_a_folder_that_cannot_be_removed_or_is_gone_is_skipped(project, monkeypatch):
+    project.write("lib/shared.py", "VALUE = 1\n")
+    older = _older_folders(project, 5)
+    real = os.rename
+
+    def rename(src, dst):
+        if Path(src) == older[0]:
+            raise PermissionError(13, "Permission denied")  # a read-only cache
+        if Path(src) == older[1]:
+            raise FileNotFoundError(2, "No such file")  # another build removed it first
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    config = _config()
+    current = _key(project, config)
+    assert _folders(project) == {current.name, *(p.name for p in older)}  # and no error
+    assert not any(name.startswith(".old-") for name in _folders(project))
+
+    def utime(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "utime", utime)  # a read-only cache on the next build
+    config.plugins["mkdocs-jupyter"].config["cache_dir"] = BASE
+    assert _key(project, config) == current

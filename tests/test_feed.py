@@ -13,7 +13,7 @@ from mkdocs.config import load_config
 from mkdocs.utils.yaml import yaml_load
 from tests.conftest import REPO
 
-from figblog.feed import feed_dates, on_config, under_site
+from figblog.feed import dated_by_items, feed_dates, on_config, under_site
 
 FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")
 
@@ -97,6 +97,11 @@ def test_both_feeds_date_posts_from_front_matter_in_both_of_materials_forms(blog
         "Mapped": dt.datetime(2026, 2, 7, tzinfo=utc),
         "Created": dt.datetime(2026, 1, 9, tzinfo=utc),
     }
+    # The channel is dated by its newest item, not by the build time: same commit, same bytes.
+    for feed, newest in zip(FEEDS, ("2026-01-09", "2026-02-07"), strict=True):
+        channel = ET.parse(blog.root / "site" / feed).getroot().find("channel")
+        for tag in ("pubDate", "lastBuildDate"):
+            assert parsedate_to_datetime(channel.findtext(tag)).date().isoformat() == newest
     # Newest update first: the updated feed is ordered by the front matter, too.
     text = (blog.root / "site" / FEEDS[1]).read_text("utf-8")
     assert re.findall(r"<title>(Plain|Mapped|Created)</title>", text) == [
@@ -132,3 +137,10 @@ def test_without_site_url_the_config_keeps_its_default_address(monkeypatch) -> N
     with (REPO / "mkdocs.yml").open(encoding="utf-8") as fh:
         site_url = yaml_load(fh)["site_url"]
     assert site_url.startswith("https://") and site_url.endswith("/")
+
+
+def test_a_feed_without_dated_items_keeps_its_channel_dates() -> None:
+    feed = "<rss><channel><pubDate>Mon, 07 Dec 2026 06:33:19 -0000</pubDate></channel></rss>"
+    assert dated_by_items(feed) == feed
+    dated = feed.replace("</channel>", "<item><pubDate>Mon, 02 Nov 2026 00:00:00 +0000</pubDate>")
+    assert "<pubDate>Mon, 02 Nov 2026 00:00:00 +0000</pubDate><item>" in dated_by_items(dated)

@@ -15,6 +15,11 @@ site's root (``/feed_rss_created.xml``) are made absolute under ``site_url`` bef
 plugins read them: under a project site (``https://USER.github.io/REPO/``) a root path
 would leave the site.
 
+**The channel's dates.** The plugin dates the feed itself (``pubDate``, ``lastBuildDate``)
+with the build time, so every build of the same commit wrote different feeds: the only
+files of the site that differed. After the plugin has written them, both are set to the
+newest item's date, the last time the feed's content changed.
+
 Used as an MkDocs hook (``hooks:`` in mkdocs.yml). Zensical runs no hooks but reads the same
 settings: a plain ``date`` dates its feed of new posts (its updated feed has the build
 time), and its footer link and feed image stay root paths, right where its site is served
@@ -23,12 +28,24 @@ from a root.
 
 from __future__ import annotations
 
+import re
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-__all__ = ["UPDATED", "feed_dates", "on_config", "on_page_markdown", "under_site"]
+__all__ = [
+    "UPDATED",
+    "dated_by_items",
+    "feed_dates",
+    "on_config",
+    "on_page_markdown",
+    "on_post_build",
+    "under_site",
+]
 
 UPDATED = "feed_updated"
 
@@ -80,3 +97,43 @@ def on_config(config: MkDocsConfig) -> None:
     image = getattr(rss, "config", {}).get("image") if rss is not None else None
     if isinstance(image, str):
         rss.config["image"] = under_site(image, config.site_url)
+
+
+_ITEM_DATE = re.compile(r"<item>.*?<pubDate>([^<]*)</pubDate>", re.S)
+_CHANNEL_DATE = re.compile(r"<(pubDate|lastBuildDate)>[^<]*</(?:pubDate|lastBuildDate)>")
+
+
+def dated_by_items(feed: str) -> str:
+    """``feed`` (RSS) with the channel's ``pubDate`` and ``lastBuildDate`` set to its newest item's.
+
+    A feed without dated items is returned unchanged.
+    """
+    dates = []
+    for written in _ITEM_DATE.findall(feed):
+        try:
+            dates.append((parsedate_to_datetime(written), written))
+        except (TypeError, ValueError):
+            continue
+    head, mark, items = feed.partition("<item>")
+    if not dates or not mark:
+        return feed
+    newest = max(dates)[1]
+    return _CHANNEL_DATE.sub(lambda m: f"<{m[1]}>{newest}</{m[1]}>", head) + mark + items
+
+
+@event_priority(-100)  # after the rss plugin has written its feeds
+def on_post_build(config: MkDocsConfig) -> None:
+    """Date both feeds' channels by their newest items, not by the build time."""
+    rss = config.plugins.get("rss")
+    names = getattr(getattr(rss, "config", None), "feeds_filenames", None)
+    for name in (getattr(names, "rss_created", None), getattr(names, "rss_updated", None)):
+        if not isinstance(name, str):
+            continue
+        path = Path(config.site_dir) / name
+        try:
+            feed = path.read_text(encoding="utf-8")
+        except OSError:  # that feed is switched off
+            continue
+        fixed = dated_by_items(feed)
+        if fixed != feed:
+            path.write_text(fixed, encoding="utf-8")

@@ -345,3 +345,20 @@ def test_run_refuses_a_picture_that_is_not_one_as_the_build_does(project):
     assert done.returncode == 1
     assert "'a.png', which is not a readable PNG image" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_build_failure_names_the_pages_that_show_the_script(project):
+    project.script("bad.py", "1 / 0\n")
+    project.script("good.py", PLOT)
+    project.write(
+        "docs/post.md",
+        "---\ntitle: A post\n---\n\n# Post\n\n![Broken](figures/bad.py)\n\n"
+        "It is {{ bad.py:x }} and ![Fine](figures/good.py)\n",
+    )
+    project.write("docs/other.md", "```\n![Not a reference](figures/bad.py)\n```\n")
+    done = project.cli("build")
+    assert done.returncode == 1
+    assert "failed at line 1: ZeroDivisionError" in done.stderr
+    assert "\n  shown on docs/post.md:7, docs/post.md:9\n" in done.stderr + "\n"
+    assert "other.md" not in done.stderr
+    assert done.stderr.count("shown on") == 1  # once for both themes; good.py did not fail

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from figblog.cli_settings import engine_for, site_of
+from figblog.cli_settings import docs_folder, engine_for, site_of
 from figblog.engine import THEMES, narrow_name
 from figblog.engine.build import Engine
 from figblog.engine.facts import file_facts
@@ -65,11 +65,41 @@ def _cmd_build(args: argparse.Namespace) -> int:
     themes: dict[tuple[str, str | None], list[str]] = {}  # the same failure in each theme
     for outcome in failed:
         themes.setdefault((outcome.script, outcome.error), []).append(outcome.theme)
-    for (_, error), which in themes.items():
+    shown = _pages_showing(engine, args.config_file, {script for script, _ in themes})
+    for (script, error), which in themes.items():
         which.sort(key=engine.themes.index)
-        print(f"\n[{', '.join(which)}] {error}", file=sys.stderr)
+        where = shown.get(script)
+        on = f"\n  shown on {', '.join(where)}" if where else ""
+        print(f"\n[{', '.join(which)}] {error}{on}", file=sys.stderr)
     print(engine.summary(outcomes))
     return 1 if failed else 0
+
+
+def _pages_showing(engine: Engine, config_file: str | None, scripts: set[str]) -> dict:
+    """For each of ``scripts``: the ``page:line`` places that show its figures or values."""
+    if not scripts:
+        return {}
+    from mkdocs.utils.meta import get_data  # only when a run failed
+
+    from figblog.engine.refs import scan_page
+
+    docs = docs_folder(Path(config_file or "mkdocs.yml").resolve())
+    prefix = _display(engine.figures_dir, engine.root)
+    places: dict[str, list[str]] = {}
+    for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # the build of the site says what is wrong with it
+        body = get_data(text)[0]
+        front = text.count("\n") - body.count("\n")  # lines of front matter
+        refs, values, _ = scan_page(body, _display(path, engine.root), prefix)
+        for ref in [*refs, *values]:
+            if ref.script in scripts:
+                where = f"{ref.page}:{ref.line + front}"
+                if where not in places.setdefault(ref.script, []):
+                    places[ref.script].append(where)
+    return places
 
 
 def _cmd_list(args: argparse.Namespace) -> int:

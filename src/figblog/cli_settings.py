@@ -20,7 +20,14 @@ import yaml
 from figblog.engine.build import Engine, EngineError
 from figblog.paths import find_root
 
-__all__ = ["TolerantLoader", "check_options", "engine_for", "plugin_options", "site_of"]
+__all__ = [
+    "TolerantLoader",
+    "check_options",
+    "docs_folder",
+    "engine_for",
+    "plugin_options",
+    "site_of",
+]
 
 # The plugin's defaults for the options the command uses (mkdocs_config.FiguresConfig).
 _DEFAULTS: dict[str, Any] = {
@@ -40,14 +47,25 @@ class TolerantLoader(yaml.SafeLoader):
 TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def plugin_options(config_file: Path) -> dict[str, Any]:
-    """The ``figblog`` plugin's options in ``config_file``; {} when it sets none."""
+def _settings(config_file: Path) -> dict[str, Any]:
     if not config_file.is_file():
         return {}
     try:
         data = yaml.load(config_file.read_text(), Loader=TolerantLoader) or {}
     except yaml.YAMLError as exc:
         raise SystemExit(f"figblog: cannot read {config_file}: {exc}") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def docs_folder(config_file: Path) -> Path:
+    """The site's ``docs_dir`` (``docs`` unless mkdocs.yml says otherwise)."""
+    docs = _settings(config_file).get("docs_dir")
+    return config_file.parent / (docs if isinstance(docs, str) and docs else "docs")
+
+
+def plugin_options(config_file: Path) -> dict[str, Any]:
+    """The ``figblog`` plugin's options in ``config_file``; {} when it sets none."""
+    data = _settings(config_file)
     for item in data.get("plugins") or []:
         if isinstance(item, dict) and "figblog" in item:
             return item["figblog"] or {}

@@ -301,3 +301,56 @@ def test_a_build_that_ran_scripts_prunes_memos_and_a_warm_one_does_not(memo_proj
         "figblog: forgot 0 removed scripts; removed 0 unreachable runs and 2 old memoised results"
     )
     assert sorted(_value(e) for e in _memo_entries(memo_project)) == [15, 18, 21]
+
+
+def test_a_prune_removes_the_lock_files_no_call_holds(memo_project):
+    from figblog.memo import _lock
+
+    for arg in (1, 2, 3):
+        call(memo_project, arg, BUILD_MEMO)
+    locks = memo_project.root / BUILD_MEMO / "locks"
+    assert len(list(locks.glob("*.lock"))) == 3
+    with _lock(locks, "held"):
+        _engine(memo_project).prune()
+        assert [p.name for p in locks.glob("*.lock")] == ["held.lock"]
+    _engine(memo_project).prune()
+    assert not list(locks.glob("*.lock"))
+
+
+def test_a_call_waiting_on_a_lock_file_that_was_removed_locks_the_new_one(tmp_path):
+    import threading
+
+    from figblog.memo import _lock
+
+    inside: list[str] = []
+    first_in, first_go, third_in, third_go = (threading.Event() for _ in range(4))
+
+    def hold(name: str, entered: threading.Event, go: threading.Event) -> None:
+        with _lock(tmp_path, "k"):
+            inside.append(name)
+            entered.set()
+            go.wait(10)
+        inside.remove(name)
+
+    def wait() -> None:
+        with _lock(tmp_path, "k"):
+            inside.append("second")
+
+    first = threading.Thread(target=hold, args=("first", first_in, first_go))
+    first.start()
+    assert first_in.wait(10)
+    second = threading.Thread(target=wait)
+    second.start()  # opens k.lock and waits on it
+    time.sleep(0.2)
+    (tmp_path / "k.lock").unlink()  # as a prune does between the first call and the second
+    third = threading.Thread(target=hold, args=("third", third_in, third_go))
+    third.start()  # makes a new k.lock and holds it
+    assert third_in.wait(10)
+    first_go.set()
+    first.join(10)
+    time.sleep(0.3)
+    assert inside == ["third"]  # the second call got the removed file, and did not go in
+    third_go.set()
+    third.join(10)
+    second.join(10)
+    assert inside == ["second"]

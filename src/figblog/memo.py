@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from types import FrameType
-from typing import Any, ParamSpec, TypeVar
+from typing import IO, Any, ParamSpec, TypeVar
 
 from figblog.engine.cache import Cache
 from figblog.engine.hashing import FileHasher, hash_bytes, hash_text
@@ -142,22 +142,35 @@ def _function_code(func: Callable[..., Any]) -> str:
 
 @contextlib.contextmanager
 def _lock(folder: Path, name: str) -> Iterator[None]:
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{name}.lock", "a") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            # Another run computes this result: while we wait, the engine may start
-            # something else on our core.
-            _tell_engine(STATUS_WAIT)
+    path = folder / f"{name}.lock"
+    while True:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "a") as fh:
             try:
-                fcntl.flock(fh, fcntl.LOCK_EX)
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                # Another run computes this result: while we wait, the engine may start
+                # something else on our core.
+                _tell_engine(STATUS_WAIT)
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX)
+                finally:
+                    _tell_engine(STATUS_GO)
+            try:
+                # A prune removes a lock file it holds (cache_upkeep.prune_memo): a lock
+                # taken on a removed file guards nothing, so take the one now at the path.
+                if _same_file(fh, path):
+                    yield
+                    return
             finally:
-                _tell_engine(STATUS_GO)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _same_file(fh: IO[str], path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fh.fileno()), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def _tell_engine(marker: str) -> None:

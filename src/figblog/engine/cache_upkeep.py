@@ -8,6 +8,7 @@ half an entry (a folder is renamed out of the way in one step, then deleted).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -141,7 +142,26 @@ def prune_memo(
             with contextlib.suppress(OSError):
                 if now - path.stat().st_mtime >= max_age:
                     path.unlink()
+    _remove_free_locks(root / "locks")
     return removed
+
+
+def _remove_free_locks(folder: Path) -> None:
+    """Remove the memo's lock files no call holds (one is made per set of arguments).
+
+    Each is removed while held, and a call checks that the file it locked is still
+    the one at its path (``memo._lock``), so a call never computes under a removed lock.
+    """
+    for path in folder.glob("*.lock"):
+        try:
+            with open(path, "a") as fh:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a call computes under it now
+                path.unlink()
+        except OSError:
+            continue  # a read-only cache, or another prune removed it first
 
 
 def _last_use(runs: list[tuple[Path, float]]) -> float:

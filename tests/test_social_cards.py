@@ -74,9 +74,13 @@ def test_a_post_card_is_its_first_picture_a_chosen_one_or_the_sites(blog):
             "![A wide white box](figures/plots.py#wide.png)\n\n![A tall blue box](figures/plots.py#tall.png)\n",
         )
     )
+    blog.write(*post("unshown", "image: figures/plots.py#tall.png\n", "No figure here.\n"))
     done = blog.mkdocs()
     assert done.returncode == 0, done.stderr
     site = blog.root / "site"
+    unshown = tags((site / "blog/2026/01/02/unshown/index.html").read_text("utf-8"))
+    assert "/tall.card." in unshown["og:image"]  # no page gives it alt text: the post is named
+    assert unshown["og:image:alt"] == "A figure from the post “Unshown”"
     first = tags((site / "blog/2026/01/02/first/index.html").read_text("utf-8"))
     assert first["og:type"] == "article" and first["og:title"] == "First"
     assert first["og:description"] == "The first post."
@@ -102,7 +106,7 @@ def test_a_post_card_is_its_first_picture_a_chosen_one_or_the_sites(blog):
     # The blog index shows a thumbnail per scheme, sized, lazy, small files.
     index = (site / "blog" / "index.html").read_text("utf-8")
     thumbs = re.findall(r'<img src="([^"]+\.thumb\.[^"]+)#only-(light|dark)"([^>]*)>', index)
-    assert sorted(t[1] for t in thumbs) == ["dark", "dark", "light", "light"]
+    assert sorted(t[1] for t in thumbs) == ["dark"] * 3 + ["light"] * 3
     for src, _, attrs in thumbs:
         assert 'loading="lazy"' in attrs and 'width="160" height="100"' in attrs
         with Image.open(site / "blog" / src) as image:

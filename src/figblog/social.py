@@ -144,7 +144,11 @@ class Social:
         else:
             title = f"{page.title} - {config.site_name}"
         picture = (lead or self.site_lead).card if (lead or self.site_lead) else None
-        alt = self.alts.get(src if lead else "") or f"A figure from {config.site_name}"
+        alt = self.alts.get(src if lead else "")
+        if not alt:  # a picture no page shows with alt text: say at least whose it is
+            alt = (
+                f"A figure from the post “{title}”" if lead else f"A figure from {config.site_name}"
+            )
         return Card(
             title=str(title),
             description=str(description),

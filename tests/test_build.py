@@ -374,3 +374,36 @@ def test_a_cache_folder_outside_the_project_is_named_as_written(project):
 
     with pytest.raises(EngineError, match=r"cannot use '/dev/null/x' as the figure cache"):
         Engine(project.root, project.root / "figures", Path("/dev/null/x"))
+
+
+def _output_stamps(project: Project) -> set[str]:
+    """The entries whose stored outputs the stamps book remembers."""
+    import json
+
+    (book,) = (project.root / ".cache" / "figblog" / "stamps").glob("*.json")
+    files = json.loads(book.read_text())["files"]
+    return {Path(name).parent.parent.name for name in files if "/entries/" in name}
+
+
+def _age_cache(project: Project) -> None:
+    past = time.time() - 60  # as files are between two builds: stamps are kept for them
+    for path in (project.root / ".cache" / "figblog" / "entries").rglob("*"):
+        os.utime(path, (past, past))
+
+
+def test_the_stamps_book_keeps_only_the_outputs_of_the_runs_in_use(project):
+    project.script("a.py", PLOT)
+    versions = []
+    for n in (1, 2, 3):  # three versions, each built cold and then warm
+        project.script("a.py", PLOT + f"# version {n}\n")
+        assert {o.status for o in engine(project).build(["a.py"]).values()} == {"ran"}
+        _age_cache(project)
+        warm = engine(project).build(["a.py"])
+        assert {o.status for o in warm.values()} == {"cached"}
+        versions.append({o.entry.path.name for o in warm.values()})
+        # Only the runs in use are remembered, not those kept for a revert.
+        assert _output_stamps(project) == versions[-1]
+    project.script("a.py", PLOT + "# version 1\n")  # a revert finds the old runs
+    reverted = engine(project).build(["a.py"])
+    assert {o.status for o in reverted.values()} == {"cached"}
+    assert {o.entry.path.name for o in reverted.values()} == versions[0]

@@ -257,7 +257,11 @@ class Engine:
         except OSError:  # a full disk or a read-only cache: pruning can wait
             return Pruned(0, 0, 0)
         memos = self._prune_memo()
-        self.stamps.forget(live, lambda name: os.path.exists(os.path.join(self.root, name)))
+        self.stamps.forget(
+            live,
+            lambda name: os.path.exists(os.path.join(self.root, name)),
+            os.path.join(self.cache.root, "entries"),
+        )
         self.stamps.save()
         return Pruned(scripts, runs, memos)
 

@@ -100,13 +100,25 @@ class Stamps:
         """Whether the manifest a hit was read from still has the stat it had then."""
         return hit.get("stamp") == _stamp(st)
 
-    def forget(self, idents: set[str], exists: Callable[[str], bool]) -> None:
-        """Drop the hits of identities no longer built, and the stamps of vanished files."""
+    def forget(
+        self, idents: set[str], exists: Callable[[str], bool], entries: str | None = None
+    ) -> None:
+        """Drop the hits of identities no longer built, and the stamps of vanished files.
+
+        With ``entries`` (the cache's folder of entries, ``<entries>/<kk>/<key>/``),
+        also the stamps of the stored outputs of entries no remaining hit names: the
+        older runs kept for a revert. A warm build checks only its hits' outputs, and
+        a revert hashes its entry's outputs once, so the book does not grow with history.
+        """
         gone = [i for i in self._hits if i not in idents]
-        files = [name for name in self._files if not exists(name)]
         for ident in gone:
             del self._hits[ident]
-        for name in files:
+        files = [name for name in self._files if not exists(name)]
+        if entries:
+            inside = os.path.join(entries, "")
+            keys = {str(h.get("key")) for h in self._hits.values() if isinstance(h, dict)}
+            files += [n for n in self._files if _entry_key(n, inside) not in (None, *keys)]
+        for name in set(files):
             del self._files[name]
         self._dirty = self._dirty or bool(gone or files)
 
@@ -120,6 +132,14 @@ class Stamps:
         with contextlib.suppress(OSError):  # a read-only or full cache: next build hashes again
             write_atomic(self.path, json.dumps(data, separators=(",", ":")), parents=True)
             self._dirty = False
+
+
+def _entry_key(name: str, inside: str) -> str | None:
+    """The entry key of ``name``, a file under ``inside`` (``<kk>/<key>/...``); else None."""
+    if not name.startswith(inside):
+        return None
+    parts = name[len(inside) :].split(os.sep)
+    return parts[1] if len(parts) > 2 else None
 
 
 def _stamp(st: os.stat_result) -> list[int]:

@@ -127,8 +127,10 @@ def draw(narrow: bool) -> plt.Figure:
             color=p.muted,
         )
         dx, dy, dw, dh = sizes[f"dec{i}"]
-        # Up the decoder: out of the right side of the block below, into the bottom of this one.
-        arrow(ax, (bx + bw / 2 + 0.04, by), (dx, dy - dh / 2 - 0.03),
+        # Up the decoder: out of the right side of the decoder block below (or the bottom
+        # block), into the bottom of this one.
+        ux, uy, uw, _ = sizes[f"dec{i + 1}" if i + 1 < depth else "bottom"]
+        arrow(ax, (ux + uw / 2 + 0.04, uy), (dx, dy - dh / 2 - 0.03),
               "angle,angleA=0,angleB=-90,rad=0")  # fmt: skip
         ax.text(
             dx + 0.06,

@@ -136,9 +136,9 @@ best_val = max(result["val_iou"])
 with open("averaging.md", "w") as fh:
     fh.write(
         "For the first row each test scene is shown to the network four times, turned by 0, 90, "
-        "180 and 270 degrees, and the four answers, turned back, are averaged. A convolution is "
-        "not rotation-invariant: the network's answer for a turned scene is not exactly its "
-        "answer for the scene, turned, even after training on turned crops; the four answers "
+        "180 and 270 degrees, and the four answers, turned back, are averaged. The network is "
+        "not rotation-equivariant: its answer for a turned scene is not exactly its answer for "
+        "the scene, turned, even after training on turned crops; the four answers "
         "differ a little, mostly at the edges of the bees, and their mean smooths some of that "
         f"doubt away. The averaging lifts the pooled test IoU from {single.iou:.3f} (one pass) "
         f"to {s['iou']:.3f}, by {s['iou'] - single.iou:.3f}. The validation IoU that picked the "
@@ -147,13 +147,18 @@ with open("averaging.md", "w") as fh:
     )
 
 idle = net.n_idle_biases()
+idle_drift = net.idle_bias_drift()
 n_steps = cfg.epochs * -(-cfg.n_train // cfg.batch_size)
 side = cfg.crop or cfg.scenes.size
 with open("training-facts.md", "w") as fh:
     fh.write(
         f"The network has {result['n_parameters']:,} tunable numbers, but {idle} of them, the "
-        "biases of the convolutions that feed a batch normalisation, never matter: batch "
-        "normalisation subtracts each channel's mean, bias and all, so their gradient is zero. "
+        "biases of the convolutions that feed a batch normalisation, never shape the answer: "
+        "batch normalisation subtracts each channel's mean, bias and all. Their gradient is "
+        "zero in exact arithmetic; in floating point it is rounding noise, which Adam, scaling "
+        "each step by the gradient's own running size, turns into steps as large as any other, "
+        f"so these biases wander (the farthest ends {idle_drift:.2f} away from its start at 0), "
+        "but whatever they add, the normalisation takes away again. "
         f"That leaves {result['n_parameters'] - idle:,} numbers that shape the answer. "
         "It trained on "
         f"{cfg.n_train} scenes for {cfg.epochs} epochs, each step on {cfg.batch_size} random "

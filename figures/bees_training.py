@@ -90,9 +90,20 @@ publish(label_shapes=n_shapes)  # for the animation's alt text
 # --- the curves ---
 epochs = np.arange(1, cfg.epochs + 1)
 best = result["best_epoch"]
-# Where the best epoch fell, for the post: the last one means the score was still rising.
-last = "the last one, so a longer run might still gain a little" if best == cfg.epochs else ""
-publish(best_epoch=best, epochs=cfg.epochs, best_note=f", {last}" if last else "")
+# Where the best epoch fell, for the post. Epochs within a tenth of a point of IoU of it
+# are a tie on 16 validation scenes: then the score had levelled off, even when the best
+# is the last epoch; a last epoch well ahead of the rest means it was still rising.
+iou = np.asarray(result["val_iou"])
+ties = [int(e) for e in np.flatnonzero(iou >= iou[best - 1] - 0.001) + 1 if e != best]
+if ties:
+    also = f"epoch{'s' * (len(ties) > 1)} {_listed(ties)}"
+    last = "the last one, " if best == cfg.epochs else ""
+    best_note = f", {last}in a near tie with {also}: the score had levelled off"
+elif best == cfg.epochs:
+    best_note = ", the last one, so a longer run might still gain a little"
+else:
+    best_note = ""
+publish(best_epoch=best, epochs=cfg.epochs, best_note=best_note)
 
 
 def curves(narrow: bool) -> plt.Figure:

@@ -236,7 +236,7 @@ def draw_swapped(narrow: bool) -> plt.Figure:
     if narrow:  # under the map, where it hides none of the paths
         left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=9.5)
     else:
-        left.legend(loc="upper right", fontsize=9.5)
+        left.legend(loc="lower right", fontsize=9.5)  # over the corner no path crosses
 
     epochs = np.arange(LONG + 1)
     right_ax.plot(epochs, run.rmse, color=p.accent, lw=1.8, label="correct columns")
@@ -254,7 +254,20 @@ def draw_swapped(narrow: bool) -> plt.Figure:
     right_ax.set_title("RMSE after each epoch")
     right_ax.legend(loc="lower right", fontsize=10)
     fig.tight_layout()
+    _clear_of_legend(fig, left)
     return fig
+
+
+def _clear_of_legend(fig: plt.Figure, ax: plt.Axes) -> None:
+    """Drop the contour labels the legend would cut in half."""
+    legend = ax.get_legend()
+    if legend is None or legend.get_bbox_to_anchor() is not ax.bbox:
+        return  # a legend outside the map hides no label
+    renderer = fig.canvas.get_renderer()
+    box = legend.get_window_extent(renderer)
+    for label in list(ax.texts):
+        if label.get_window_extent(renderer).overlaps(box):
+            label.remove()
 
 
 save_layouts(draw_swapped, "swapped.png")

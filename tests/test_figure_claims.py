@@ -8,6 +8,7 @@ and ``figblog.data``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -208,7 +209,7 @@ def test_scores_give_iou_with_and_without_averaging(outputs, trained) -> None:
     post = (POSTS / "finding-bees-with-a-cnn.md").read_text()
     assert "no built-in sense of rotation" not in post
     assert "figures/bees_results.py#averaging.md" in post
-    assert "not rotation-invariant" in text
+    assert "not rotation-equivariant" in text  # an image out: equivariance is the property
 
 
 def test_parameter_count_says_which_biases_do_nothing(outputs, trained) -> None:
@@ -220,6 +221,23 @@ def test_parameter_count_says_which_biases_do_nothing(outputs, trained) -> None:
     text = (outputs["bees_results.py", "light"] / "training-facts.md").read_text()
     assert f"{net.n_parameters():,} tunable numbers, but {idle} of them" in text
     assert f"leaves {net.n_parameters() - idle:,} numbers" in text
+    # They do move: Adam turns the rounding noise in their zero gradient into steps.
+    drift = net.idle_bias_drift()
+    assert 0.01 < drift < 1 and f"the farthest ends {drift:.2f} away from its start" in text
+
+
+def test_the_best_epoch_note_names_the_epochs_it_ties_with(outputs, trained) -> None:
+    iou = trained["val_iou"]
+    best = trained["best_epoch"]
+    ties = [e for e in range(1, len(iou) + 1) if e != best and iou[e - 1] >= iou[best - 1] - 0.001]
+    values = json.loads((outputs["bees_training.py", "light"] / "values.json").read_text())
+    note = values["best_note"]["value"]
+    if ties:
+        assert "in a near tie with epoch" in note and "levelled off" in note
+        assert all(str(e) in note for e in ties)
+        assert "longer run" not in note
+    else:
+        assert ("longer run" in note) == (best == len(iou))
 
 
 def test_learning_caption_counts_the_shapes_in_the_label(outputs, trained) -> None:

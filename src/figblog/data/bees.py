@@ -1,9 +1,10 @@
 """Synthetic photos of bees visiting a scented container, with exact bee masks.
 
 A scene is a top-down view of a textured surface with one or two round containers
-(lids with air holes, shadows and a specular highlight), dark spots and seeds that
-are *not* bees, and a handful of bees: a dark head, a fuzzy thorax, a striped abdomen
-and two translucent wings, of varied size, angle and colour, sometimes touching.
+(lids, most with air holes, with shadows and a specular highlight), dark spots and
+seeds up to the size of a bee's head that are *not* bees, and a handful of bees: a dark
+head, a fuzzy thorax, a striped abdomen and two translucent wings, of varied size, angle
+and colour, sometimes touching.
 Lighting varies across the scene; a lens blur and sensor noise come last.
 
 Everything is drawn on a grid ``supersample`` times finer than the image and then
@@ -120,7 +121,7 @@ def _disc(c: Canvas, x: float, y: float, radius: float, colour: np.ndarray) -> N
 
 
 def _spot(c: Canvas, rng: np.random.Generator) -> None:
-    """A dark blob or seed about the size of a bee's body: the hard negatives."""
+    """A dark blob or seed, up to the size of a bee's head or thorax: the hard negatives."""
     x, y = rng.uniform(0, c.size, 2)
     a = rng.uniform(1.5, 6.0)
     b = a * rng.uniform(0.35, 1.0)

@@ -164,15 +164,24 @@ class UNet:
         """How many of :meth:`parameters` are biases that cannot change the output.
 
         A convolution followed by batch norm: in training, batch norm subtracts each channel's
-        batch mean, so a constant added to the channel cancels and its gradient is zero. Such a
-        bias stays at its initial value, and batch norm's shift ``beta`` does its job.
+        batch mean, so a constant added to the channel cancels and its gradient is zero in
+        exact arithmetic. In floating point it is rounding noise, which Adam scales up to
+        full-size steps, so such a bias wanders from its start (:meth:`idle_bias_drift`);
+        batch norm takes away whatever it adds, and its shift ``beta`` does the bias's job.
         """
-        idle = 0
+        return sum(b.size for b in self._idle_biases())
+
+    def idle_bias_drift(self) -> float:
+        """The largest distance of an idle bias from its initial value, 0."""
+        return max((float(np.abs(b).max()) for b in self._idle_biases()), default=0.0)
+
+    def _idle_biases(self) -> list[np.ndarray]:
+        found = []
         for block in [*self.enc, self.bottom, *self.dec]:
             for conv, after in zip(block.layers, block.layers[1:], strict=False):
                 if isinstance(conv, Conv2d) and isinstance(after, BatchNorm):
-                    idle += conv.params["b"].size
-        return idle
+                    found.append(conv.params["b"])
+        return found
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Logits (N, H, W) for a batch of images x (N, H, W, C)."""

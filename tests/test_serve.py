@@ -326,3 +326,43 @@ def test_serve_gives_a_changed_lead_figure_new_thumbnails_and_card(project: Proj
     ), log
     assert after[1] != before[1]
     assert new_bytes[0] != old_bytes[0] and new_bytes[1] != old_bytes[1]
+
+
+def test_saving_a_fix_stops_a_stuck_run_instead_of_waiting_for_its_timeout(project: Project):
+    project.script("stuck.py", PLOT)
+    project.write("docs/index.md", "# Home\n\n![A plot](figures/stuck.py#plot.png)\n")
+    port = _free_port()
+    log_path = project.root / "serve.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project.root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=_env(project),
+        )
+    url = f"http://127.0.0.1:{port}/"
+    shown = re.compile(r"assets/figures/stuck/plot\.([0-9a-f]{8})\.light\.png")
+    try:
+        assert _wait_for(lambda: shown.search(_get(url))), log_path.read_text()
+        first = shown.search(_get(url))[1]
+        time.sleep(1.0)  # let the watcher settle so the edits below are seen as changes
+        project.script("stuck.py", PLOT + "while True:\n    pass\n")  # the timeout is 60 s
+        assert _wait_for(lambda: len(project.runs()) >= 4, 30), log_path.read_text()
+        time.sleep(1.0)  # both themes are stuck now
+        saved = time.monotonic()
+        project.script("stuck.py", PLOT.replace("[0, 1, 0]", "[0, 2, 0]"))  # the fix
+        assert _wait_for(lambda: (m := shown.search(_get(url))) and m[1] != first, 40), (
+            log_path.read_text()
+        )
+        assert time.monotonic() - saved < 30  # the stuck runs did not wait out their timeout
+        text = log_path.read_text()
+        assert "stopped: figures/stuck.py was saved while it ran" in text
+        assert "timed out" not in text
+        assert proc.poll() is None
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -159,6 +159,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 log.warning(str(ref))
         pictures = [r for r in chosen if isinstance(r, FigureRef)]
         scripts = [r.script for r in [*refs, *values, *pictures]]
+        engine.stop_edited = serve_fast.serving()  # a save stops a run it makes stale
         outcomes = engine.build(scripts, known=serve_fast.failed_just_now(config))
         early.join()
         for notebook in early.done:

@@ -45,7 +45,7 @@ from figblog.engine.sitepatch import (
 from figblog.serve_changes import check_same_text, is_scratch, stale_scripts
 from figblog.serve_watch import drop_seen_events, skip_reload, wake_on_change
 
-__all__ = ["Derived", "install", "remember"]
+__all__ = ["Derived", "install", "remember", "serving"]
 
 log = get_plugin_logger(__name__)
 
@@ -93,6 +93,7 @@ _BUILDS: dict[str, _Build] = {}
 # Runs the fast path saw fail, with what it watched and how that was when they started:
 # the rebuild that follows shows their errors without running them a second time.
 _FAILED: dict[str, tuple[dict[tuple[str, str], Outcome], list[Path], Snapshot]] = {}
+_SERVING = [False]  # set once the server is up (install): builds then stop edited runs
 
 
 def _config_key(config: MkDocsConfig) -> str:
@@ -127,8 +128,14 @@ def failed_just_now(config: MkDocsConfig) -> dict[tuple[str, str], Outcome]:
     return {} if changed_files(then, snapshot(paths)) else outcomes
 
 
+def serving() -> bool:
+    """Whether this process is `mkdocs serve` (after its first build)."""
+    return _SERVING[0]
+
+
 def install(server: Any, config: MkDocsConfig) -> None:
     """Wrap ``server.builder`` (MkDocs' LiveReloadServer) with the fast path."""
+    _SERVING[0] = True
     builder = _FastBuilder(server, config, server.builder)
     server.builder = builder
     builder.observer = wake_on_change(server, map(str, builder.paths()))
@@ -209,6 +216,7 @@ class _FastBuilder:
             return True
         renderer = build.renderer
         engine = renderer.engine
+        engine.stop_edited = True  # a save while a run goes on stops it (see execute.py)
         old_files = renderer.published_files()
         outcomes = engine.build(sorted(scripts))
         failed = {key: o for key, o in outcomes.items() if o.status == "failed"}

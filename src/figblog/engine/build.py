@@ -137,6 +137,9 @@ class Engine:
         self.verbose = verbose  # relay every line a script prints, not only a failure's
         self.warm = warm  # fork runs from a warm worker rather than start interpreters
         self.cancel = threading.Event()  # set on Ctrl-C: running scripts are killed
+        # Under `mkdocs serve`: stop a run whose script, or a file its last run read, is
+        # saved while it goes on (a fix of a stuck script), instead of waiting it out.
+        self.stop_edited = False
         self.hasher = FileHasher(self.root, self.stamps)
         self._rels: dict[str, str] = {}
         self._root_prefix = os.path.join(self.root, "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +42,7 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
                 engine.live.restore()
 
     label = f"{rel} [{theme}]"
+    cancel = _EditedOrCancelled(engine, script, theme) if engine.stop_edited else engine.cancel
     engine.heartbeat.start(rel, theme)
     try:
         result = run_script(
@@ -53,7 +55,7 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
             on_line=relay,
             warm=engine.warm,
             on_status=report_wait,
-            cancel=engine.cancel,
+            cancel=cancel,  # type: ignore[arg-type]  # anything with is_set()
             on_redraw=lambda state: engine.live.update(label, state),
             # Its output reaches the log only if it fails: say now and then that it goes on.
             # One clock and one line for the script's themes that run together.
@@ -61,7 +63,15 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
             beats_from=lambda: engine.heartbeat.clock(rel),
         )
     except Cancelled:
-        return Outcome(script, theme, "failed", reason=reason, error=f"{rel}: cancelled")
+        edited = getattr(cancel, "edited", None)
+        if edited is None:
+            return Outcome(script, theme, "failed", reason=reason, error=f"{rel}: cancelled")
+        engine._say(f"{label} stopped: {edited} was saved while it ran")
+        error = (
+            f"figure script {rel} [{theme}] was stopped: {edited} changed while it ran. "
+            "The next build runs it again"
+        )
+        return Outcome(script, theme, "failed", reason=reason, error=error)
     except OSError as exc:  # e.g. no more processes: report it as this run's failure
         result = RunResult(ok=False, seconds=0.0, error_type="OSError", error_message=str(exc))
     finally:
@@ -126,6 +136,53 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
             "(see the README, 'What a script depends on')"
         )
     return outcome
+
+
+class _EditedOrCancelled:
+    """A run's cancel flag under `mkdocs serve`: the build's, or an edit of what it runs.
+
+    Set when the build is cancelled, or when the script, or a module its last stored run
+    imported (a ``.py`` file it read: not data, which a script may write itself), has
+    changed since the run started (looked at twice a second, by stat). The
+    server builds again after such a save, so a stuck or slow run of old code does
+    not hold the preview until its timeout. ``edited`` names the file.
+    """
+
+    _EVERY = 0.5  # seconds between looks at the files
+    _MOST = 200  # files looked at, at most: the script and its last run's first modules
+
+    def __init__(self, engine: Engine, script: str, theme: str) -> None:
+        self.cancel = engine.cancel
+        self.root = engine.root
+        paths = [engine.script_rel(script)]
+        hit = engine.stamps.hit(engine._ident(script, theme))
+        deps = hit.get("manifest", {}).get("deps", {}) if hit else {}
+        if isinstance(deps, dict):
+            paths += [p for p in deps if isinstance(p, str) and p.endswith(".py")]
+        self.states = {p: self._state(p) for p in dict.fromkeys(paths[: self._MOST])}
+        self.next_look = time.monotonic() + self._EVERY
+        self.edited: str | None = None
+
+    def _state(self, path: str) -> tuple[int, int] | None:
+        try:
+            st = os.stat(os.path.join(self.root, path))
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def is_set(self) -> bool:
+        """Whether the run should stop now."""
+        if self.cancel.is_set():
+            return True
+        now = time.monotonic()
+        if now < self.next_look:
+            return False
+        self.next_look = now + self._EVERY
+        for path, state in self.states.items():
+            if self._state(path) != state:
+                self.edited = path
+                return True
+        return False
 
 
 def _project_deps(engine: Engine, reads: list[str], workspace: Path) -> list[str]:

@@ -221,3 +221,31 @@ def test_a_process_building_many_projects_keeps_few_idle_workers(tmp_path, monke
         assert all(w.proc.poll() is None for w in alive)
     finally:
         run.close()
+
+
+def test_an_edit_of_the_child_code_replaces_the_worker_and_reruns_in_one_process(
+    project, tmp_path, monkeypatch
+):
+    # `mkdocs serve` builds again and again in one process: an edit of the engine's
+    # child code (here, copies of it) must make cached runs stale and the worker new.
+    from figblog.engine import environment
+
+    copies = []
+    for name in environment.CHILD_FILES:
+        copy = tmp_path / "child" / Path(name).name
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copy(name, copy)
+        copies.append(str(copy))
+    monkeypatch.setattr(environment, "CHILD_FILES", tuple(copies))
+    monkeypatch.setattr(workers, "CHILD_FILES", tuple(copies))
+    project.script("a.py", PLOT)
+    assert {o.status for o in engine(project).build(["a.py"]).values()} == {"ran"}
+    assert {o.status for o in engine(project).build(["a.py"]).values()} == {"cached"}
+    env = _child_env("light", project.root, project.root / ".cache" / "figblog" / "memo")
+    first = workers.worker_for(env)
+    assert first.usable()
+    with open(copies[0], "a") as fh:
+        fh.write("# an edit\n")
+    assert not first.usable()
+    assert {o.status for o in engine(project).build(["a.py"]).values()} == {"ran"}
+    assert workers.worker_for(env) is not first

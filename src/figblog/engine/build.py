@@ -164,10 +164,9 @@ class Engine:
             rel = self._rels[script] = root_relative(full, self._root_prefix)
         return rel
 
-    @staticmethod
-    def _base(script_hash: str, theme: str) -> dict[str, str]:
-        """What a run's key covers besides the files it read."""
-        return {"script": script_hash, "theme": theme, **environment()}
+    def _base(self, script_hash: str, theme: str, env: Mapping[str, str] | None = None) -> dict:
+        """What a run's key covers besides the files it read (``env``: the environment)."""
+        return {"script": script_hash, "theme": theme, **(env or environment())}
 
     def _ident(self, script: str, theme: str) -> str:
         return f"{self.script_rel(script)}|{theme}"
@@ -213,6 +212,7 @@ class Engine:
         outcomes: dict[tuple[str, str], Outcome] = {}
         known = known or {}
         todo: list[Task] = []
+        env = environment()  # once per build: it stats the child's code
         for script in dict.fromkeys(scripts):
             refused = self._refuse(script)
             text = None if refused else self._script_hash(script)
@@ -225,7 +225,7 @@ class Engine:
                 if (script, theme) in known:
                     outcomes[script, theme] = known[script, theme]
                     continue
-                base = self._base(text, theme)
+                base = self._base(text, theme, env)
                 entry, reason = (
                     (None, "--force")
                     if force

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from figblog.engine.hashing import hash_bytes
 
-__all__ = ["ENGINE_VERSION", "environment"]
+__all__ = ["CHILD_FILES", "ENGINE_VERSION", "environment", "file_stamp"]
 
 # Bump when the meaning of a cache entry changes (its layout, the child's contract).
 ENGINE_VERSION = "1"
@@ -49,16 +49,43 @@ def _version(dist: str, module: str) -> str:
         return "absent"
 
 
+# The code that runs scripts in the child: part of every key, and of a warm worker.
+_HERE = Path(__file__).parent
+CHILD_FILES = tuple(
+    str(_HERE / name)
+    for name in ("_child.py", "_zygote.py", "reads.py", "_text_sizes.py", "_on_import.py")
+)
+
+
 @cache
-def environment() -> dict[str, str]:
-    """Python's version, each keyed library's, and the engine's (with its child's code)."""
+def _libraries() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for dist, module in _KEYED_DISTS.items():
         versions[dist] = _version(dist, module)
-    # The code that runs scripts, read without importing it: a warm build runs none.
-    here = Path(__file__).parent
-    names = ("_child.py", "_zygote.py", "reads.py", "_text_sizes.py", "_on_import.py")
-    code = b"".join((here / name).read_bytes() for name in names)
-    child = hash_bytes(code)[:16]
-    versions["engine"] = f"{ENGINE_VERSION}-{child}"
     return versions
+
+
+@cache
+def _child_code(stamps: tuple[tuple[int, int] | None, ...]) -> str:
+    """The hash of the child's code, read without importing it: a warm build runs none."""
+    del stamps  # the cache key: the files' stat, so an edit is seen within one process
+    return hash_bytes(b"".join(Path(name).read_bytes() for name in CHILD_FILES))[:16]
+
+
+def environment() -> dict[str, str]:
+    """Python's version, each keyed library's, and the engine's (with its child's code).
+
+    The libraries are looked up once per process; the child's code is hashed again
+    whenever one of its files changes, so that `mkdocs serve` sees an edit of it.
+    """
+    child = _child_code(tuple(file_stamp(name) for name in CHILD_FILES))
+    return {**_libraries(), "engine": f"{ENGINE_VERSION}-{child}"}
+
+
+def file_stamp(path: str) -> tuple[int, int] | None:
+    """A file's modification time (ns) and size; None when it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size

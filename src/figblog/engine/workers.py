@@ -8,8 +8,9 @@ monkeypatched functions, ``sys.path``) die with it.
 
 Workers are kept per (interpreter, environment) for the life of this process, so
 `mkdocs serve`, which builds again and again in one process, keeps them warm. A
-worker is replaced when it has died or when a project file it had loaded changed on
-disk (it would otherwise hand children the old code). A process that builds many
+worker is replaced when it has died or when a project file it had loaded, or the
+engine's child code (``_child.py`` and the rest of ``environment.CHILD_FILES``),
+changed on disk (it would otherwise hand children the old code). A process that builds many
 projects (the test suite, a notebook) keeps only the few idle workers it used last:
 each one holds numpy and matplotlib in memory (~80 MB).
 """
@@ -29,6 +30,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from figblog.engine.environment import CHILD_FILES
+from figblog.engine.environment import file_stamp as _stamp
+
 __all__ = ["WarmWorker", "WorkerError", "worker_for"]
 
 _START_TIMEOUT = 120.0  # importing matplotlib the first time builds its font cache
@@ -42,18 +46,11 @@ class WorkerError(Exception):
     """The warm worker could not be started or stopped answering."""
 
 
-def _stamp(path: str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
-
-
 class WarmWorker:
     """A running fork server and the channel to it. Safe to use from several threads."""
 
     def __init__(self, env: dict[str, str]) -> None:
+        child_code = {p: _stamp(p) for p in CHILD_FILES}  # before it reads them
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._log = tempfile.TemporaryFile()
         try:
@@ -82,6 +79,7 @@ class WarmWorker:
             raise WorkerError(f"the warm worker did not start{self._tail()}")
         ours.settimeout(None)
         self._stamps = {p: _stamp(p) for p in hello.get("project_files", [])}
+        self._code = child_code  # what its children run, wherever figblog is installed
         self.active = 0  # runs in flight; changed under _WORKERS_LOCK
         self.last_used = time.monotonic()
 
@@ -94,10 +92,10 @@ class WarmWorker:
         return ""
 
     def usable(self) -> bool:
-        """Alive, and every project file it loaded is as it was when it loaded it."""
+        """Alive, and every project file it loaded, and the child's code, as they were."""
         if self.proc.poll() is not None:
             return False
-        return all(_stamp(p) == s for p, s in self._stamps.items())
+        return all(_stamp(p) == s for p, s in [*self._stamps.items(), *self._code.items()])
 
     def start(self, script: Path, report: Path, cwd: Path, env: dict[str, str]) -> Run:
         """Fork a child that runs ``script`` in ``cwd`` with ``env``; return its handle."""

@@ -98,3 +98,24 @@ def test_a_folder_that_cannot_be_removed_or_is_gone_is_skipped(project, monkeypa
     monkeypatch.setattr(os, "utime", utime)  # a read-only cache on the next build
     config.plugins["mkdocs-jupyter"].config["cache_dir"] = BASE
     assert _key(project, config) == current
+
+
+def test_the_kernel_sockets_of_processes_that_are_gone_are_removed(tmp_path):
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        names = [f"figblog-kernel-{pid}-{n}" for pid in (gone, alive.pid, os.getpid())
+                 for n in (1, 2)]  # fmt: skip
+        for name in [*names, "figblog-kernel-x-1", "other-1"]:
+            (tmp_path / name).write_text("")
+        removed = notebooks.remove_dead_kernel_sockets(str(tmp_path))
+        assert sorted(Path(p).name for p in removed) == names[:2]
+        left = sorted(p.name for p in tmp_path.iterdir())
+        assert left == sorted([*names[2:], "figblog-kernel-x-1", "other-1"])
+    finally:
+        alive.kill()
+        alive.wait()

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import re
@@ -36,6 +37,7 @@ __all__ = [
     "key_cache_to_code",
     "prune_code_folders",
     "references_in",
+    "remove_dead_kernel_sockets",
     "use_ipc_kernels",
 ]
 
@@ -79,6 +81,34 @@ def references_in(path: Path, page: str, prefix: str) -> list[str]:
     return found
 
 
+def remove_dead_kernel_sockets(folder: str | None = None) -> list[str]:
+    """Remove the kernels' sockets (``figblog-kernel-<pid>-<n>``) of processes now gone.
+
+    A kernel removes its sockets when it shuts down; one whose build was interrupted
+    (Ctrl-C during a notebook, a closed terminal) leaves them in the temporary folder.
+    """
+    folder = folder or tempfile.gettempdir()
+    removed = []
+    for path in glob.glob(os.path.join(folder, "figblog-kernel-*-*")):
+        pid = os.path.basename(path).split("-")[2]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: not ours to judge
+    return True
+
+
 def use_ipc_kernels() -> bool:
     """Make notebooks executed by mkdocs-jupyter use IPC transport; False if it is absent."""
     try:
@@ -88,6 +118,7 @@ def use_ipc_kernels() -> bool:
     original = nbconvert2.get_nbconvert_app
     if getattr(original, _PATCHED, False):
         return True
+    remove_dead_kernel_sockets()  # once per process: what a killed build left in /tmp
 
     def get_nbconvert_app(*args: object, **kwargs: object) -> object:
         app = original(*args, **kwargs)

@@ -213,7 +213,7 @@ def test_a_run_that_writes_into_the_project_is_told_once_and_temp_files_are_not(
     assert {o.status for o in out.values()} == {"ran"}
     told = [line for line in said if "in the project, outside its own folder" in line]
     assert len(told) == 1, said  # once for the script, not once per theme
-    assert told[0].startswith("figures/w.py [") and " wrote data/keep.txt in the project" in told[0]
+    assert told[0].startswith("figures/w.py wrote data/keep.txt in the project"), told  # no theme
     assert not any("ok.py" in line and "outside" in line for line in said)
 
 
@@ -407,3 +407,11 @@ def test_the_stamps_book_keeps_only_the_outputs_of_the_runs_in_use(project):
     reverted = engine(project).build(["a.py"])
     assert {o.status for o in reverted.values()} == {"cached"}
     assert {o.entry.path.name for o in reverted.values()} == versions[0]
+
+
+def test_a_run_that_wrote_nothing_shows_what_it_printed(project):
+    project.script("quiet.py", "print('no data yet: skipping the plot')\nraise SystemExit(0)\n")
+    out = engine(project, themes=("light",)).build(["quiet.py"])
+    error = out["quiet.py", "light"].error
+    assert "the script wrote no files" in error
+    assert error.endswith("its output:\n    no data yet: skipping the plot"), error

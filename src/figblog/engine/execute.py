@@ -18,7 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from figblog.engine.build import UNTRACKED, Engine, Outcome
-from figblog.engine.failure import describe_failure, project_writes, saved_elsewhere
+from figblog.engine.failure import (
+    describe_failure,
+    printed_tail,
+    project_writes,
+    saved_elsewhere,
+)
 from figblog.engine.outputs import NoOutputs, OutputError, finished_outputs
 from figblog.engine.runner import Cancelled, RunResult, run_script
 from figblog.engine.schedule import Task
@@ -114,6 +119,8 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
             outcome.error = f"figure script {rel} [{theme}]: {exc}"
             if isinstance(exc, NoOutputs) and saved_elsewhere(result, engine.root):
                 outcome.error += ". " + saved_elsewhere(result, engine.root)
+            if isinstance(exc, NoOutputs):  # what it printed may say why
+                outcome.error += printed_tail(result)
         except OSError as exc:  # a full disk, or the cache removed during the build
             outcome.error = (
                 f"figure script {rel} [{theme}] ran, but its outputs could not be stored "
@@ -125,7 +132,7 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
     wrote = project_writes(result, engine.root) if outcome.status == "ran" else []
     if wrote and engine.tell_once(f"wrote:{rel}"):
         engine._say(
-            f"{rel} [{theme}] wrote {', '.join(wrote)} in the project, outside its own "
+            f"{rel} wrote {', '.join(wrote)} in the project, outside its own "
             "folder: that is not published, and a build should not change the project's "
             "files. Save into the folder it starts in, e.g. fig.savefig('plot.png')"
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from figblog.engine.runner import RunResult
 
-__all__ = ["describe_failure", "project_writes", "saved_elsewhere"]
+__all__ = ["describe_failure", "printed_tail", "project_writes", "saved_elsewhere"]
 
 
 def describe_failure(rel: str, result: RunResult, root: Path | None = None) -> str:
@@ -36,12 +36,17 @@ def _describe(rel: str, result: RunResult) -> str:
         head += "\n  " + result.hint
     if result.traceback:
         head += "\n" + _indent(result.traceback.rstrip())
-    if result.output_tail:
-        shown = result.output_tail.count("\n") + 1
-        more = result.output_lines - shown
-        what = f"its last {shown} lines of output" if more > 0 else "its output"
-        head += f"\n  {what}:\n" + _indent(result.output_tail.rstrip())
-    return head
+    return head + printed_tail(result)
+
+
+def printed_tail(result: RunResult) -> str:
+    """The last lines a run printed, indented under a message; "" when it printed none."""
+    if not result.output_tail:
+        return ""
+    shown = result.output_tail.count("\n") + 1
+    more = result.output_lines - shown
+    what = f"its last {shown} lines of output" if more > 0 else "its output"
+    return f"\n  {what}:\n" + _indent(result.output_tail.rstrip())
 
 
 def _indent(text: str) -> str:

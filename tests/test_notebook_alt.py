@@ -187,3 +187,15 @@ def test_a_notebook_build_uses_the_figures_labels_and_fails_strict_on_a_bare_plo
     assert again.returncode != 0
     assert "Cache hit" in again.stderr
     assert "nb.ipynb: plot 2 (cell cell1) has no alt text" in again.stderr
+
+
+def test_a_notebook_that_chose_the_agg_backend_still_shows_its_figure(project):
+    project.write("mkdocs.yml", NOTEBOOK_YML)
+    project.write("docs/index.md", "# Home\n")
+    agg = "import matplotlib\nmatplotlib.use('Agg')\n" + LABELLED  # as in a figure script
+    project.write("docs/nb.ipynb", _notebook(agg))
+    done = project.mkdocs(strict=True)
+    assert done.returncode == 0, done.stderr
+    page = (project.root / "site" / "nb" / "index.html").read_text("utf-8")
+    assert re.findall(r'<img alt="([^"]*)"', page) == ["Loss against step."]
+    assert "&lt;Figure size" not in page

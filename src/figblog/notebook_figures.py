@@ -87,5 +87,28 @@ def show_figure(fig: Figure, alt: str | None = None) -> None:
     from IPython.display import display
 
     text = (alt or "").strip() or describe_figure(fig)
-    display(fig, metadata={"image/png": {"alt": text}})
+    if _has_png_formatter(fig):
+        display(fig, metadata={"image/png": {"alt": text}})
+    else:
+        # No inline backend (the cell chose another, e.g. matplotlib.use("Agg")): the
+        # figure would show as "<Figure size ...>" text. Draw it as the inline one does.
+        import io
+
+        png = io.BytesIO()
+        fig.savefig(png, format="png", bbox_inches="tight")
+        data = {"image/png": png.getvalue(), "text/plain": repr(fig)}
+        display(data, raw=True, metadata={"image/png": {"alt": text}})
     plt.close(fig)
+
+
+def _has_png_formatter(fig: Figure) -> bool:
+    """Whether IPython would show ``fig`` as a picture (the inline backend's formatter)."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return True  # not in a kernel: display() prints, whatever we do
+    try:
+        return shell.display_formatter.formatters["image/png"].lookup(fig) is not None
+    except KeyError:
+        return False

@@ -162,7 +162,7 @@ def test_a_script_referenced_three_times_shows_its_traceback_once(project):
     assert html.count(f'id="{first[1]}"') == 1
     # The log is as before: one warning naming every place; MkDocs finds the anchor.
     assert log.count("WARNING") == 1, log
-    assert "docs/index.md:3, docs/index.md:7, docs/index.md:9: figure script" in log
+    assert "docs/index.md:3, 7, 9: figure script" in log
 
 
 def test_each_failing_script_gets_a_full_box_of_its_own(project):
@@ -201,3 +201,13 @@ def test_a_missing_script_referenced_twice_is_not_said_to_have_failed(project):
     boxes = _boxes(html)
     assert "figure script figures/gone.py does not exist" in boxes[0][1]
     assert boxes[1][1] == "Same error as an earlier reference: see the error above."
+
+
+def test_a_failure_names_a_few_places_page_by_page_then_how_many_more():
+    from figblog.engine.refs import ValueRef
+    from figblog.engine.render import _places
+
+    refs = [ValueRef("docs/a.md", n, 0, 1, "s.py", "x") for n in (3, 3, 7, 9)]
+    refs += [ValueRef("docs/b.md", n, 0, 1, "s.py", "x") for n in range(1, 31)]
+    assert _places(refs[:3]) == "docs/a.md:3, 7"
+    assert _places(refs) == "docs/a.md:3, 7, 9, docs/b.md:1, 2, 3 and 27 more"

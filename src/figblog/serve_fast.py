@@ -222,8 +222,10 @@ class _FastBuilder:
         failed = {key: o for key, o in outcomes.items() if o.status == "failed"}
         if failed:
             _FAILED[self.key] = (failed, self.paths(), now)
-            script = engine.script_rel(next(iter(failed.values())).script)
-            raise PatchError(f"{script} failed")
+            first = next(iter(failed.values()))
+            script = engine.script_rel(first.script)
+            gone = not engine.script_path(first.script).exists()
+            raise PatchError(f"{script} {'is gone' if gone else 'failed'}")
         fresh = renderer.with_outcomes(outcomes)
         for script in scripts:
             check_same_text(renderer, fresh, script)

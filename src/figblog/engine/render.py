@@ -62,9 +62,7 @@ class Renderer(Resolver):
         for script, script_refs in by_script.items():
             failure = self._failure(script)
             if failure:
-                report(
-                    script_refs[0], failure, ", ".join(dict.fromkeys(r.where for r in script_refs))
-                )
+                report(script_refs[0], failure, _places(script_refs))
                 continue
             for ref in script_refs:
                 if isinstance(ref, ValueRef):
@@ -248,3 +246,24 @@ class Renderer(Resolver):
         script = self.engine.script_path(ref.script)
         url = relative(self._script_uri(ref.script), base)
         return source_block(script, url, f"{prefix}/{ref.script}", self.source_html)
+
+
+_SHOWN_PLACES = 6  # a script's places named before "and N more": its message comes first
+
+
+def _places(refs: list[FigureRef | ValueRef]) -> str:
+    """``docs/a.md:3, 7, 9, docs/b.md:2``: the places of ``refs``, a few, page by page."""
+    lines: dict[str, list[int]] = {}
+    for ref in refs:
+        if ref.line not in lines.setdefault(ref.page, []):
+            lines[ref.page].append(ref.line)
+    total = sum(len(numbers) for numbers in lines.values())
+    parts, shown = [], 0
+    for page, numbers in lines.items():
+        numbers = numbers[: _SHOWN_PLACES - shown]
+        if not numbers:
+            break
+        parts.append(f"{page}:{', '.join(map(str, numbers))}")
+        shown += len(numbers)
+    more = f" and {total - shown} more" if total > shown else ""
+    return ", ".join(parts) + more

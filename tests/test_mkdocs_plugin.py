@@ -339,8 +339,8 @@ def test_warnings_come_in_the_order_of_the_lines_they_name(project):
     assert "figblog: 2 ran, 0 cached, 4 failed, 1 script missing in " in result.stderr
     warnings = [line for line in result.stderr.splitlines() if "figblog: docs/post.md:" in line]
     places = [re.findall(r"docs/post\.md:(\d+)", line) for line in warnings]
-    assert places == [["13"], ["15"], ["3", "5", "11"], ["7"], ["9"], ["11"], ["17"]], warnings
-    assert "figures/bad.py failed at line 3: ZeroDivisionError" in warnings[2]
+    assert places == [["13"], ["15"], ["3"], ["7"], ["9"], ["11"], ["17"]], warnings
+    assert "docs/post.md:3, 5, 11: figure script figures/bad.py failed at line 3" in warnings[2]
 
 
 def test_a_timeout_is_reported_as_such(project):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -36,6 +37,30 @@ def _get(url: str) -> str:
         return ""
 
 
+@contextlib.contextmanager
+def _serving(project: Project):  # noqa: ANN202 - a generator of (process, url, log path)
+    """`mkdocs serve` on a free port in the project, stopped at the end."""
+    port = _free_port()
+    log_path = project.root / "serve.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project.root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=_env(project),
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        yield proc, url, log_path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def _wait_for(predicate, seconds: float = 90) -> bool:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -52,18 +77,7 @@ def test_serve_keeps_running_and_shows_the_fixed_figure(project: Project):
         "docs/index.md",
         "# Home\n\n![Good](figures/good.py)\n\n![Bad](figures/bad.py#plot.png)\n",
     )
-    port = _free_port()
-    log_path = project.root / "serve.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=project.root,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=_env(project),
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
+    with _serving(project) as (proc, url, log_path):
         assert _wait_for(lambda: "not yet" in _get(url)), log_path.read_text()
         assert "admonition failure" in _get(url)
         first_runs = sorted(project.runs())
@@ -75,12 +89,6 @@ def test_serve_keeps_running_and_shows_the_fixed_figure(project: Project):
         assert proc.poll() is None  # the server is still up
         assert sorted(project.runs()) == sorted([*first_runs, "bad.py:dark", "bad.py:light"])
         assert "admonition failure" not in _get(url)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     assert os.path.exists(log_path)
 
 
@@ -331,19 +339,8 @@ def test_serve_gives_a_changed_lead_figure_new_thumbnails_and_card(project: Proj
 def test_saving_a_fix_stops_a_stuck_run_instead_of_waiting_for_its_timeout(project: Project):
     project.script("stuck.py", PLOT)
     project.write("docs/index.md", "# Home\n\n![A plot](figures/stuck.py#plot.png)\n")
-    port = _free_port()
-    log_path = project.root / "serve.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=project.root,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=_env(project),
-        )
-    url = f"http://127.0.0.1:{port}/"
     shown = re.compile(r"assets/figures/stuck/plot\.([0-9a-f]{8})\.light\.png")
-    try:
+    with _serving(project) as (proc, url, log_path):
         assert _wait_for(lambda: shown.search(_get(url))), log_path.read_text()
         first = shown.search(_get(url))[1]
         time.sleep(1.0)  # let the watcher settle so the edits below are seen as changes
@@ -360,9 +357,3 @@ def test_saving_a_fix_stops_a_stuck_run_instead_of_waiting_for_its_timeout(proje
         assert "stopped: figures/stuck.py was saved while it ran" in text
         assert "timed out" not in text
         assert proc.poll() is None
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()

@@ -49,7 +49,7 @@ def stale_scripts(
         if notebooks and path.endswith(".py") and path.startswith(code_dirs):
             raise PatchError(f"{rel} changed and notebook pages may import it")
         if path not in readers:
-            raise PatchError(f"{rel} changed, which no figure script read")
+            raise PatchError(f"{rel} changed, which no figure script read in its last good run")
         scripts |= readers[path]
     for script in scripts:
         for theme in engine.themes:

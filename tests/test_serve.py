@@ -172,6 +172,13 @@ def test_serve_shows_a_recoloured_figure_without_rebuilding_the_site(
         new_src = page.get_attribute(_LIGHT, "src")
         assert new_src != old_src and new_src in html and old_src not in html
         assert "The answer is 41." in html
+        # Editors' scratch files alone wake nothing: no "Detected file changes", no build.
+        wakes = serve.log().count("Detected file changes")
+        for name in (".line.py.swx", "line.py~", "4913", ".#line.py"):
+            (project.root / "figures" / name).write_bytes(b"scratch")
+        time.sleep(1.5)  # three rounds of MkDocs' 0.5 s poller
+        serve.idle()
+        assert serve.log().count("Detected file changes") == wakes, serve.log()
         fresh = _open(live_browser, serve)  # a page opened now gets the new bytes too
         assert image_digest(fresh, _LIGHT) == image_digest(page, _LIGHT)
 

@@ -15,9 +15,10 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from figblog.engine.render import Renderer
 from figblog.engine.sitepatch import PatchError
+from figblog.serve_watch import is_scratch
 from figblog.values import VALUES_FILE
 
-__all__ = ["check_same_text", "is_scratch", "stale_scripts"]
+__all__ = ["check_same_text", "stale_scripts"]
 
 
 def stale_scripts(
@@ -57,16 +58,6 @@ def stale_scripts(
             if outcome is None or outcome.entry is None:
                 raise PatchError(f"{engine.script_rel(script)} had failed")
     return scripts
-
-
-def is_scratch(path: str) -> bool:
-    """Whether ``path`` is an editor's swap, lock, backup or test-write file."""
-    name = os.path.basename(path)
-    return (
-        name.startswith(("#", ".#"))
-        or name.endswith(("~", ".swp", ".swx", ".swo"))
-        or name == "4913"  # vim checks it may write in the folder with this name
-    )
 
 
 def check_same_text(old: Renderer, new: Renderer, script: str) -> None:

@@ -42,8 +42,8 @@ from figblog.engine.sitepatch import (
     snapshot,
     state_of,
 )
-from figblog.serve_changes import check_same_text, is_scratch, stale_scripts
-from figblog.serve_watch import drop_seen_events, skip_reload, wake_on_change
+from figblog.serve_changes import check_same_text, stale_scripts
+from figblog.serve_watch import drop_seen_events, is_scratch, skip_reload, wake_on_change
 
 __all__ = ["Derived", "install", "remember", "serving"]
 
@@ -169,8 +169,8 @@ class _FastBuilder:
 
     def seen(self, path: str) -> bool:
         """Whether the file at ``path`` is as the last or the current rebuild found it."""
-        if outside_snapshots(path):
-            return True  # no rebuild would look at it
+        if outside_snapshots(path) or is_scratch(path):
+            return True  # no rebuild would look at it; an editor's swap or backup file
         state = state_of(path)
         return any(s.get(path) == state for s in (self.snapshot, self.handling))
 

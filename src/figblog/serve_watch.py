@@ -22,7 +22,7 @@ from typing import Any
 
 from mkdocs.plugins import get_plugin_logger
 
-__all__ = ["drop_seen_events", "skip_reload", "wake_on_change"]
+__all__ = ["drop_seen_events", "is_scratch", "skip_reload", "wake_on_change"]
 
 log = get_plugin_logger(__name__)
 
@@ -51,6 +51,8 @@ def wake_on_change(server: Any, paths: Iterable[str]) -> Any | None:
             path = os.fsdecode(event.src_path)
             if event.is_directory or event.event_type in _QUIET or "__pycache__" in path:
                 return
+            if is_scratch(path):
+                return  # an editor's swap or backup file: no build reads it
             if self.only is not None and os.path.abspath(path) != self.only:
                 return
             with server._rebuild_cond:
@@ -69,6 +71,16 @@ def wake_on_change(server: Any, paths: Iterable[str]) -> Any | None:
         log.info(f"no instant file watching ({exc}); the server polls every 0.5 s")
         return None
     return observer
+
+
+def is_scratch(path: str) -> bool:
+    """Whether ``path`` is an editor's swap, lock, backup or test-write file."""
+    name = os.path.basename(path)
+    return (
+        name.startswith(("#", ".#"))
+        or name.endswith(("~", ".swp", ".swx", ".swo"))
+        or name == "4913"  # vim checks it may write in the folder with this name
+    )
 
 
 def drop_seen_events(server: Any, seen: Callable[[str], bool]) -> bool:

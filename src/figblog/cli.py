@@ -21,7 +21,7 @@ from figblog.cli_settings import docs_folder, engine_for, site_of
 from figblog.engine import THEMES, narrow_name
 from figblog.engine.build import Engine
 from figblog.engine.facts import file_facts
-from figblog.engine.failure import describe_failure, printed_tail, saved_elsewhere
+from figblog.engine.failure import describe_failure, nothing_written
 from figblog.engine.heartbeat import still_running
 from figblog.engine.hints import broken_link, near_names
 from figblog.engine.outputs import NoOutputs, OutputError, finished_outputs
@@ -180,9 +180,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         try:  # checked and cleaned as the build publishes them
             names = finished_outputs(workspace / "out", TEXT_OUTPUTS)
         except OutputError as exc:
-            elsewhere = saved_elsewhere(result, root) if isinstance(exc, NoOutputs) else ""
-            more = f". {elsewhere}" if elsewhere else ""
-            more += printed_tail(result) if isinstance(exc, NoOutputs) else ""
+            more = nothing_written(result, root) if isinstance(exc, NoOutputs) else ""
             print(f"figure script {rel} [{theme}]: {exc}{more}", file=sys.stderr)
             return 1
         _publish(workspace / "out", names, out)

@@ -164,7 +164,8 @@ class Engine:
             rel = self._rels[script] = root_relative(full, self._root_prefix)
         return rel
 
-    def _base(self, script_hash: str, theme: str, env: Mapping[str, str] | None = None) -> dict:
+    @staticmethod
+    def _base(script_hash: str, theme: str, env: Mapping[str, str] | None = None) -> dict:
         """What a run's key covers besides the files it read (``env``: the environment)."""
         return {"script": script_hash, "theme": theme, **(env or environment())}
 

@@ -18,12 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from figblog.engine.build import UNTRACKED, Engine, Outcome
-from figblog.engine.failure import (
-    describe_failure,
-    printed_tail,
-    project_writes,
-    saved_elsewhere,
-)
+from figblog.engine.environment import file_stamp
+from figblog.engine.failure import describe_failure, nothing_written, project_writes
 from figblog.engine.outputs import NoOutputs, OutputError, finished_outputs
 from figblog.engine.runner import Cancelled, RunResult, run_script
 from figblog.engine.schedule import Task
@@ -117,10 +113,8 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
             outcome.status = "ran"
         except OutputError as exc:
             outcome.error = f"figure script {rel} [{theme}]: {exc}"
-            if isinstance(exc, NoOutputs) and saved_elsewhere(result, engine.root):
-                outcome.error += ". " + saved_elsewhere(result, engine.root)
-            if isinstance(exc, NoOutputs):  # what it printed may say why
-                outcome.error += printed_tail(result)
+            if isinstance(exc, NoOutputs):
+                outcome.error += nothing_written(result, engine.root)
         except OSError as exc:  # a full disk, or the cache removed during the build
             outcome.error = (
                 f"figure script {rel} [{theme}] ran, but its outputs could not be stored "
@@ -171,11 +165,7 @@ class _EditedOrCancelled:
         self.edited: str | None = None
 
     def _state(self, path: str) -> tuple[int, int] | None:
-        try:
-            st = os.stat(os.path.join(self.root, path))
-        except OSError:
-            return None
-        return st.st_mtime_ns, st.st_size
+        return file_stamp(os.path.join(self.root, path))
 
     def is_set(self) -> bool:
         """Whether the run should stop now."""

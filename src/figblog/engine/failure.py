@@ -12,7 +12,13 @@ from pathlib import Path
 
 from figblog.engine.runner import RunResult
 
-__all__ = ["describe_failure", "printed_tail", "project_writes", "saved_elsewhere"]
+__all__ = [
+    "describe_failure",
+    "nothing_written",
+    "printed_tail",
+    "project_writes",
+    "saved_elsewhere",
+]
 
 
 def describe_failure(rel: str, result: RunResult, root: Path | None = None) -> str:
@@ -72,6 +78,12 @@ def saved_elsewhere(result: RunResult, root: Path) -> str:
     if wrote:
         return f"It wrote {wrote} outside the folder it starts in; {there}."
     return ""
+
+
+def nothing_written(result: RunResult, root: Path) -> str:
+    """What follows "the script wrote no files": where its files went, what it printed."""
+    elsewhere = saved_elsewhere(result, root)
+    return (f". {elsewhere}" if elsewhere else "") + printed_tail(result)
 
 
 def project_writes(result: RunResult, root: Path) -> list[str]:

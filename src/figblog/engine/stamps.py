@@ -117,7 +117,10 @@ class Stamps:
         if entries:
             inside = os.path.join(entries, "")
             keys = {str(h.get("key")) for h in self._hits.values() if isinstance(h, dict)}
-            files += [n for n in self._files if _entry_key(n, inside) not in (None, *keys)]
+            for name in self._files:
+                key = _entry_key(name, inside)
+                if key is not None and key not in keys:
+                    files.append(name)
         for name in set(files):
             del self._files[name]
         self._dirty = self._dirty or bool(gone or files)

@@ -92,6 +92,37 @@ def test_serve_keeps_running_and_shows_the_fixed_figure(project: Project):
     assert os.path.exists(log_path)
 
 
+def test_serve_shows_a_failing_notebook_on_its_page_and_executes_it_only_when_it_changes(
+    project: Project,
+):
+    from test_notebook_errors import FAILING, YML
+
+    project.write("mkdocs.yml", YML.format(timeout=60))
+    project.write("docs/index.md", "# Home\n")
+    project.write("docs/nb.ipynb", FAILING)
+    executions = project.root / "executions"
+    with _serving(project) as (proc, url, log_path):
+        # The first build, which would end the server if it raised, shows the error.
+        assert _wait_for(lambda: "cell 2, line 3: IndexError" in _get(url + "nb/")), (
+            log_path.read_text()
+        )
+        assert executions.read_text().split() == ["ran"]
+        time.sleep(1.0)
+        project.write("docs/index.md", "# Home, edited\n")
+        assert _wait_for(lambda: "Home, edited" in _get(url)), log_path.read_text()
+        assert executions.read_text().split() == ["ran"], "an unchanged failure ran again"
+        project.write("docs/nb.ipynb", FAILING.replace("squares[9]", "squares[3]"))
+
+        def fixed() -> bool:
+            page = _get(url + "nb/")
+            return "squares[3]" in page and "admonition failure" not in page
+
+        assert _wait_for(fixed), log_path.read_text()
+        assert executions.read_text().split() == ["ran", "ran"]
+        assert proc.poll() is None
+        assert "Traceback" not in log_path.read_text()
+
+
 LINE = (
     COUNT
     + """\

@@ -36,7 +36,7 @@ class FiguresConfig(Config):
     jobs = c.Type(int, default=0)
     """How many scripts run at once; 0 means one per CPU."""
     timeout = c.Type((int, float), default=600)
-    """Seconds a script may run before it is killed and reported as timed out."""
+    """Seconds a script (or a notebook cell) may run before it is stopped and reported."""
     watch = c.ListOfItems(c.Type(str), default=["src", "data"])
     """Folders besides docs/ and figures/ that `mkdocs serve` watches (shared code, data)."""
     site_prefix = c.Type(str, default="assets/figures")

@@ -14,6 +14,7 @@ this plugin adds to the site's Markdown puts it in place as finished HTML.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 from dataclasses import replace
@@ -22,12 +23,12 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
-from figblog import lazy_source, markdown_needs, narrow, notebooks, serve_fast
+from figblog import lazy_source, markdown_needs, narrow, notebook_errors, notebooks, serve_fast
 from figblog.blog_checks import category_errors, excluded_posts
 from figblog.engine.build import Engine, EngineError, root_relative
 from figblog.engine.derived import prune as prune_derived
@@ -62,6 +63,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.social: Social | None = None
         self._derived: serve_fast.Derived | None = None  # for the serve fast path
         self._refs: tuple[FigureRef | ValueRef, ...] = ()  # the last build's, for it too
+        self._early: Prefetch | None = None  # this build's early notebook execution
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check the options and make `mkdocs serve` watch the scripts and shared code."""
@@ -75,6 +77,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             path = str(root / folder)
             if os.path.isdir(path) and path not in config.watch:
                 config.watch.append(path)
+        notebooks.cell_timeout[0] = math.ceil(opts.timeout)
         for path in notebooks.key_cache_to_code(config, root, opts.watch):
             log.info(f"removed a damaged notebook cache file: {path.relative_to(root)}")
         if opts.enabled:
@@ -98,7 +101,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if bad_categories:  # before the blog plugin stops on them with less to go on
             raise PluginError("figblog: " + "\nfigblog: ".join(bad_categories))
         # Notebooks execute in a thread while the figures run, not alone after them.
-        early = Prefetch(config, files, log.debug)
+        early = self._early = Prefetch(config, files, log.debug)
         early.start()
         prefix = Path(self.config.figures_dir).as_posix()
         refs: list[FigureRef] = []
@@ -197,6 +200,23 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         # After every plugin's on_files: the blog's drafts and other excluded pages are gone.
         self._pages = {f.src_uri for f in files.documentation_pages() if f.src_uri.endswith(".md")}
         return env
+
+    @event_priority(-50)  # after mkdocs-jupyter's, which gives a notebook page its render
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        """Make a notebook page's failure a warning naming the cell, and an error box."""
+        if "render" not in vars(page) or "mkdocs-jupyter" not in config.plugins:
+            return page  # not a page mkdocs-jupyter renders
+        path = page.file.abs_src_path or ""
+        early = self._early
+        key = early.keys.get(path) if early is not None else None
+        found = early.failed.get(path) if early is not None else None
+        label = self._page_label(page.file)
+        earlier = None
+        if found is not None:
+            earlier = notebook_errors.describe(Path(path), label, found)
+            notebook_errors.remember(key, earlier)
+        notebook_errors.guard(page, label, key, earlier)
+        return page
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files

@@ -10,7 +10,10 @@ So while the runs go, a thread does what mkdocs-jupyter's render does on a cache
 mkdocs-jupyter's own cache, where the page's render finds it. Only mkdocs-jupyter
 0.26's layout is known here (``test_notebook_prefetch`` compares the file with the one
 it writes itself); anything else, or a notebook whose conversion fails, is left to
-mkdocs-jupyter, which executes it as it always did and reports its own errors.
+mkdocs-jupyter. A notebook that fails here (a cell raises, times out, or the file is
+not JSON) is not executed again by its page: the exception is kept in ``failed`` for
+:mod:`figblog.notebook_errors` to report, and under serve it stands until the notebook
+or the code changes (its cache key is in ``keys``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
+from figblog import notebook_errors
 from figblog.engine.atomic import write_atomic
 
 __all__ = ["Prefetch"]
@@ -57,6 +61,8 @@ class Prefetch:
         self._log = log
         self._thread: threading.Thread | None = None
         self.done: list[str] = []  # notebooks whose cache entry this made
+        self.failed: dict[str, BaseException] = {}  # notebook -> how executing it failed
+        self.keys: dict[str, str] = {}  # notebook -> its cache entry's path, its key
         jupyter = config.plugins.get("mkdocs-jupyter")
         options: Any = getattr(jupyter, "config", None)
         self._jobs: list[_Job] = []
@@ -76,10 +82,15 @@ class Prefetch:
                 continue
             if not jupyter.should_include(f):
                 continue
-            if any(pathlib.PurePath(f.abs_src_path).match(p) for p in ignore):
-                continue  # not executed: converting it is quick
-            cache = where(options["cache_dir"], key(f.abs_src_path, options, True))
-            if not cache.exists():
+            executed = not any(pathlib.PurePath(f.abs_src_path).match(p) for p in ignore)
+            try:
+                cache = where(options["cache_dir"], key(f.abs_src_path, options, executed))
+            except OSError:
+                continue  # gone meanwhile: the page's own read says so
+            self.keys[f.abs_src_path] = str(cache)
+            if not executed:
+                continue  # converting it is quick
+            if not cache.exists() and notebook_errors.remembered(str(cache)) is None:
                 self._jobs.append(_Job(f.abs_src_path, cache))
 
     def start(self) -> None:
@@ -103,7 +114,10 @@ class Prefetch:
                 toc_tokens, title = self._toc(job.notebook, options["toc_depth"])
                 entry = json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title})
                 write_atomic(job.cache, entry, parents=True)
-            except Exception as exc:  # noqa: BLE001 - the page's own render will say why
-                self._log(f"executing {job.notebook} early failed ({exc!r}); its page will")
+            except Exception as exc:  # noqa: BLE001 - the page's render says why, or tries again
+                if notebook_errors.is_notebook_failure(exc):
+                    self.failed[job.notebook] = exc
+                else:
+                    self._log(f"executing {job.notebook} early failed ({type(exc).__name__})")
                 continue
             self.done.append(job.notebook)

@@ -1,8 +1,10 @@
-"""Three fixes to how mkdocs-jupyter runs and caches notebooks, applied by the figblog plugin.
+"""Four fixes to how mkdocs-jupyter runs and caches notebooks, applied by the figblog plugin.
 
 * Its kernel talks over TCP, and ipykernel warns on every build that this is
   unencrypted. A kernel started by the build needs no network: it gets Unix
   sockets (``KernelManager.transport = "ipc"``) instead, and the warning goes.
+* A notebook cell may run as long as it likes (nbclient's default). It gets the
+  figblog plugin's ``timeout`` instead, as a figure script does.
 * It writes its cache of executed notebooks in place, so a build killed during
   the write leaves a truncated JSON file that fails every later build until it
   is deleted by hand. Such a file is removed before the build reads it.
@@ -33,6 +35,7 @@ from figblog.engine.hashing import FileHasher, hash_text
 
 __all__ = [
     "KEEP_CODE_FOLDERS",
+    "cells_of",
     "drop_damaged_cache",
     "key_cache_to_code",
     "prune_code_folders",
@@ -47,6 +50,9 @@ _PATCHED = "_figblog_ipc"
 KEEP_CODE_FOLDERS = 3  # older code-<hash> folders kept besides the one in use: a revert is cheap
 _CODE_FOLDER = re.compile(r"code-[0-9a-f]+")
 _OLD_PREFIX = ".old-"  # a folder set aside, being deleted (or left by a build killed then)
+# Seconds a notebook cell may run (the figblog plugin's `timeout`, set by its on_config).
+# nbclient's own default is no limit: an endless loop in a cell would hold the build forever.
+cell_timeout = [600]
 
 
 def references_in(path: Path, page: str, prefix: str) -> list[str]:
@@ -59,16 +65,10 @@ def references_in(path: Path, page: str, prefix: str) -> list[str]:
     """
     from figblog.engine.refs import scan_page  # the engine's parser, as for Markdown pages
 
-    try:
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError, AttributeError):
-        return []
     found = []
-    for number, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+    for number, kind, text in cells_of(path):
+        if kind != "markdown":
             continue
-        source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
         refs, values, errors = scan_page(text, f"{page}, cell {number}", prefix)
         if refs or values or errors:
             first = (refs or values or errors)[0]
@@ -78,6 +78,21 @@ def references_in(path: Path, page: str, prefix: str) -> list[str]:
                 f"own cells draw; figblog runs {prefix}/{what} only for Markdown pages. Put "
                 "the figure in a .md page, or draw it in a code cell of the notebook"
             )
+    return found
+
+
+def cells_of(path: Path) -> list[tuple[int, str, str]]:
+    """The notebook's cells as (number from 1, cell type, source); none if it cannot be read."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    found = []
+    for number, cell in enumerate(cells, start=1):
+        if isinstance(cell, dict):
+            source = cell.get("source", "")
+            text = "".join(source) if isinstance(source, list) else str(source)
+            found.append((number, str(cell.get("cell_type", "")), text))
     return found
 
 
@@ -126,6 +141,9 @@ def use_ipc_kernels() -> bool:
         # the project's, and a relative one would name two different places.
         base = os.path.join(tempfile.gettempdir(), f"figblog-kernel-{os.getpid()}")
         app.config.update({"KernelManager": {"transport": "ipc", "ip": base}})
+        executing = app.config.get("ExecutePreprocessor")
+        if isinstance(executing, dict):  # as mkdocs-jupyter 0.26 gives it
+            executing["timeout"] = cell_timeout[0]
         return app
 
     setattr(get_nbconvert_app, _PATCHED, True)

@@ -108,9 +108,114 @@
     document.fonts.ready.then(function () { requestAnimationFrame(fit); });
   }
 
+  /*
+   * An animated figure (a GIF) loops for as long as the page is open. Each gets a button
+   * that stops it on the frame it shows and starts it again (WCAG 2.2.2), and a reader who
+   * asks for less motion (prefers-reduced-motion) finds them stopped on their first frame,
+   * with the button to start them. A stopped image shows a still of its frame, drawn on a
+   * canvas; its own address and its narrow layout's are kept to start it again. The
+   * address keeps its #only-light or #only-dark, which says in which scheme it shows.
+   * An image not loaded yet (further down, or the other scheme's) stops when it loads.
+   */
+  var STILL = "data-figblog-gif"; // on a stopped image or source: its own address
+  var LESS_MOTION = window.matchMedia
+    ? window.matchMedia("(prefers-reduced-motion: reduce)")
+    : null;
+  var groups = [];
+
+  function isGif(img) {
+    return /\.gif(#|$)/i.test(img.getAttribute("src") || "");
+  }
+
+  function stop(img) {
+    if (img.hasAttribute(STILL) || !img.complete || !img.naturalWidth) return;
+    var still;
+    try {
+      var canvas = document.createElement("canvas");
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      canvas.getContext("2d").drawImage(img, 0, 0);
+      still = canvas.toDataURL("image/png");
+    } catch (error) {
+      return; // an image from elsewhere cannot be read back: it keeps moving
+    }
+    var src = img.getAttribute("src");
+    var hash = src.indexOf("#");
+    if (img.parentElement && img.parentElement.tagName === "PICTURE") {
+      img.parentElement.querySelectorAll("source").forEach(function (source) {
+        source.setAttribute(STILL, source.getAttribute("srcset"));
+        source.setAttribute("srcset", still);
+      });
+    }
+    img.setAttribute(STILL, src);
+    img.setAttribute("src", still + (hash >= 0 ? src.slice(hash) : ""));
+  }
+
+  function start(img) {
+    if (!img.hasAttribute(STILL)) return;
+    if (img.parentElement && img.parentElement.tagName === "PICTURE") {
+      img.parentElement.querySelectorAll("source[" + STILL + "]").forEach(function (source) {
+        source.setAttribute("srcset", source.getAttribute(STILL));
+        source.removeAttribute(STILL);
+      });
+    }
+    img.setAttribute("src", img.getAttribute(STILL));
+    img.removeAttribute(STILL);
+  }
+
+  function setStopped(group, stopped) {
+    group.stopped = stopped;
+    group.images.forEach(stopped ? stop : start);
+    group.button.textContent = stopped ? "Play animation" : "Pause animation";
+  }
+
+  function animations() {
+    groups = [];
+    document.querySelectorAll(".md-content img").forEach(function (img) {
+      if (!isGif(img)) return;
+      // The figure (both schemes' images, its caption) or the paragraph holding the image.
+      var holder = img.closest("figure") || img.closest("p") || img.parentElement;
+      var group = null;
+      groups.forEach(function (g) { if (g.holder === holder) group = g; });
+      if (!group) {
+        group = { holder: holder, images: [], stopped: false };
+        groups.push(group);
+      }
+      group.images.push(img);
+      img.addEventListener("load", function () {
+        if (group.stopped) stop(img);
+      });
+    });
+    groups.forEach(function (group) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "figblog-motion";
+      button.addEventListener("click", function () {
+        setStopped(group, !group.stopped);
+      });
+      group.button = button;
+      var caption = group.holder.tagName === "FIGURE"
+        ? group.holder.querySelector(":scope > figcaption")
+        : null;
+      if (caption) {
+        group.holder.insertBefore(button, caption);
+      } else {
+        group.holder.parentNode.insertBefore(button, group.holder.nextSibling);
+      }
+      setStopped(group, !!(LESS_MOTION && LESS_MOTION.matches));
+    });
+  }
+
+  if (LESS_MOTION && LESS_MOTION.addEventListener) {
+    LESS_MOTION.addEventListener("change", function () {
+      groups.forEach(function (group) { setStopped(group, LESS_MOTION.matches); });
+    });
+  }
+
   function ready() {
     fit();
     focusable();
+    animations();
   }
 
   // Material's document$ fires on every page load, instant navigation included.

@@ -86,6 +86,41 @@ def test_clicking_a_figure_zooms_the_variant_of_the_scheme(new_page, figure_post
     page.locator(".glightbox-container").wait_for(state="detached")
 
 
+def _moving(page, image) -> bool:
+    """Whether the image's pixels change within a second and a half."""
+    first = image.screenshot()
+    page.wait_for_timeout(1500)
+    return image.screenshot() != first
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_every_animation_can_be_paused_and_less_motion_starts_them_paused(
+    new_page, pages_with, motion
+):
+    """WCAG 2.2.2: a GIF loops for as long as the page is open, so it needs a way to stop."""
+    posts = [p for p in pages_with(".gif#only-dark", missing="the posts show animations")]
+    page = new_page(posts[0], "dark")
+    page.emulate_media(reduced_motion=motion)
+    page.reload(wait_until="load")
+    animated = page.locator("figure:has(img[src*='.gif'])")
+    assert animated.count() and animated.count() == page.locator("button.figblog-motion").count()
+    figure = animated.first
+    figure.scroll_into_view_if_needed()
+    image, button = figure.locator("img[src$='#only-dark']"), figure.locator("button")
+    page.wait_for_function("i => i.complete && i.naturalWidth", arg=image.element_handle())
+    still = motion == "reduce"
+    for _ in range(2):
+        assert button.inner_text() == ("Play animation" if still else "Pause animation")
+        assert _moving(page, image) != still, f"moving is {not still} with {motion}"
+        button.click()
+        still = not still
+    # A stopped image keeps the scheme it shows in: only the dark one is on screen.
+    if not still:
+        button.click()
+    assert image.get_attribute("src").startswith("data:image/png")
+    assert not figure.locator("img[src$='#only-light']").is_visible()
+
+
 def test_the_keyboard_zooms_a_figure_too(new_page, figure_post):
     """The zoom starts when a picture is reached: by focus as well as by the pointer."""
     page = new_page(figure_post, "light")

@@ -147,6 +147,8 @@ def test_divergence_stops_before_nan(tmp_path, points):
         ("0.0001", "5000", "epochs", "At most 1000"),
         ("0.0001", "1e9", "epochs", "At most 1000"),
         ("NaN", "5", "lr", "must be a number"),
+        ("0,000,1", "5", "lr", "must be a number"),
+        ("0.0,1", "5", "lr", "must be a number"),
     ],
 )
 def test_bad_settings_get_a_message(tmp_path, lr, epochs, field, says):
@@ -157,11 +159,17 @@ def test_bad_settings_get_a_message(tmp_path, lr, epochs, field, says):
 
 @needs_node
 def test_good_settings_pass(tmp_path):
-    good, sci = _node(
-        tmp_path, [["validateSettings", " 0.0001 ", "5"], ["validateSettings", "1e-4", "1000"]]
+    good, sci, comma = _node(
+        tmp_path,
+        [
+            ["validateSettings", " 0.0001 ", "5"],
+            ["validateSettings", "1e-4", "1000"],
+            ["validateSettings", "0,0001", "5"],  # a phone's decimal keypad in many languages
+        ],
     )
     assert good == {"ok": True, "lr": 1e-4, "epochs": 5, "errors": {}}
     assert sci["ok"] is True and sci["lr"] == 1e-4 and sci["epochs"] == 1000
+    assert comma == good
 
 
 # -- the page, in headless Chromium ------------------------------------------------------------

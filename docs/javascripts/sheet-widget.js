@@ -80,9 +80,13 @@
     return { rows: rows, diverged: false };
   }
 
-  /** Read a number typed by a person; null when it is not one. */
+  /**
+   * Read a number typed by a person; null when it is not one. A decimal comma counts as a
+   * point: a phone's decimal keypad offers only the comma in many languages.
+   */
   function parseNumber(text) {
     var s = String(text == null ? "" : text).trim();
+    if (s.indexOf(".") < 0 && s.split(",").length === 2) s = s.replace(",", ".");
     if (s === "" || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null;
     var v = Number(s);
     return isFinite(v) ? v : null;

@@ -309,6 +309,35 @@ def test_spreadsheet_widget_runs_five_epochs_from_the_keyboard(new_page, pages_w
     assert rows.count() == before, "Reset should bring the table back to its start"
 
 
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_widget_keeps_its_controls_inside_with_the_text_twice_as_large(
+    new_page, pages_with, width
+):
+    """A reader who sets a 32 px text size on a phone reaches every control of the widget."""
+    found = pages_with('class="sheet-widget"', missing="the widget left the site")
+    page = new_page(found[0])
+    page.set_viewport_size({"width": width, "height": 800})
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 32}})
+    page.reload(wait_until="load")
+    widget = page.locator(".sheet-widget").first
+    widget.scroll_into_view_if_needed()
+    widget.locator("tbody tr").first.wait_for()
+    assert page.evaluate("innerWidth") == width
+    outside = widget.evaluate(
+        """w => {
+          const box = w.getBoundingClientRect();
+          return [...w.querySelectorAll("input, button, label")]
+            .map(e => [e.id || e.textContent.trim(), e.getBoundingClientRect()])
+            .filter(([, r]) => r.left < box.left - 0.5 || r.right > box.right + 0.5)
+            .map(([name, r]) => `${name}: ${Math.round(r.left)}-${Math.round(r.right)}`);
+        }"""
+    )
+    assert not outside, f"outside the widget ({width} px screen): {outside}"
+    check = widget.locator("input[type=checkbox]").bounding_box()
+    assert check and check["width"] >= 24 and check["height"] >= 24, check
+
+
 def test_only_the_pages_with_the_widget_load_its_script_and_style(pages, pages_with):
     shown = set(pages_with('<div class="sheet-widget"', missing="the widget left the site"))
     assert set(pages_with("javascripts/sheet-widget.js")) == shown

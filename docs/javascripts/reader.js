@@ -206,6 +206,26 @@
     });
   }
 
+  /*
+   * The lightbox shows what its link points to, the wide layout. On a screen that shows a
+   * figure's narrow layout (a <source> in the link's <picture>), that is the same figure
+   * smaller than on the page: the link points to the narrow layout there instead. This runs
+   * as soon as the page is parsed, before the lightbox reads the links at DOMContentLoaded.
+   */
+  function zoomWhatIsShown() {
+    document.querySelectorAll("a.glightbox > picture > source[media]").forEach(function (source) {
+      var srcset = source.getAttribute("srcset") || "";
+      if (!window.matchMedia || !window.matchMedia(source.media).matches) return;
+      if (/^data:|[\s,]/.test(srcset)) return; // a still (see above), or more than one file
+      var link = source.parentElement.parentElement;
+      var href = link.getAttribute("href") || "";
+      var hash = href.indexOf("#");
+      link.setAttribute("href", srcset + (hash >= 0 ? href.slice(hash) : ""));
+    });
+  }
+
+  zoomWhatIsShown();
+
   if (LESS_MOTION && LESS_MOTION.addEventListener) {
     LESS_MOTION.addEventListener("change", function () {
       groups.forEach(function (group) { setStopped(group, LESS_MOTION.matches); });

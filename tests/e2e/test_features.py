@@ -86,6 +86,25 @@ def test_clicking_a_figure_zooms_the_variant_of_the_scheme(new_page, figure_post
     page.locator(".glightbox-container").wait_for(state="detached")
 
 
+def test_on_a_phone_the_zoom_shows_the_narrow_layout_the_page_shows(new_page, pages_with):
+    """The wide layout in the lightbox would be smaller than the narrow one on the page."""
+    found = pages_with(".narrow.", missing="no figure has a narrow layout")
+    page = new_page(found[0], "light")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload(wait_until="load")
+    link = page.locator("a.glightbox:has(> picture > source):has(img[src$='#only-light'])").first
+    link.scroll_into_view_if_needed()
+    inline = link.locator("img").bounding_box()
+    assert ".narrow." in link.locator("img").evaluate("i => i.currentSrc")
+    link.click()
+    slide = page.locator(".glightbox-container .gslide.current img")
+    slide.wait_for(state="visible")
+    src = slide.get_attribute("src")
+    assert ".narrow." in src and src.endswith("#only-light"), src
+    page.wait_for_timeout(600)  # the zoom's opening animation
+    assert slide.bounding_box()["width"] >= inline["width"]
+
+
 def _moving(page, image) -> bool:
     """Whether the image's pixels change within a second and a half."""
     first = image.screenshot()

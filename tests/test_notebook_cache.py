@@ -119,3 +119,16 @@ def test_the_kernel_sockets_of_processes_that_are_gone_are_removed(tmp_path):
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_a_data_file_in_a_watched_folder_keys_the_notebooks_but_scratch_files_do_not(project):
+    """A notebook reading data/ is executed again when the data changes, as a script is."""
+    project.write("lib/shared.py", "VALUE = 1\n")
+    project.write("lib/points.csv", "x,y\n1,2\n")
+    first = _key(project, _config())
+    project.write("lib/.points.csv.swp", "editor state")
+    project.write("lib/points.csv~", "x,y\n")
+    project.write("lib/__pycache__/shared.cpython-311.pyc", "bytes")
+    assert _key(project, _config()) == first, "a scratch or cache file re-executed notebooks"
+    project.write("lib/points.csv", "x,y\n1,2\n3,4\n")
+    assert _key(project, _config()) != first

@@ -127,3 +127,16 @@ def test_describe_reads_nbclients_message_without_colour_codes(tmp_path: Path):
     )
     assert failure.headline == "docs/nb.ipynb, cell 2, line 2: ZeroDivisionError: division by zero"
     assert "\x1b" not in failure.details and failure.details.endswith("division by zero")
+
+
+def test_a_notebook_switching_matplotlib_to_agg_is_told_its_plots_will_not_show(project):
+    project.write("mkdocs.yml", YML.format(timeout=60))
+    project.write("docs/index.md", "# Home\n")
+    agg = "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nplt.plot([1])"
+    project.write("docs/nb.ipynb", notebook(("markdown", "# Plots"), ("code", agg)))
+    done = project.mkdocs(strict=False)
+    assert done.returncode == 0, done.stderr
+    assert "docs/nb.ipynb, cell 2: switching matplotlib to Agg turns off" in done.stderr
+    shown = agg + "\nfrom figblog.notebook_figures import show_figure\nshow_figure(plt.gcf())"
+    project.write("docs/nb.ipynb", notebook(("markdown", "# Plots"), ("code", shown)))
+    assert "Agg" not in project.mkdocs(strict=False).stderr

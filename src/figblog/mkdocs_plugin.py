@@ -140,7 +140,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             for f in files:
                 if f.src_uri.endswith(".ipynb") and f.abs_src_path:
                     page = self._page_label(f)
-                    for message in notebooks.references_in(Path(f.abs_src_path), page, prefix):
+                    path = Path(f.abs_src_path)
+                    for message in notebooks.references_in(path, page, prefix):
+                        log.warning(message)
+                    for message in notebooks.off_screen_plots(path, page):
                         log.warning(message)
         debug = log.isEnabledFor(logging.DEBUG)
         relay = log.info if self.config.verbose else log.debug

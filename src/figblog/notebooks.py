@@ -9,10 +9,12 @@
   the write leaves a truncated JSON file that fails every later build until it
   is deleted by hand. Such a file is removed before the build reads it.
 * Its cache key covers the notebook's own bytes only, so a notebook importing
-  ``figblog`` would keep showing outputs of the old code. Its cache goes in a
-  folder named after the hash of the watched code folders instead
+  ``figblog`` or reading ``data/`` would keep showing outputs of the old code or
+  data, and so would one run before numpy or matplotlib was upgraded. Its cache
+  goes in a folder named after the hash of every file in the watched folders
+  (``src/`` and ``data/``) and of those libraries' versions instead
   (``code-<hash>``), and a build that starts a new one removes all but the few
-  folders used last, which would otherwise pile up with every change of code.
+  folders used last, which would otherwise pile up with every change.
 """
 
 from __future__ import annotations
@@ -31,13 +33,16 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 
+from figblog.engine.environment import environment
 from figblog.engine.hashing import FileHasher, hash_text
+from figblog.serve_watch import is_scratch
 
 __all__ = [
     "KEEP_CODE_FOLDERS",
     "cells_of",
     "drop_damaged_cache",
     "key_cache_to_code",
+    "off_screen_plots",
     "prune_code_folders",
     "references_in",
     "remove_dead_kernel_sockets",
@@ -79,6 +84,33 @@ def references_in(path: Path, page: str, prefix: str) -> list[str]:
                 "the figure in a .md page, or draw it in a code cell of the notebook"
             )
     return found
+
+
+_OFF_SCREEN = re.compile(
+    r"""(?:matplotlib\.use|switch_backend)\(\s*(?:backend\s*=\s*)?['"]agg['"]|^%matplotlib\s+agg\b""",
+    re.I | re.M,
+)
+
+
+def off_screen_plots(path: Path, page: str) -> list[str]:
+    """Warnings for code cells that switch matplotlib to Agg, in a notebook that shows no plot.
+
+    A figure script's first lines (``matplotlib.use("Agg")``) copied into a notebook turn
+    off its inline backend: ``plt.show()`` and a figure left at the end of a cell then put
+    nothing on the page, and no plot is missing its alt text to warn about.
+    :func:`figblog.notebook_figures.show_figure` still draws a figure; a notebook that
+    calls it is left alone.
+    """
+    cells = [(n, text) for n, kind, text in cells_of(path) if kind == "code"]
+    if any("show_figure" in text for _, text in cells):
+        return []
+    return [
+        f"{page}, cell {number}: switching matplotlib to Agg turns off the notebook's plots "
+        "(plt.show() and a figure ending a cell show nothing on the page). Leave it out, "
+        "or show each figure with figblog.notebook_figures.show_figure(fig)"
+        for number, text in cells
+        if _OFF_SCREEN.search(text)
+    ]
 
 
 def cells_of(path: Path) -> list[tuple[int, str, str]]:
@@ -167,10 +199,12 @@ def drop_damaged_cache(folder: Path) -> list[Path]:
 
 
 def key_cache_to_code(config: MkDocsConfig, root: Path, watch: Iterable[str]) -> list[Path]:
-    """Key mkdocs-jupyter's cache of executed notebooks to the shared code, then heal it.
+    """Key mkdocs-jupyter's cache of executed notebooks to the shared code and data, then heal it.
 
-    Any change to a ``.py`` file under the ``watch`` folders (relative to ``root``)
-    re-executes the notebooks: coarse, but never stale. Only when that cache is on,
+    Any change to a file under the ``watch`` folders (relative to ``root``; not caches,
+    editors' scratch files or the package's install record), or of the Python, numpy,
+    matplotlib or Pillow version, re-executes the notebooks: coarse, but never stale for
+    what lives there. Only when that cache is on,
     its damaged files are removed (and returned) and kernels are made to use IPC.
     The folder in use gets the time of this build; when it is new, the older
     ``code-*`` folders but the few used last are removed (see :func:`prune_code_folders`).
@@ -185,10 +219,14 @@ def key_cache_to_code(config: MkDocsConfig, root: Path, watch: Iterable[str]) ->
     files = sorted(
         p.relative_to(root).as_posix()
         for folder in watch
-        for p in (root / folder).rglob("*.py")
-        if "__pycache__" not in p.parts
+        for p in (root / folder).rglob("*")
+        if not _unkeyed(p.relative_to(root).parts) and p.is_file()
     )
-    digest = hash_text(*(f"{f}={hasher(f)}" for f in files))[:16]
+    libraries = {k: v for k, v in environment().items() if k != "engine"}  # not figblog's
+    digest = hash_text(
+        *(f"{f}={hasher(f)}" for f in files),
+        *(f"{k}={v}" for k, v in sorted(libraries.items())),
+    )[:16]
     jupyter.config["cache_dir"] = str(base / f"code-{digest}")
     folder = root / jupyter.config["cache_dir"]
     try:
@@ -202,6 +240,13 @@ def key_cache_to_code(config: MkDocsConfig, root: Path, watch: Iterable[str]) ->
     dropped = drop_damaged_cache(folder)
     use_ipc_kernels()
     return dropped
+
+
+def _unkeyed(parts: tuple[str, ...]) -> bool:
+    """Whether a file under a watched folder is left out of the notebooks' key."""
+    return any(
+        p == "__pycache__" or p.endswith(".egg-info") or p.startswith(".") for p in parts
+    ) or is_scratch(parts[-1])
 
 
 def prune_code_folders(current: Path, keep: int = KEEP_CODE_FOLDERS) -> list[Path]:

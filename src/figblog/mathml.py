@@ -29,6 +29,7 @@ from figblog import latex_mathml
 from figblog.latex_mathml import to_mathml
 from figblog.math_font import MathFont, add_font, find_font, font_files, shipped
 from figblog.math_subset import math_chars, subset_font
+from figblog.search_math import clean_index
 
 __all__ = ["MathMLConfig", "MathMLPlugin", "formula_replacer", "to_mathml"]
 
@@ -131,3 +132,10 @@ class MathMLPlugin(BasePlugin[MathMLConfig]):
         return add_font(output, page.url, self._font)
 
     on_post_page = CombinedEvent(convert_page, load_font)
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Give the search's snippets formulas as text instead of their LaTeX."""
+        changed = clean_index(Path(config.site_dir) / "search" / "search_index.json")
+        if changed:
+            log.debug(f"formulas in {changed} search entries written as text")

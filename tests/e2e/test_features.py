@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from figblog.sitecheck import DRAW_ALL_CSS, REPO
 
@@ -103,6 +104,25 @@ def test_on_a_phone_the_zoom_shows_the_narrow_layout_the_page_shows(new_page, pa
     assert ".narrow." in src and src.endswith("#only-light"), src
     page.wait_for_timeout(600)  # the zoom's opening animation
     assert slide.bounding_box()["width"] >= inline["width"]
+
+
+def test_search_results_show_formulas_as_text_not_latex(new_page, site_dir):
+    index = json.loads((site_dir / "search/search_index.json").read_text("utf-8"))
+    latex = [d["location"] for d in index["docs"] if re.search(r"\\[(\[]", d["text"])]
+    assert not latex, f"LaTeX in the search index: {latex[:5]}"
+    page = new_page("", "light")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    results = page.locator(".md-search-result__item")
+    query = page.locator("input.md-search__input")
+    for attempt in range(6):  # keys typed before the search's worker has its index are lost
+        query.press_sequentially(" " if attempt else "learning rate", delay=30)
+        try:
+            results.first.wait_for(timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
+    text = " ".join(results.all_inner_texts())
+    assert "learning rate" in text.lower() and "\\" not in text, text[:500]
 
 
 def _moving(page, image) -> bool:

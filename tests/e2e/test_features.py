@@ -418,6 +418,12 @@ def test_notebook_output_keeps_its_lines_and_prompts_make_room_on_a_phone(new_pa
         assert all(ws == "pre" and ox == "auto" for ws, ox in lines), f"{url}: {lines}"
         prompts = page.locator(".jp-CodeCell :is(.jp-InputPrompt, .jp-OutputPrompt)")
         assert not any(p.is_visible() for p in prompts.all()), f"{url}: prompts on a phone"
+        # The cells use the text's whole width (paddings and the download button took 70 px).
+        column = page.locator(".md-content__inner").bounding_box()["width"]
+        cells = page.locator(".jp-CodeCell").evaluate_all(
+            "cs => cs.map(c => c.getBoundingClientRect().width)"
+        )
+        assert min(cells) >= column - 1, f"{url}: cells {min(cells)} px in a {column} px column"
         page.set_viewport_size({"width": 1280, "height": 800})
         assert page.locator(".jp-CodeCell .jp-InputPrompt").first.is_visible(), "desktop"
 

@@ -28,7 +28,15 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
-from figblog import lazy_source, markdown_needs, narrow, notebook_errors, notebooks, serve_fast
+from figblog import (
+    lazy_source,
+    markdown_needs,
+    narrow,
+    notebook_errors,
+    notebooks,
+    phone_contents,
+    serve_fast,
+)
 from figblog.blog_checks import category_errors, excluded_posts
 from figblog.engine.build import Engine, EngineError, root_relative
 from figblog.engine.derived import prune as prune_derived
@@ -262,11 +270,15 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Give a page its figures' narrow layouts, and the source boxes' loader if needed.
+        """Give a page its figures' narrow layouts and the source boxes' loader if needed.
+
+        A blog post also gets its contents, for screens without the contents sidebar.
 
         The narrow layouts' ``<picture>`` elements are made on the finished page, so that
         they hold any lightbox link's image whole (see :mod:`figblog.narrow`).
         """
+        if type(page).__name__ == "Post":  # Material's blog post: not in the navigation
+            output = phone_contents.add_contents(output, page.toc)
         if not self.config.enabled:
             return output
         return lazy_source.add_loader(narrow.pictures(output, self.config.narrow_width))

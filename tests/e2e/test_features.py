@@ -125,6 +125,24 @@ def test_search_results_show_formulas_as_text_not_latex(new_page, site_dir):
     assert "learning rate" in text.lower() and "\\" not in text, text[:500]
 
 
+def test_a_post_lists_its_sections_on_screens_without_the_contents_sidebar(new_page, posts):
+    """Material's contents sidebar starts at 1220 px; a post is not in the menu drawer."""
+    page = new_page(posts[0], "light")
+    sections = page.locator("article h2[id]").evaluate_all("hs => hs.map(h => '#' + h.id)")
+    assert not page.locator(".figblog-contents").is_visible(), "shown beside the sidebar"
+    page.set_viewport_size({"width": 390, "height": 844})
+    contents = page.locator(".figblog-contents")
+    assert contents.is_visible()
+    contents.locator("summary").click()
+    links = contents.locator("a")
+    assert links.evaluate_all("as => as.map(a => a.getAttribute('href'))") == sections
+    middle = len(sections) // 2  # the last ones may sit too near the end to reach the top
+    links.nth(middle).click()
+    page.wait_for_function("() => scrollY > 0")
+    top = page.locator(sections[middle]).evaluate("h => h.getBoundingClientRect().top")
+    assert 0 <= top < 200, f"the section's heading is at {top} px"
+
+
 def _moving(page, image) -> bool:
     """Whether the image's pixels change within a second and a half."""
     first = image.screenshot()

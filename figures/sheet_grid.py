@@ -2,8 +2,8 @@
 
 Writes ``loss-grid.md``, an HTML table of the RMSE of the line m x + b over the sheet's five
 points for m = 1..8 (rows) and b = 0, 3, ..., 30 (columns), each cell coloured like the sheet's
-conditional formatting (the text colour is picked per cell for contrast, so the table reads the
-same in light and dark mode), and ``loss-heatmap.png``, the same surface on a fine grid, with
+conditional formatting in each scheme's colour map, as the heat map (the text colour is picked
+per cell for contrast), and ``loss-heatmap.png``, the same surface on a fine grid, with
 its layout for phones, ``loss-heatmap.narrow.png`` (narrower, the legend under the map).
 """
 
@@ -16,7 +16,7 @@ from matplotlib import patheffects
 from matplotlib.colors import LogNorm, Normalize, to_hex, to_rgb
 
 from figblog.learn.sgd import B_TRUE, M_TRUE, five_points, rmse_grid
-from figblog.plotting import apply_theme, save_layouts
+from figblog.plotting import apply_theme, palette, save_layouts
 from figblog.values import Value, publish
 
 p = apply_theme()
@@ -28,7 +28,10 @@ bs = np.arange(0, 31, 3)
 grid = rmse_grid(ms, bs, x, y)  # (8, 11)
 
 # -- the table ----------------------------------------------------------------------------
-TABLE_CMAP = "viridis"  # fixed, not per theme: the .md output is the same in both themes
+# The .md output is the same in both themes, so each cell carries both schemes' colours: the
+# light map's as its style, the dark map's as custom properties that sheet-widget.css uses in
+# the dark scheme. Each scheme's table then matches the heat map drawn for it below.
+TABLE_CMAPS = {theme: palette(theme).sequential for theme in ("light", "dark")}
 _INK = {"dark": "#000000", "light": "#ffffff"}
 
 
@@ -52,7 +55,7 @@ def _ink_for(rgb: tuple[float, float, float]) -> str:
     return _INK["dark"] if dark >= light else _INK["light"]
 
 
-cmap = plt.get_cmap(TABLE_CMAP)
+cmaps = {theme: plt.get_cmap(name) for theme, name in TABLE_CMAPS.items()}
 norm = Normalize(vmin=0.0, vmax=float(grid.max()))
 i_best, j_best = np.unravel_index(np.argmin(grid), grid.shape)
 # The box scrolls sideways when the table is wider than the column (a phone), not the page;
@@ -73,12 +76,13 @@ rows = [
 for i, m in enumerate(ms):
     cells = []
     for j in range(len(bs)):
-        rgb = cmap(norm(grid[i, j]))[:3]
+        light, dark = (cmaps[t](norm(grid[i, j]))[:3] for t in ("light", "dark"))
         best = ' class="loss-grid-best"' if (i, j) == (i_best, j_best) else ""
-        cells.append(
-            f'<td{best} style="background-color:{to_hex(rgb)};color:{_ink_for(rgb)}">'
-            f"{grid[i, j]:.1f}</td>"
+        style = (
+            f"background-color:{to_hex(light)};color:{_ink_for(light)};"
+            f"--dark:{to_hex(dark)};--dark-ink:{_ink_for(dark)}"
         )
+        cells.append(f'<td{best} style="{style}">{grid[i, j]:.1f}</td>')
     rows.append(f'<tr><th scope="row">{m}</th>{"".join(cells)}</tr>')
 rows += ["</tbody>", "</table>", "</div>"]
 rows += [f'<figcaption id="loss-grid-caption">{caption}</figcaption>', "</figure>"]

@@ -85,12 +85,22 @@ def test_loss_grid_cells_hold_the_rmse_and_stay_readable(grid_dir: Path) -> None
     x, y = sgd.five_points()
     expected = sgd.rmse_grid(np.arange(1, 9), np.arange(0, 31, 3), x, y)
     for i, (_, cells) in enumerate(rows):
-        found = re.findall(r'background-color:(#\w{6});color:(#\w{6})">([\d.]+)</td>', cells)
+        found = re.findall(
+            r"background-color:(#\w{6});color:(#\w{6});--dark:(#\w{6});--dark-ink:(#\w{6})"
+            r'">([\d.]+)</td>',
+            cells,
+        )
         assert len(found) == 11
-        for j, (back, ink, value) in enumerate(found):
+        for j, (back, ink, dark, dark_ink, value) in enumerate(found):
             assert abs(float(value) - expected[i, j]) <= 0.05
-            ratio = _contrast(back, ink)
-            assert ratio >= 4.5, f"cell m={i + 1}, b={3 * j}: {value} on {back} is {ratio:.2f}:1"
+            for scheme, b, k in (("light", back, ink), ("dark", dark, dark_ink)):
+                ratio = _contrast(b, k)
+                where = f"cell m={i + 1}, b={3 * j}, {scheme}"
+                assert ratio >= 4.5, f"{where}: {value} on {b} is {ratio:.2f}:1"
+    # Each scheme's table is coloured like the heat map drawn for it (viridis / magma).
+    colours = [c for cells in rows for c in re.findall(r"background-color:(#\w{6})", cells[1])]
+    darks = [c for cells in rows for c in re.findall(r"--dark:(#\w{6})", cells[1])]
+    assert colours != darks
     assert html.count('class="loss-grid-best"') == 1
     assert re.search(r'class="loss-grid-best"[^>]*>0\.0<', html)
 

@@ -9,8 +9,8 @@ names the page and the line, the rest of the site is built, and the strict build
 fails on the warning.
 
 :func:`guard` gives notebook pages the same. The warning reads
-``docs/x.ipynb, cell 4, line 3: ValueError: ...`` (cells counted as Jupyter shows
-them, from 1, Markdown cells included) and the page shows it with the cell's
+``docs/x.ipynb, cell 4, line 3: ValueError: ...`` (cells counted from 1 in the
+file, Markdown cells included) and the page shows it with the cell's
 traceback. Nothing of a failed page is cached, so the next build executes the
 notebook again; but a failure is remembered under its cache key for the life of the
 process, so a serve rebuild for some other page's edit does not execute an unchanged
@@ -41,7 +41,7 @@ log = get_plugin_logger(__name__)
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _RULE = "------------------"
 _CELL_LINE = re.compile(r"^Cell In\s*\[[^\]]*\],\s*line (\d+)", re.M)
-_SHOWN_LINES = 40  # of the cell's traceback, in the box and in the build's error
+_SHOWN_LINES = 40  # of the cell's traceback, in the page's error box
 # Failures of the notebooks themselves (not of a kernel that would not start): the same
 # notebook and code fail the same way again, so the failure may stand for a new run.
 _KINDS = ("CellExecutionError", "CellTimeoutError", "NotJSONError", "JSONDecodeError")

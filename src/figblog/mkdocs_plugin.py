@@ -32,7 +32,6 @@ from figblog import (
     lazy_source,
     markdown_needs,
     narrow,
-    notebook_errors,
     notebooks,
     phone_contents,
     serve_fast,
@@ -217,6 +216,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         """Make a notebook page's failure a warning naming the cell, and an error box."""
         if "render" not in vars(page) or "mkdocs-jupyter" not in config.plugins:
             return page  # not a page mkdocs-jupyter renders
+        from figblog import notebook_errors  # only a site with notebooks needs it
+
         path = page.file.abs_src_path or ""
         early = self._early
         key = early.keys.get(path) if early is not None else None

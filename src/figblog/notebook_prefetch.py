@@ -28,7 +28,6 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from figblog import notebook_errors
 from figblog.engine.atomic import write_atomic
 
 __all__ = ["Prefetch"]
@@ -90,6 +89,8 @@ class Prefetch:
             self.keys[f.abs_src_path] = str(cache)
             if not executed:
                 continue  # converting it is quick
+            from figblog import notebook_errors  # only a site with notebooks needs it
+
             if not cache.exists() and notebook_errors.remembered(str(cache)) is None:
                 self._jobs.append(_Job(f.abs_src_path, cache))
 
@@ -115,7 +116,9 @@ class Prefetch:
                 entry = json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title})
                 write_atomic(job.cache, entry, parents=True)
             except Exception as exc:  # noqa: BLE001 - the page's render says why, or tries again
-                if notebook_errors.is_notebook_failure(exc):
+                from figblog.notebook_errors import is_notebook_failure
+
+                if is_notebook_failure(exc):
                     self.failed[job.notebook] = exc
                 else:
                     self._log(f"executing {job.notebook} early failed ({type(exc).__name__})")

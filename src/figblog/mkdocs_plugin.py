@@ -221,13 +221,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         path = page.file.abs_src_path or ""
         early = self._early
         key = early.keys.get(path) if early is not None else None
-        found = early.failed.get(path) if early is not None else None
-        label = self._page_label(page.file)
-        earlier = None
-        if found is not None:
-            earlier = notebook_errors.describe(Path(path), label, found)
-            notebook_errors.remember(key, earlier)
-        notebook_errors.guard(page, label, key, earlier)
+        failed = early.failed.get(path) if early is not None else None
+        notebook_errors.guard(page, self._page_label(page.file), key, failed)
         return page
 
     def on_page_markdown(

@@ -25,6 +25,7 @@ import html
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +49,12 @@ _KINDS = ("CellExecutionError", "CellTimeoutError", "NotJSONError", "JSONDecodeE
 _failed: dict[str, NotebookFailed] = {}  # cache key (path) -> the failure of that notebook
 
 
-class NotebookFailed(Exception):
+@dataclass(frozen=True)
+class NotebookFailed:
     """A notebook page could not be made: ``headline`` says where, ``details`` the rest."""
 
-    def __init__(self, headline: str, details: str) -> None:
-        super().__init__(headline if not details else f"{headline}\n{details}")
-        self.headline = headline
-        self.details = details
+    headline: str
+    details: str
 
 
 def remember(key: str | None, failure: NotebookFailed) -> None:
@@ -98,15 +98,19 @@ def describe(path: Path, label: str, exc: BaseException) -> NotebookFailed:
     return NotebookFailed(f"{label}: {kind}: {first}", _last_lines(text))
 
 
-def guard(page: Page, label: str, key: str | None, earlier: NotebookFailed | None = None) -> None:
+def guard(page: Page, label: str, key: str | None, early: BaseException | None = None) -> None:
     """Make the notebook ``page``'s failure a warning naming the cell, and an error box.
 
     ``key`` is the notebook's cache key (None when mkdocs-jupyter keeps no cache), under
-    which a failure is remembered; ``earlier`` is a failure already found for it in this
-    build (the early execution), which the render then reports without executing again.
+    which a failure is remembered; ``early`` is how this build's early execution of it
+    failed, which the render then reports without executing it again.
     """
     render: Callable[[Any, Any], None] = page.render
     path = Path(page.file.abs_src_path or page.file.src_path)
+    earlier = None
+    if early is not None:
+        earlier = describe(path, label, early)
+        remember(key, earlier)
 
     def guarded(config: Any, files: Any) -> None:
         failure = earlier or remembered(key)

@@ -33,7 +33,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 
-from figblog.engine.environment import environment
+from figblog.engine.environment import libraries
 from figblog.engine.hashing import FileHasher, hash_text
 from figblog.serve_watch import is_scratch
 
@@ -222,10 +222,9 @@ def key_cache_to_code(config: MkDocsConfig, root: Path, watch: Iterable[str]) ->
         for p in (root / folder).rglob("*")
         if not _unkeyed(p.relative_to(root).parts) and p.is_file()
     )
-    libraries = {k: v for k, v in environment().items() if k != "engine"}  # not figblog's
     digest = hash_text(
         *(f"{f}={hasher(f)}" for f in files),
-        *(f"{k}={v}" for k, v in sorted(libraries.items())),
+        *(f"{k}={v}" for k, v in sorted(libraries().items())),
     )[:16]
     jupyter.config["cache_dir"] = str(base / f"code-{digest}")
     folder = root / jupyter.config["cache_dir"]

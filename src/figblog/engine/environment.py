@@ -18,7 +18,7 @@ from pathlib import Path
 
 from figblog.engine.hashing import hash_bytes
 
-__all__ = ["CHILD_FILES", "ENGINE_VERSION", "environment", "file_stamp"]
+__all__ = ["CHILD_FILES", "ENGINE_VERSION", "environment", "file_stamp", "libraries"]
 
 # Bump when the meaning of a cache entry changes (its layout, the child's contract).
 ENGINE_VERSION = "1"
@@ -58,7 +58,8 @@ CHILD_FILES = tuple(
 
 
 @cache
-def _libraries() -> dict[str, str]:
+def libraries() -> dict[str, str]:
+    """Python's version and each keyed library's, looked up once per process."""
     versions = {"python": platform.python_version()}
     for dist, module in _KEYED_DISTS.items():
         versions[dist] = _version(dist, module)
@@ -79,7 +80,7 @@ def environment() -> dict[str, str]:
     whenever one of its files changes, so that `mkdocs serve` sees an edit of it.
     """
     child = _child_code(tuple(file_stamp(name) for name in CHILD_FILES))
-    return {**_libraries(), "engine": f"{ENGINE_VERSION}-{child}"}
+    return {**libraries(), "engine": f"{ENGINE_VERSION}-{child}"}
 
 
 def file_stamp(path: str) -> tuple[int, int] | None:

@@ -31,7 +31,6 @@ grid = rmse_grid(ms, bs, x, y)  # (8, 11)
 # The .md output is the same in both themes, so each cell carries both schemes' colours: the
 # light map's as its style, the dark map's as custom properties that sheet-widget.css uses in
 # the dark scheme. Each scheme's table then matches the heat map drawn for it below.
-TABLE_CMAPS = {theme: palette(theme).sequential for theme in ("light", "dark")}
 _INK = {"dark": "#000000", "light": "#ffffff"}
 
 
@@ -55,7 +54,7 @@ def _ink_for(rgb: tuple[float, float, float]) -> str:
     return _INK["dark"] if dark >= light else _INK["light"]
 
 
-cmaps = {theme: plt.get_cmap(name) for theme, name in TABLE_CMAPS.items()}
+cmaps = {theme: plt.get_cmap(palette(theme).sequential) for theme in ("light", "dark")}
 norm = Normalize(vmin=0.0, vmax=float(grid.max()))
 i_best, j_best = np.unravel_index(np.argmin(grid), grid.shape)
 # The box scrolls sideways when the table is wider than the column (a phone), not the page;

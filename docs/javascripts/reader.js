@@ -123,6 +123,12 @@
     : null;
   var groups = [];
 
+  // "#only-dark" of "x.dark.gif#only-dark": which scheme shows the image; "" if none.
+  function fragment(url) {
+    var at = url.indexOf("#");
+    return at < 0 ? "" : url.slice(at);
+  }
+
   function isGif(img) {
     return /\.gif(#|$)/i.test(img.getAttribute("src") || "");
   }
@@ -140,7 +146,6 @@
       return; // an image from elsewhere cannot be read back: it keeps moving
     }
     var src = img.getAttribute("src");
-    var hash = src.indexOf("#");
     if (img.parentElement && img.parentElement.tagName === "PICTURE") {
       img.parentElement.querySelectorAll("source").forEach(function (source) {
         source.setAttribute(STILL, source.getAttribute("srcset"));
@@ -148,7 +153,7 @@
       });
     }
     img.setAttribute(STILL, src);
-    img.setAttribute("src", still + (hash >= 0 ? src.slice(hash) : ""));
+    img.setAttribute("src", still + fragment(src));
   }
 
   function start(img) {
@@ -218,9 +223,7 @@
       if (!window.matchMedia || !window.matchMedia(source.media).matches) return;
       if (/^data:|[\s,]/.test(srcset)) return; // a still (see above), or more than one file
       var link = source.parentElement.parentElement;
-      var href = link.getAttribute("href") || "";
-      var hash = href.indexOf("#");
-      link.setAttribute("href", srcset + (hash >= 0 ? href.slice(hash) : ""));
+      link.setAttribute("href", srcset + fragment(link.getAttribute("href") || ""));
     });
   }
 

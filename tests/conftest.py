@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -162,3 +163,21 @@ def browser() -> Iterator[object]:
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+def notebook(*cells: str | tuple[str, str]) -> str:
+    """A notebook's JSON: each cell a code cell's source, or (cell type, source).
+
+    Sources are dedented; the cells' ids are ``cell0``, ``cell1``, ...
+    """
+    made = []
+    for n, cell in enumerate(cells):
+        kind, source = cell if isinstance(cell, tuple) else ("code", cell)
+        item = {"cell_type": kind, "id": f"cell{n}", "metadata": {}}
+        item["source"] = textwrap.dedent(source)
+        if kind == "code":
+            item |= {"execution_count": None, "outputs": []}
+        made.append(item)
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    meta = {"kernelspec": kernel, "language_info": {"name": "python"}}
+    return json.dumps({"cells": made, "metadata": meta, "nbformat": 4, "nbformat_minor": 5})

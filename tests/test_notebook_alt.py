@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import textwrap
 
 import matplotlib
 
@@ -13,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 from nbconvert.filters import DataTypeFilter
-from tests.conftest import REPO
+from tests.conftest import REPO, notebook
 
 from figblog.notebook_alt import (
     DARK_INVERT,
@@ -154,27 +152,10 @@ ax.plot([0, 1, 2], [0, 1, 0])
 """
 
 
-def _notebook(*sources: str) -> str:
-    cells = [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": f"cell{i}",
-            "metadata": {},
-            "outputs": [],
-            "source": textwrap.dedent(src),
-        }
-        for i, src in enumerate(sources)
-    ]
-    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    meta = {"kernelspec": kernel, "language_info": {"name": "python"}}
-    return json.dumps({"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5})
-
-
 def test_a_notebook_build_uses_the_figures_labels_and_fails_strict_on_a_bare_plot(project):
     project.write("mkdocs.yml", NOTEBOOK_YML)
     project.write("docs/index.md", "# Home\n")
-    project.write("docs/nb.ipynb", _notebook(LABELLED, UNLABELLED))
+    project.write("docs/nb.ipynb", notebook(LABELLED, UNLABELLED))
     done = project.mkdocs(strict=False)
     assert done.returncode == 0, done.stderr
     page = (project.root / "site" / "nb" / "index.html").read_text("utf-8")
@@ -193,7 +174,7 @@ def test_a_notebook_that_chose_the_agg_backend_still_shows_its_figure(project):
     project.write("mkdocs.yml", NOTEBOOK_YML)
     project.write("docs/index.md", "# Home\n")
     agg = "import matplotlib\nmatplotlib.use('Agg')\n" + LABELLED  # as in a figure script
-    project.write("docs/nb.ipynb", _notebook(agg))
+    project.write("docs/nb.ipynb", notebook(agg))
     done = project.mkdocs(strict=True)
     assert done.returncode == 0, done.stderr
     page = (project.root / "site" / "nb" / "index.html").read_text("utf-8")

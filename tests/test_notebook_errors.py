@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import Project
+from conftest import Project, notebook
 from figblog.notebook_errors import describe
 
 YML = """\
@@ -21,20 +21,6 @@ plugins:
 
 # Each execution of the notebook leaves a line in ../executions, before its cell fails.
 MARK = "open('../executions', 'a').write('ran\\n')\n"
-
-
-def notebook(*cells: tuple[str, str]) -> str:
-    """A notebook of (cell type, source) cells."""
-    made = []
-    for n, (kind, source) in enumerate(cells):
-        cell = {"cell_type": kind, "id": f"c{n}", "metadata": {}, "source": source}
-        if kind == "code":
-            cell |= {"execution_count": None, "outputs": []}
-        made.append(cell)
-    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    return json.dumps(
-        {"cells": made, "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
-    )
 
 
 FAILING = notebook(

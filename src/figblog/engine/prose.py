@@ -10,6 +10,7 @@ only its prose lines, with code spans and comments blanked, for callers such as
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -21,11 +22,15 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 # A raw HTML <pre> block: Markdown passes what it holds through as it is, up to </pre>.
 _PRE = re.compile(r"[ \t]*<pre(?=[\s>])", re.IGNORECASE)
 _PRE_END = re.compile(r"</pre\s*>", re.IGNORECASE)
+# The first characters of an unindented line that may open a fence, a <pre> or a container.
+_MAY_OPEN = frozenset("`~<?-*+0123456789")
 _CONTAINER = re.compile(r"^[ \t]*(?:(?:!!!|\?\?\?\+?)[ \t]+\S|(?:[-*+]|\d{1,9}[.)])[ \t]+)")
 
 
 def _mask_code_spans(line: str) -> str:
     """Blank out inline code spans (any backtick run closed by one of equal length)."""
+    if "`" not in line:
+        return line
     out = list(line)
     i = 0
     while i < len(line):
@@ -69,6 +74,25 @@ class _Blocks:
 
     def prose(self, line: str) -> str | None:
         """``line`` with comments blanked, or None when Markdown treats it as code."""
+        first = line[:1]
+        if (
+            first
+            and not first.isspace()
+            and first not in _MAY_OPEN
+            and self.fence is None
+            and not self.in_pre
+            and not self.containers
+            and not line.startswith("!!!")
+        ):
+            # Most lines: unindented, outside any block, opening none (what follows,
+            # for such a line, in short).
+            self.in_code = False
+            self.prev_blank = False
+            return self._uncomment(line) if self.in_comment or "<!--" in line else line
+        return self._prose(line)
+
+    def _prose(self, line: str) -> str | None:
+        """:meth:`prose` for any line."""
         indent = len(line) - len(line.lstrip(" \t"))
         column = len(line[:indent].expandtabs(4))
         blank = not line.strip()
@@ -142,6 +166,11 @@ class _Blocks:
         return "".join(out)
 
 
+@functools.cache
+def _any_of(needles: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, needles)))
+
+
 def prose_lines(text: str, needle: str | tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
     """Yield ``(number, line, line with code spans and comments blanked)`` for prose lines.
 
@@ -150,9 +179,7 @@ def prose_lines(text: str, needle: str | tuple[str, ...]) -> Iterator[tuple[int,
     """
     # One needle is a substring test; several, one pattern, so that a line is searched once.
     holds: Callable[[str], object] = (
-        (lambda line: needle in line)
-        if isinstance(needle, str)
-        else re.compile("|".join(map(re.escape, needle))).search
+        (lambda line: needle in line) if isinstance(needle, str) else _any_of(needle).search
     )
     if not holds(text):
         return  # most pages have no value references: no need to follow their blocks

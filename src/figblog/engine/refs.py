@@ -17,6 +17,7 @@ post can show the syntax without triggering it (:mod:`prose` says which lines ar
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from figblog.engine.attrs import parse_attrs
@@ -155,6 +156,7 @@ def scan(
     refs: list[FigureRef] = []
     errors: list[RefError] = []
     lead = prefix.rstrip("/") + "/"
+    opens = "](" + lead  # an image's address that names a script
     prose = list(prose_lines(text, ("![", "](", "<img", "<IMG", "]:") if forms else "!["))
     split: dict[int, int] = {}
     if forms:
@@ -169,9 +171,9 @@ def scan(
         if "![" not in masked:
             continue
         found = list(_IMAGE.finditer(masked))
-        for opening in re.finditer(re.escape("](" + lead), masked):
-            if not any(im.start() < opening.start() < im.end() for im in found):
-                address = masked[opening.end() :].split(")", 1)
+        for start in _occurrences(masked, opens):
+            if not any(im.start() < start < im.end() for im in found):
+                address = masked[start + len(opens) :].split(")", 1)
                 if len(address) == 2 and any(c.isspace() for c in address[0].strip()):
                     message = (
                         f"the figure reference '{lead}{address[0].strip()}' has a space in its "
@@ -217,6 +219,14 @@ def scan(
             )
     errors.sort(key=lambda error: error.line)
     return refs, errors
+
+
+def _occurrences(text: str, sub: str) -> Iterator[int]:
+    """Where ``sub`` begins in ``text``, left to right, not overlapping."""
+    at = text.find(sub)
+    while at != -1:
+        yield at
+        at = text.find(sub, at + len(sub))
 
 
 _OPEN_ALT = re.compile(r"!\[(?:\\.|[^\]\\])*$")

@@ -220,7 +220,7 @@ class Renderer(Resolver):
             lines[i] = line[: ref.start] + replacement + line[ref.end :]
         # A failure's first box in page order shows it in full; later ones link up to it.
         failures.sort(key=lambda item: item[:2])
-        boxes = error_boxes([failure for *_, failure in failures], page_uri)
+        boxes = error_boxes([failure for *_, failure in failures], page_uri) if failures else []
         for (index, place, _), box in zip(failures, boxes, strict=True):
             blocks[index].append((place, box))
         for index in sorted(blocks, reverse=True):

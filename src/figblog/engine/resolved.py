@@ -52,6 +52,7 @@ class Resolver:
         self._script_hashes: dict[str, str | None] = {}
         self._published: dict[Path, inline.Published | str] = {}  # run folder -> values
         self._uris: dict[tuple[str, str, str], str] = {}  # (script, theme, output) -> site path
+        self._resolved: dict[tuple[str, str | None, bool], tuple[str | None, str | None]] = {}
         self.sources_shown: set[str] = set()  # scripts whose source a page shows
 
     def with_outcomes(self, outcomes: dict[tuple[str, str], Outcome]) -> Self:
@@ -63,6 +64,7 @@ class Resolver:
         fresh = copy.copy(self)
         fresh.outcomes = {**self.outcomes, **outcomes}
         fresh._uris = {}
+        fresh._resolved = {}
         fresh._script_hashes = {}
         fresh._published = {}
         return fresh
@@ -186,8 +188,13 @@ class Resolver:
 
     def _resolve(self, ref: FigureRef) -> tuple[str | None, str | None]:
         """The output ``ref`` shows, or the error to show instead (the script's own first)."""
-        failure = self._failure(ref.script)
-        return (None, failure) if failure else self._output_of(ref)
+        # All that the answer depends on: whether alt text is given picks the example.
+        key = (ref.script, ref.output, not ref.alt.strip())
+        found = self._resolved.get(key)
+        if found is None:
+            failure = self._failure(ref.script)
+            found = self._resolved[key] = (None, failure) if failure else self._output_of(ref)
+        return found
 
     def _themes_with(self, script: str, name: str) -> list[str]:
         """The themes whose run of ``script`` wrote ``name``."""

@@ -597,3 +597,34 @@ def test_a_caption_after_blank_lines_still_captions_the_figure_not_its_source_bo
     assert figure and "<img " in figure[1] and "A caption." in figure[1], html
     assert "figblog-source" not in figure[1]  # the box comes after the captioned figure
     assert html.index("</figure>") < html.index("figblog-source") < html.index("After.")
+
+
+def test_mkdocs_takes_the_page_text_on_files_read_unless_the_page_changed_since(project):
+    """One read of each page per build: MkDocs gets the text the plugin scanned.
+
+    A plugin that gave the page other content after that (MkDocs' setter unsets its path)
+    gets MkDocs' own reading, which is that content.
+    """
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    from figblog.mkdocs_plugin import FiguresPlugin
+
+    project.write("docs/a.md", "# A\n\nFrom the file.\n")
+    project.write("docs/b.md", "# B\n\nFrom the file.\n")
+    config = load_config(str(project.root / "mkdocs.yml"))
+    plugin = config.plugins["figblog"]
+    assert isinstance(plugin, FiguresPlugin)
+    config = config.plugins.on_config(config)
+    a, b = (File(f"{n}.md", config.docs_dir, config.site_dir, False) for n in "ab")
+    files = plugin.on_files(Files([a, b]), config=config)
+    project.write("docs/a.md", "# A\n\nEdited after the scan.\n")  # this build read it
+    b.content_string = "# B\n\nGiven by another plugin.\n"
+    pages = {f.src_uri: Page(None, f, config) for f in files.documentation_pages()}
+    for page in pages.values():
+        page.read_source(config)
+    assert "From the file." in pages["a.md"].markdown
+    assert "Given by another plugin." in pages["b.md"].markdown
+    # Handed over once: a second reading of the same page goes to the file.
+    pages["a.md"].read_source(config)
+    assert "Edited after the scan." in pages["a.md"].markdown

@@ -19,7 +19,7 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -38,13 +38,14 @@ from figblog import (
 )
 from figblog.blog_checks import category_errors, excluded_posts
 from figblog.engine.build import Engine, EngineError, root_relative
-from figblog.engine.derived import prune as prune_derived
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan_page
 from figblog.engine.render import Renderer
 from figblog.engine.source_html import SourceHtml
 from figblog.mkdocs_config import FiguresConfig, check_options
-from figblog.notebook_prefetch import Prefetch
 from figblog.social import Social
+
+if TYPE_CHECKING:
+    from figblog.notebook_prefetch import Prefetch
 
 __all__ = ["FiguresConfig", "FiguresPlugin"]
 
@@ -71,6 +72,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self._derived: serve_fast.Derived | None = None  # for the serve fast path
         self._refs: tuple[FigureRef | ValueRef, ...] = ()  # the last build's, for it too
         self._early: Prefetch | None = None  # this build's early notebook execution
+        # page src_uri -> (its file, the text on_files read from it), for MkDocs to take
+        # instead of reading the file again (on_page_read_source).
+        self._texts: dict[str, tuple[File, str | None, str]] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check the options and make `mkdocs serve` watch the scripts and shared code."""
@@ -108,13 +112,18 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if bad_categories:  # before the blog plugin stops on them with less to go on
             raise PluginError("figblog: " + "\nfigblog: ".join(bad_categories))
         # Notebooks execute in a thread while the figures run, not alone after them.
-        early = self._early = Prefetch(config, files, log.debug)
-        early.start()
+        early = self._early = None
+        if "mkdocs-jupyter" in config.plugins:
+            from figblog.notebook_prefetch import Prefetch
+
+            early = self._early = Prefetch(config, files, log.debug)
+            early.start()
         prefix = Path(self.config.figures_dir).as_posix()
         refs: list[FigureRef] = []
         values: list[ValueRef] = []
         self._lines = {}
         self._scanned = {}
+        self._texts = {}
         self._rendered = set()
         by_page: dict[str, list[FigureRef]] = {}
         social = self.social = Social(config, self.root, prefix, self.config.site_image)
@@ -125,6 +134,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 continue  # a notebook (the loop below looks at those) or a draft
             page = self._page_label(f)
             text = _source_text(f)
+            if text:
+                self._texts[f.src_uri] = (f, f.abs_src_path, text)
             lines = self._lines[f.src_uri] = text.count("\n")
             # The Markdown the page will render, as MkDocs takes it from the file.
             body = get_data(text)[0]
@@ -174,9 +185,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         scripts = [r.script for r in [*refs, *values, *pictures]]
         engine.stop_edited = serve_fast.serving()  # a save stops a run it makes stale
         outcomes = engine.build(scripts, known=serve_fast.failed_just_now(config))
-        early.join()
-        for notebook in early.done:
-            log.debug(f"executed {os.path.relpath(notebook, self.root)} while the figures ran")
+        if early is not None:
+            early.join()
+            for notebook in early.done:
+                log.debug(f"executed {os.path.relpath(notebook, self.root)} while the figures ran")
         if outcomes:
             log.info(engine.summary(outcomes).removeprefix("figblog: "))
         limit = int(self.config.max_output_mb * 1_000_000) or None
@@ -196,7 +208,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         cache_dir = self.root / self.config.cache_dir
         derived, warnings = social.make(self.renderer, cache_dir, by_page)
         social.add_files(files, derived)
-        prune_derived(cache_dir, derived.values())
+        if derived or (cache_dir / "derived").is_dir():
+            from figblog.engine.derived import prune as prune_derived
+
+            prune_derived(cache_dir, derived.values())
         self._derived = serve_fast.Derived(
             derived, lambda renderer: social.make(renderer, cache_dir, by_page)
         )
@@ -224,6 +239,17 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         failed = early.failed.get(path) if early is not None else None
         notebook_errors.guard(page, self._page_label(page.file), key, failed)
         return page
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Hand MkDocs the text on_files read from the page's file, instead of a second read.
+
+        Only when the page still stands for that file: a plugin that gave it other content
+        (which unsets ``abs_src_path``) or another file gets MkDocs' own reading.
+        """
+        read, path, text = self._texts.pop(page.file.src_uri, (None, None, None))
+        if read is not page.file or not path or page.file.abs_src_path != path:
+            return None
+        return text
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files

@@ -13,15 +13,19 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
-from figblog.engine.leads import Lead, Leads, Picture, first_picture, parse_image
 from figblog.engine.refs import FigureRef, RefError
 from figblog.engine.render import Renderer
+
+if TYPE_CHECKING:
+    from figblog.engine.leads import Lead, Picture
 
 __all__ = ["Card", "Social"]
 
@@ -71,7 +75,7 @@ class Social:
             return None
         found = _IMAGE_LINE.search(text)
         line = text.count("\n", 0, found.start()) + 1 if found else 1
-        ref = parse_image(meta["image"], label, line, self.prefix)
+        ref = _leads().parse_image(meta["image"], label, line, self.prefix)
         if isinstance(ref, FigureRef):
             self.chosen_refs[f.src_uri] = ref
         return ref
@@ -81,7 +85,7 @@ class Social:
         if not self.site_image:
             return None
         where = os.path.relpath(self.config.config_file_path or "mkdocs.yml", self.root)
-        return parse_image(self.site_image, where, _option_line(self.config), self.prefix)
+        return _leads().parse_image(self.site_image, where, _option_line(self.config), self.prefix)
 
     def make(
         self, renderer: Renderer, cache_dir: Path, refs: dict[str, list[FigureRef]]
@@ -90,7 +94,9 @@ class Social:
 
         ``refs`` holds each page's figure references, by ``src_uri``.
         """
-        leads = Leads(renderer, cache_dir, renderer.prefix)
+        if not self.post_dir and not self.site_image:
+            return {}, []  # no posts, no site card: nothing to make
+        leads = _leads().Leads(renderer, cache_dir, renderer.prefix)
         warnings: list[str] = []
         for src_uri, ref in [*self.chosen_refs.items(), *_firsts(refs, self.chosen_refs)]:
             if not self.is_post(src_uri):
@@ -176,6 +182,13 @@ class Social:
             files.append(File.generated(self.config, uri, abs_src_path=str(path)))
 
 
+def _leads() -> ModuleType:
+    """The card and thumbnail code, imported by the first site that has posts or a card."""
+    from figblog.engine import leads
+
+    return leads
+
+
 def _post_dir(config: MkDocsConfig) -> str:
     """The blog plugin's folder of posts, relative to docs/; "" without a blog."""
     blog = config.plugins.get("material/blog")
@@ -188,7 +201,7 @@ def _firsts(
     refs: dict[str, list[FigureRef]], chosen: dict[str, FigureRef]
 ) -> list[tuple[str, FigureRef]]:
     """The first picture of each page that names no ``image:`` of its own."""
-    found = ((src, first_picture(page_refs)) for src, page_refs in refs.items())
+    found = ((src, _leads().first_picture(page_refs)) for src, page_refs in refs.items())
     return [(src, ref) for src, ref in found if ref is not None and src not in chosen]
 
 

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from figblog.engine import THEMES, cache_upkeep
 from figblog.engine.cache import Cache, Entry
@@ -26,8 +26,10 @@ from figblog.engine.hashing import MISSING, FileHasher, hash_text
 from figblog.engine.heartbeat import Heartbeat
 from figblog.engine.hints import broken_link, near_names
 from figblog.engine.live import LiveLine
-from figblog.engine.schedule import Task, run_all
 from figblog.engine.stamps import Stamps
+
+if TYPE_CHECKING:
+    from figblog.engine.schedule import Task
 
 __all__ = [
     "ENGINE_VERSION",
@@ -212,7 +214,7 @@ class Engine:
         """
         outcomes: dict[tuple[str, str], Outcome] = {}
         known = known or {}
-        todo: list[Task] = []
+        misses: list[tuple[str, str, float, dict[str, Any]]] = []  # what becomes a Task
         env = environment()  # once per build: it stats the child's code
         for script in dict.fromkeys(scripts):
             refused = self._refuse(script)
@@ -236,13 +238,16 @@ class Engine:
                     outcomes[script, theme] = Outcome(script, theme, "cached", entry=entry)
                 else:
                     expected = self._last_seconds(script, theme)
-                    todo.append(Task(script, theme, expected, {"base": base, "reason": reason}))
+                    misses.append((script, theme, expected, {"base": base, "reason": reason}))
 
         def work(task: Task, report_wait: Callable[[bool], None]) -> None:
             outcomes[task.script, task.theme] = self._run(task, report_wait)
 
-        if todo:
-            run_all(todo, self.jobs, work, self.cancel)
+        if misses:
+            # Imported for the first run: a warm build, which runs nothing, does without.
+            from figblog.engine.schedule import Task, run_all
+
+            run_all([Task(*miss) for miss in misses], self.jobs, work, self.cancel)
             self.prune({script for script, _ in outcomes})
         self.stamps.save()
         return outcomes

@@ -3,6 +3,7 @@
 ``learning.gif``: one held-out test scene, its label, and the network's bee probability
 for every pixel (black = surely not bee, white = surely bee) before training and after
 each epoch, with that scene's IoU at the 0.5 threshold. The last frame is held longer.
+``learning.narrow.gif``, for phones, puts the three in a 2 x 2 grid, the words in the fourth.
 
 ``training-curves.png``: two panels, the first with the training loss (mean binary
 cross-entropy over the epoch's steps) and the validation loss per epoch, the second with
@@ -44,29 +45,49 @@ result = trained_segmenter(cfg)
 # --- the GIF: artists made once, updated per frame ---
 frames_probs = result["gif_frames"]  # (epochs + 1, H, W)
 mask = result["gif_mask"]
-fig, axes = plt.subplots(1, 3, figsize=(6.0, 2.45), dpi=80)
-panels = [
-    axes[0].imshow(result["gif_image"], interpolation="nearest"),
-    axes[1].imshow(mask, cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
-    axes[2].imshow(frames_probs[0], cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
-]
-# 11 pt in a 6 in frame: at least 8 CSS px where a 360 px phone shrinks the GIF to its column
-for ax, title in zip(axes, ["photo", "label", "prediction"], strict=True):
-    ax.set_title(title, fontsize=11)
-    picture_axes(ax)
-status = fig.text(0.5, 0.03, "", ha="center", va="bottom", fontsize=11)
-fig.subplots_adjust(left=0.01, right=0.99, top=0.88, bottom=0.14, wspace=0.05)
 
-images = []
-for epoch, probs in enumerate(frames_probs):
-    panels[2].set_data(probs)
-    iou = scores(probs > cfg.threshold, mask).iou
-    when = "before training" if epoch == 0 else f"after epoch {epoch} of {cfg.epochs}"
-    status.set_text(f"{when}: IoU {iou:.2f}")
-    images.append(fig_to_image(fig))
+
+def animation(narrow: bool) -> list[np.ndarray]:
+    """The frames: photo, label and prediction in a row, or for phones in a 2 x 2 grid.
+
+    In the grid the fourth cell holds the epoch and the IoU, in larger type.
+    """
+    if narrow:  # a phone's 328 px column at 1.5 pixels per CSS pixel
+        fig, grid = plt.subplots(2, 2, figsize=(4.0, 4.3), dpi=120)
+        axes = [grid[0, 0], grid[0, 1], grid[1, 0]]
+        grid[1, 1].axis("off")
+        status = grid[1, 1].text(
+            0.5, 0.5, "", ha="center", va="center", fontsize=12, linespacing=1.5
+        )
+        fig.subplots_adjust(left=0.02, right=0.98, top=0.93, bottom=0.02, hspace=0.16)
+    else:
+        fig, axes = plt.subplots(1, 3, figsize=(6.0, 2.45), dpi=80)
+        status = fig.text(0.5, 0.03, "", ha="center", va="bottom", fontsize=11)
+        fig.subplots_adjust(left=0.01, right=0.99, top=0.88, bottom=0.14, wspace=0.05)
+    panels = [
+        axes[0].imshow(result["gif_image"], interpolation="nearest"),
+        axes[1].imshow(mask, cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
+        axes[2].imshow(frames_probs[0], cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
+    ]
+    # 11 pt in a 6 in frame: at least 8 CSS px where a 360 px phone shrinks the GIF to its column
+    for ax, title in zip(axes, ["photo", "label", "prediction"], strict=True):
+        ax.set_title(title, fontsize=11)
+        picture_axes(ax)
+    images = []
+    for epoch, probs in enumerate(frames_probs):
+        panels[2].set_data(probs)
+        iou = scores(probs > cfg.threshold, mask).iou
+        when = "before training" if epoch == 0 else f"after epoch {epoch} of {cfg.epochs}"
+        status.set_text(f"{when}\nIoU {iou:.2f}" if narrow else f"{when}: IoU {iou:.2f}")
+        images.append(fig_to_image(fig))
+    plt.close(fig)
+    return images
+
+
+images = animation(narrow=False)
 durations = [900] + [260] * (len(images) - 2) + [2500]
 save_gif(images, "learning.gif", duration_ms=durations)
-plt.close(fig)
+save_gif(animation(narrow=True), "learning.narrow.gif", duration_ms=durations)
 
 
 def _listed(values: list[int]) -> str:

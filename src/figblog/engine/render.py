@@ -70,9 +70,9 @@ class Renderer(Resolver):
                     if error:
                         report(ref, error)
                     continue
-                output, error = self._output_of(ref)
-                if error:
-                    report(ref, error)
+                output, error = self._resolve(ref)
+                if error or output is None:
+                    report(ref, error or "no output")
                     continue
                 big = self._too_big(script, output)
                 if big:

@@ -395,3 +395,32 @@ def test_saving_a_fix_stops_a_stuck_run_instead_of_waiting_for_its_timeout(proje
         assert "stopped: figures/stuck.py was saved while it ran" in text
         assert "timed out" not in text
         assert proc.poll() is None
+
+
+def test_a_terminated_server_removes_its_temporary_site_folder(project: Project, tmp_path):
+    """`kill` (SIGTERM) stops `mkdocs serve` as Ctrl-C does: no /tmp/mkdocs_* copy is left."""
+    project.script("good.py", PLOT)
+    project.write("docs/index.md", "# Home\n\n![Good](figures/good.py)\n")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log_path = project.root / "serve.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project.root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**_env(project), "TMPDIR": str(temp)},
+        )
+    try:
+        assert _wait_for(lambda: "good/plot" in _get(url)), log_path.read_text()
+        assert [p.name[:7] for p in temp.iterdir()] == ["mkdocs_"]  # the served site
+        proc.terminate()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert list(temp.iterdir()) == [], log_path.read_text()
+    assert "Shutting down" in log_path.read_text()

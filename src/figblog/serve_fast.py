@@ -19,6 +19,8 @@ left behind is kept at module level (``_BUILDS``), keyed by the config file.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -136,11 +138,33 @@ def serving() -> bool:
 def install(server: Any, config: MkDocsConfig) -> None:
     """Wrap ``server.builder`` (MkDocs' LiveReloadServer) with the fast path."""
     _SERVING[0] = True
+    _stop_on_terminate()
     builder = _FastBuilder(server, config, server.builder)
     server.builder = builder
     builder.observer = wake_on_change(server, map(str, builder.paths()))
     if builder.observer is not None:  # the poller's report of a save would come second
         drop_seen_events(server, builder.seen)
+
+
+def _stop_on_terminate() -> None:
+    """Let ``kill`` (SIGTERM) stop the server as Ctrl-C does, its runs and folders cleaned up.
+
+    By default SIGTERM ends the process where it stands: MkDocs' temporary site folder
+    (``/tmp/mkdocs_*``, a copy of the whole site) stays behind on every stop by an editor,
+    a task runner or a test. As a KeyboardInterrupt in the main thread, where MkDocs
+    serves and builds, it goes the way Ctrl-C goes: runs killed, the folder removed. A
+    second SIGTERM ends the process at once. A handler someone else installed is kept.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread may set handlers, and only it would get the interrupt
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 class _FastBuilder:

@@ -229,6 +229,57 @@
 
   zoomWhatIsShown();
 
+  /*
+   * The lightbox loads the file its link points to: a stopped animation would move again
+   * there. So an image the lightbox shows of a stopped animation gets that animation's still.
+   */
+  function stillOf(url) {
+    var bare = url.split("#")[0];
+    var found = null;
+    groups.forEach(function (group) {
+      if (!group.stopped) return;
+      group.images.forEach(function (img) {
+        if (!img.hasAttribute(STILL)) return;
+        var own = [img].concat(Array.prototype.slice.call(
+          img.parentElement ? img.parentElement.querySelectorAll("source[" + STILL + "]") : []
+        ));
+        own.forEach(function (element) {
+          var address = new URL(element.getAttribute(STILL), document.baseURI).href;
+          if (address.split("#")[0] === bare) found = img.getAttribute("src").split("#")[0];
+        });
+      });
+    });
+    return found;
+  }
+
+  function keepStill(img) {
+    if (!img.closest(".glightbox-container") || !img.src || /^data:/.test(img.src)) return;
+    var still = stillOf(img.src);
+    if (still) img.src = still + fragment(img.getAttribute("src") || "");
+  }
+
+  if (window.MutationObserver) {
+    // The lightbox adds its image, or sets its address, when it opens a slide.
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        if (record.type === "attributes") {
+          if (record.target.tagName === "IMG") keepStill(record.target);
+          return;
+        }
+        record.addedNodes.forEach(function (node) {
+          if (node.nodeType !== 1) return;
+          var images = node.matches("img") ? [node] : node.querySelectorAll("img");
+          Array.prototype.forEach.call(images, keepStill);
+        });
+      });
+    }).observe(document.documentElement, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["src"],
+    });
+  }
+
   if (LESS_MOTION && LESS_MOTION.addEventListener) {
     LESS_MOTION.addEventListener("change", function () {
       groups.forEach(function (group) { setStopped(group, LESS_MOTION.matches); });

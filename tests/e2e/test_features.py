@@ -161,7 +161,8 @@ def test_every_animation_can_be_paused_and_less_motion_starts_them_paused(
     page.reload(wait_until="load")
     animated = page.locator("figure:has(img[src*='.gif'])")
     assert animated.count() and animated.count() == page.locator("button.figblog-motion").count()
-    figure = animated.first
+    # Not animated.first: a stopped figure's images are stills, no longer '.gif'.
+    figure = page.locator("figure:has(button.figblog-motion)").first
     figure.scroll_into_view_if_needed()
     image, button = figure.locator("img[src$='#only-dark']"), figure.locator("button")
     page.wait_for_function("i => i.complete && i.naturalWidth", arg=image.element_handle())
@@ -176,6 +177,29 @@ def test_every_animation_can_be_paused_and_less_motion_starts_them_paused(
         button.click()
     assert image.get_attribute("src").startswith("data:image/png")
     assert not figure.locator("img[src$='#only-light']").is_visible()
+
+
+def test_a_paused_animation_stays_paused_when_zoomed(new_page, pages_with):
+    """The lightbox loads the link's GIF: it shows the paused frame instead, not a loop."""
+    posts = [p for p in pages_with(".gif#only-dark", missing="the posts show animations")]
+    page = new_page(posts[0], "dark")
+    figure = page.locator("figure:has(button.figblog-motion)").first
+    figure.scroll_into_view_if_needed()
+    image, button = figure.locator("img[src$='#only-dark']"), figure.locator("button")
+    page.wait_for_function("i => i.complete && i.naturalWidth", arg=image.element_handle())
+    slide = page.locator(".glightbox-container .gslide.current img")
+    for paused in (False, True):
+        if paused:
+            button.click()
+        image.click()
+        slide.wait_for(state="visible")
+        page.wait_for_function("i => i.complete && i.naturalWidth", arg=slide.element_handle())
+        src = slide.get_attribute("src") or ""
+        assert src.startswith("data:image/png") == paused, src[:80]
+        assert src.endswith("#only-dark")
+        assert _moving(page, slide) != paused
+        page.keyboard.press("Escape")
+        page.locator(".glightbox-container").wait_for(state="detached")
 
 
 def test_the_keyboard_zooms_a_figure_too(new_page, figure_post):

@@ -95,6 +95,33 @@
     boxes.forEach(function (box) {
       if (box.hasAttribute(MARK)) measure(box);
     });
+    fitInline();
+  }
+
+  /*
+   * An inline formula cannot break across lines: with large text on a phone (200 %), one
+   * can be wider than the column and push the whole page sideways. Such a formula is set
+   * smaller, just enough to fit its paragraph. At ordinary sizes none is that wide.
+   */
+  var INLINE = ".md-typeset span.arithmatex > math";
+
+  function fitInline() {
+    var maths = Array.prototype.slice.call(document.querySelectorAll(INLINE));
+    maths.forEach(function (math) { math.style.fontSize = ""; });
+    var scale = maths.map(function (math) {
+      var block = math.parentElement.parentElement;
+      if (!block || math.closest(".md-typeset__table")) return 1;
+      var style = getComputedStyle(block);
+      var room = block.clientWidth - parseFloat(style.paddingLeft) -
+        parseFloat(style.paddingRight);
+      // The formula's box also holds the punctuation after it, which keeps its size.
+      var wide = math.getBoundingClientRect().width;
+      var rest = math.parentElement.getBoundingClientRect().width - wide;
+      return room - rest > 0 && wide + rest > room ? wide / (room - rest) : 1;
+    });
+    maths.forEach(function (math, i) {
+      if (scale[i] > 1) math.style.fontSize = Math.floor(99 / scale[i]) + "%";
+    });
   }
 
   var width = window.innerWidth;

@@ -391,6 +391,30 @@ def test_spreadsheet_widget_runs_five_epochs_from_the_keyboard(new_page, pages_w
 
 
 @pytest.mark.parametrize("width", [320, 390])
+def test_inline_formulas_fit_the_column_of_a_phone_with_the_text_twice_as_large(
+    new_page, pages_with, width
+):
+    """An inline formula cannot wrap: at 32 px text one would push the page sideways."""
+    pages = pages_with('<span class="arithmatex">', missing="the posts have inline formulas")
+    for url in pages:
+        page = new_page(url)
+        page.set_viewport_size({"width": width, "height": 800})
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 32}})
+        page.reload(wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => new Promise(requestAnimationFrame))")
+        too_wide = page.evaluate(
+            """() => [...document.querySelectorAll(".md-typeset span.arithmatex")]
+              .filter(s => !s.closest(".md-typeset__table"))
+              .map(s => [s.textContent.slice(0, 40), s.getBoundingClientRect().right,
+                         s.parentElement.getBoundingClientRect().right])
+              .filter(([, right, room]) => right > room + 1)
+              .map(([text, right, room]) => `${text}: ${Math.round(right - room)} px over`)"""
+        )
+        assert not too_wide, f"{url} at {width} px: {too_wide}"
+
+
+@pytest.mark.parametrize("width", [320, 390])
 def test_the_widget_keeps_its_controls_inside_with_the_text_twice_as_large(
     new_page, pages_with, width
 ):

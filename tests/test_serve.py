@@ -123,6 +123,32 @@ def test_serve_shows_a_failing_notebook_on_its_page_and_executes_it_only_when_it
         assert "Traceback" not in log_path.read_text()
 
 
+def test_saving_a_notebook_stops_its_running_cell_and_shows_the_new_version(project: Project):
+    """A cell that would run for ten minutes does not hold the server once the fix is saved."""
+    from conftest import notebook
+    from test_notebook_errors import MARK, YML
+
+    project.write("mkdocs.yml", YML.format(timeout=600))
+    project.write("docs/index.md", "# Home\n")
+    slow = notebook(("markdown", "# Slow"), MARK + "import time\ntime.sleep(600)")
+    project.write("docs/nb.ipynb", slow.replace("time.sleep(600)", "print(5 * 7)"))
+    executions = project.root / "executions"
+    with _serving(project) as (proc, url, log_path):
+        assert _wait_for(lambda: "35" in _get(url + "nb/"), 120), log_path.read_text()
+        time.sleep(1.0)  # let the watcher settle so the edit below is seen as a change
+        project.write("docs/nb.ipynb", slow)
+        assert _wait_for(lambda: len(executions.read_text().split()) == 2, 120)  # it sleeps
+        started = time.monotonic()
+        project.write("docs/nb.ipynb", slow.replace("time.sleep(600)", "print(6 * 7)"))
+        assert _wait_for(lambda: "42" in _get(url + "nb/"), 120), log_path.read_text()
+        assert time.monotonic() - started < 90, "the old cell ran on instead of being stopped"
+        assert executions.read_text().split() == ["ran", "ran", "ran"]
+        assert proc.poll() is None
+        log = log_path.read_text()
+        assert "saved again while it ran, so that run was stopped" in log, log
+        assert "Traceback" not in log, log
+
+
 LINE = (
     COUNT
     + """\

@@ -186,7 +186,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         engine.stop_edited = serve_fast.serving()  # a save stops a run it makes stale
         outcomes = engine.build(scripts, known=serve_fast.failed_just_now(config))
         if early is not None:
-            early.join()
+            early.join(stop_edited=serve_fast.serving())
             for notebook in early.done:
                 log.debug(f"executed {os.path.relpath(notebook, self.root)} while the figures ran")
         if outcomes:

@@ -94,6 +94,8 @@ def describe(path: Path, label: str, exc: BaseException) -> NotebookFailed:
         )
     if kind in ("NotJSONError", "JSONDecodeError"):
         return _unreadable(path, label, exc)
+    if kind == "NotebookEdited":  # stopped under serve for a newer save: nothing to fix
+        return NotebookFailed(f"{label}: {text}", "")
     first = text.strip().split("\n", 1)[0] if text.strip() else "(no message)"
     return NotebookFailed(f"{label}: {kind}: {first}", _last_lines(text))
 

@@ -19,7 +19,9 @@ or the code changes (its cache key is in ``keys``).
 from __future__ import annotations
 
 import json
+import os
 import pathlib
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +32,7 @@ from mkdocs.structure.files import Files
 
 from figblog.engine.atomic import write_atomic
 
-__all__ = ["Prefetch"]
+__all__ = ["NotebookEdited", "Prefetch"]
 
 # The options mkdocs-jupyter's render passes on to its converter.
 _PASSED = (
@@ -51,6 +53,43 @@ _PASSED = (
 class _Job:
     notebook: str  # its absolute path
     cache: pathlib.Path  # the file mkdocs-jupyter will look for
+    stamp: tuple[int, int]  # its (mtime, size) when its cache key was made
+
+
+class NotebookEdited(Exception):
+    """The notebook was saved again while it was executed: that run was stopped."""
+
+
+_POLL = 0.2  # seconds between looks at a running notebook's file
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (0, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _kill_kernels() -> int:
+    """Kill this process's Jupyter kernels (its children running ipykernel); return how many."""
+    killed = 0
+    for task in os.listdir(f"/proc/{os.getpid()}/task") if os.path.isdir("/proc") else ():
+        try:
+            with open(f"/proc/{os.getpid()}/task/{task}/children") as fh:
+                children = [int(pid) for pid in fh.read().split()]
+        except (OSError, ValueError):
+            continue
+        for pid in children:
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    if b"ipykernel" not in fh.read():
+                        continue
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except OSError:  # gone already
+                continue
+    return killed
 
 
 class Prefetch:
@@ -62,6 +101,8 @@ class Prefetch:
         self.done: list[str] = []  # notebooks whose cache entry this made
         self.failed: dict[str, BaseException] = {}  # notebook -> how executing it failed
         self.keys: dict[str, str] = {}  # notebook -> its cache entry's path, its key
+        self._running: _Job | None = None  # the job the thread is executing
+        self._edited: set[str] = set()  # notebooks whose run was stopped for a new save
         jupyter = config.plugins.get("mkdocs-jupyter")
         options: Any = getattr(jupyter, "config", None)
         self._jobs: list[_Job] = []
@@ -92,7 +133,7 @@ class Prefetch:
             from figblog import notebook_errors  # only a site with notebooks needs it
 
             if not cache.exists() and notebook_errors.remembered(str(cache)) is None:
-                self._jobs.append(_Job(f.abs_src_path, cache))
+                self._jobs.append(_Job(f.abs_src_path, cache, _stamp(f.abs_src_path)))
 
     def start(self) -> None:
         """Start executing the notebooks that have no cache entry yet."""
@@ -101,15 +142,28 @@ class Prefetch:
             self._thread.daemon = True  # Ctrl-C during a build must not wait for a kernel
             self._thread.start()
 
-    def join(self) -> None:
-        """Wait for the thread, so that no page renders a notebook it is still executing."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+    def join(self, stop_edited: bool = False) -> None:
+        """Wait for the thread, so that no page renders a notebook it is still executing.
+
+        ``stop_edited`` (under `mkdocs serve`): a notebook saved again while it runs is
+        stopped (its kernel killed), as a figure script is: the build that the save brings
+        executes the new version, instead of waiting for the old one, up to its timeout.
+        """
+        thread = self._thread
+        while thread is not None and thread.is_alive():
+            thread.join(_POLL if stop_edited else None)
+            job = self._running
+            if stop_edited and job is not None:
+                # Until the run ends: a kernel still starting at the first look is killed next.
+                if job.notebook in self._edited or _stamp(job.notebook) != job.stamp:
+                    self._edited.add(job.notebook)
+                    _kill_kernels()
+        self._thread = None
 
     def _run(self) -> None:
         options = self._options
         for job in self._jobs:
+            self._running = job
             try:
                 body = self._convert(job.notebook, execute=True, **{k: options[k] for k in _PASSED})
                 toc_tokens, title = self._toc(job.notebook, options["toc_depth"])
@@ -118,9 +172,16 @@ class Prefetch:
             except Exception as exc:  # noqa: BLE001 - the page's render says why, or tries again
                 from figblog.notebook_errors import is_notebook_failure
 
-                if is_notebook_failure(exc):
+                if job.notebook in self._edited:
+                    self.failed[job.notebook] = NotebookEdited(
+                        "it was saved again while it ran, so that run was stopped; "
+                        "the build the save starts executes the new version"
+                    )
+                elif is_notebook_failure(exc):
                     self.failed[job.notebook] = exc
                 else:
                     self._log(f"executing {job.notebook} early failed ({type(exc).__name__})")
                 continue
+            finally:
+                self._running = None
             self.done.append(job.notebook)

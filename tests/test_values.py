@@ -69,6 +69,32 @@ def test_a_reference_whose_script_lacks_py_is_an_error_not_text(bad, meant):
     ]
 
 
+@pytest.mark.parametrize(
+    ("bad", "meant"),
+    [
+        ("{{ temps .py:warmest }}", "{{ temps.py:warmest }}"),
+        ("{{temps .py:warmest}}", "{{ temps.py:warmest }}"),
+        ("{{ rain fall.py:total | .1f }}", "{{ rainfall.py:total }}"),
+        ("{{ sub/ runs.py }}", "{{ sub/runs.py:<name> }}"),
+    ],
+)
+def test_a_script_name_with_a_space_is_an_error_not_text(bad, meant):
+    """Not published as it stands, with nothing said, even by the strict build."""
+    refs, errors = scan_values(f"# T\n\nIn total {bad} mm.\n", "post.md")
+    assert refs == []
+    assert [str(e) for e in errors] == [
+        f"post.md:3: {bad!r} is no value reference: a script's name holds no spaces, "
+        f"as in '{meant}'"
+    ]
+
+
+def test_spaces_around_the_parts_of_a_value_reference_are_allowed():
+    refs, errors = scan_values("A {{  temps.py :  warmest  |  .1f  }} b.\n", "post.md")
+    assert errors == [] and [(r.script, r.name, r.fmt) for r in refs] == [
+        ("temps.py", "warmest", ".1f")
+    ]
+
+
 # -- formats ------------------------------------------------------------------------------
 
 

@@ -41,6 +41,8 @@ _NO_SUFFIX = re.compile(
     r"\{\{[ \t]*(?P<script>[A-Za-z0-9_][A-Za-z0-9_./-]*?)(?:\.[A-Za-z0-9]*)?[ \t]*:[ \t]*"
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\|[^{}|\n]*)?\}\}"
 )
+# "{{ rain fall.py:total }}", "{{ rainfall .py:total }}": a script's name with a space in it.
+_SPACED = re.compile(r"\{\{[ \t]*(?P<script>[^\s{}|:]+(?:[ \t]+[^\s{}|:]*?)+\.py)(?![A-Za-z0-9_])")
 _VALUE = re.compile(
     r"\{\{[ \t]*(?P<script>[^\s{}|:]+)[ \t]*:[ \t]*(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"[ \t]*(?:\|[ \t]*(?P<fmt>[^{}|\n]*?)[ \t]*)?\}\}"
@@ -272,6 +274,20 @@ def scan_values(text: str, page: str) -> tuple[list[ValueRef], list[RefError]]:
                         f"as in '{meant}'",
                     )
                 )
+        for spaced in _SPACED.finditer(masked):
+            script = re.sub(r"\s+", "", spaced["script"])
+            end = masked.find("}}", spaced.end())
+            shown = masked[spaced.start() : end + 2] if end != -1 else spaced[0]
+            rest = _VALUE.match(shown.replace(spaced["script"], script, 1))
+            meant = f"{{{{ {script}:{rest['name']} }}}}" if rest else f"{{{{ {script}:<name> }}}}"
+            errors.append(
+                RefError(
+                    page,
+                    number,
+                    f"{shown.strip()!r} is no value reference: a script's name holds no spaces, "
+                    f"as in '{meant}'",
+                )
+            )
         for start in _VALUE_START.finditer(masked):
             m = _VALUE.match(masked, start.start())
             script = m["script"] if m else ""

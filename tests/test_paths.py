@@ -108,6 +108,8 @@ def test_a_missing_data_file_fails_the_build_naming_it_and_the_scripts_line(proj
     ) in done.stderr
     assert str(project.root.resolve()) not in done.stderr
     assert "data/ holds: runs.csv" in done.stderr
+    # The traceback is the script's: the helper raised on purpose, its lines say nothing.
+    assert 'figures/typo.py", line 3' in done.stderr and "paths.py" not in done.stderr
 
 
 def test_the_environment_names_the_root_and_errors_say_where_they_looked(tmp_path, monkeypatch):

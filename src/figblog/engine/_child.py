@@ -174,6 +174,9 @@ def _source_of(path: str) -> str:
     return path
 
 
+_HELPERS = tuple(os.path.join("figblog", name) for name in ("paths.py", "values.py"))
+
+
 def _report_error(report: str, script: str, exc: BaseException) -> None:
     import traceback
 
@@ -184,6 +187,10 @@ def _report_error(report: str, script: str, exc: BaseException) -> None:
             script_line = fr.lineno
     # Drop the frames of this runner and of runpy: the author wrote none of them.
     user = [fr for fr in frames if "runpy" not in fr.filename and fr.filename != __file__]
+    # And those of a helper that raised on purpose (data_file, publish): its message says
+    # what is wrong; the line to look at is the script's call, not the helper's raise.
+    while len(user) > 1 and user[-1].filename.endswith(_HELPERS):
+        user.pop()
     root = os.path.join(_ROOT, "") if _ROOT else None
     for fr in user:  # paths as the author sees them in the project, not this machine's
         if root and fr.filename.startswith(root):

@@ -202,6 +202,28 @@ def test_a_paused_animation_stays_paused_when_zoomed(new_page, pages_with):
         page.locator(".glightbox-container").wait_for(state="detached")
 
 
+def test_a_failure_box_wraps_its_long_lines(new_page, figure_post):
+    """The end of a one-line message says what to do: it must not hide to the right."""
+    page = new_page(figure_post)
+    page.set_viewport_size({"width": 390, "height": 800})
+    sizes = page.evaluate(
+        """() => {
+          const box = document.createElement("div");
+          box.className = "admonition failure";
+          box.innerHTML = '<p class="admonition-title">Value not computed</p>' +
+            '<div class="highlight"><pre><code>' + "figure script figures/x.py has no " +
+            "value 'warm'; it publishes: months, warmest, coldest, wettest, driest" +
+            "</code></pre></div>";
+          document.querySelector(".md-content article").append(box);
+          const code = box.querySelector("code");
+          return [code.scrollWidth, code.clientWidth, code.getBoundingClientRect().height];
+        }"""
+    )
+    scroll, width, height = sizes
+    assert scroll <= width + 1, sizes
+    assert height > 40, "the message should run over several lines"
+
+
 def test_the_keyboard_zooms_a_figure_too(new_page, figure_post):
     """The zoom starts when a picture is reached: by focus as well as by the pointer."""
     page = new_page(figure_post, "light")

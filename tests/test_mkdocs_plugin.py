@@ -183,6 +183,52 @@ def test_a_category_the_blog_does_not_allow_is_named_with_its_line_and_the_fix(p
     assert project.mkdocs().returncode == 0
 
 
+@pytest.mark.parametrize(
+    ("front", "says"),
+    [
+        (
+            "date: 2026-13-02\n",
+            "b.md:2: the date is no date (month must be in 1..12); write it as YYYY-MM-DD, "
+            "as in date: 2026-11-02",
+        ),
+        (
+            "date: 2 November 2026\n",
+            "b.md:2: the date must be written YYYY-MM-DD (or with a time, YYYY-MM-DD "
+            "HH:MM:SS), as in date: 2026-11-02; not '2 November 2026'",
+        ),
+        (
+            "title: No date\n",
+            "b.md:1: the post has no date, which the blog sorts posts by; add one to its "
+            "front matter, as in date: 2026-11-02",
+        ),
+        (
+            "date: 2026-01-02\ncategories: Things\n",
+            "b.md:3: the categories must be a list, one per line: 'categories:' then "
+            "'  - Things' on the next line",
+        ),
+        (
+            "date: 2026-01-02\ntitle: [unclosed\n",
+            "b.md:4: the front matter is not valid YAML",
+        ),
+    ],
+)
+def test_front_matter_the_blog_refuses_is_named_with_its_line_and_the_fix(project, front, says):
+    """Material stops on these naming the post only, in Python's words; figblog says more."""
+    project.write("mkdocs.yml", BLOG_YML)
+    project.write("docs/index.md", "# Home\n")
+    project.write("docs/blog/index.md", "# Blog\n")
+    project.write("docs/blog/posts/a.md", BLOG_POST)
+    project.write("docs/blog/posts/b.md", f"---\n{front}---\n\n# B\n\nText.\n")
+    project.script("plot.py", PLOT)
+    result = project.mkdocs(strict=False)
+    assert result.returncode != 0
+    assert f"figblog: docs/blog/posts/{says}" in result.stderr, result.stderr
+    assert "Expected type" not in result.stderr and "Traceback" not in result.stderr
+    assert project.runs() == []  # stopped before any script ran
+    project.write("docs/blog/posts/b.md", "---\ndate: 2026-01-03\n---\n\n# B\n\nText.\n")
+    assert project.mkdocs().returncode == 0
+
+
 def test_a_failing_script_fails_strict_builds_with_page_script_and_line(project):
     project.write("docs/post.md", "# Post\n\n![A plot](figures/bad.py#x.png)\n")
     project.script("bad.py", "import math\nvalue = math.sqrt(-1)\n")

@@ -26,7 +26,7 @@ from typing import Any
 
 from mkdocs.utils.meta import get_data
 
-__all__ = ["category_errors", "excluded_posts"]
+__all__ = ["category_errors", "excluded_posts", "front_matter_errors"]
 
 _FRONT = re.compile(r"\A(---\s*\n.*?\n)(?:---|\.\.\.)\s*\n", re.DOTALL)
 
@@ -43,6 +43,83 @@ def category_errors(config: Any, files: Any) -> list[str]:  # noqa: ANN401 - MkD
         for file in files:
             if file.src_uri.startswith(posts) and file.src_uri.endswith(".md"):
                 errors += _post_errors(file.abs_src_path, f"{docs}/{file.src_uri}", allowed)
+    return errors
+
+
+# The blog plugin's own reading of a post's front matter (material/plugins/blog/structure).
+_POST_FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
+_EXAMPLE_DATE = "date: 2026-11-02"
+
+
+def front_matter_errors(config: Any, files: Any) -> list[str]:  # noqa: ANN401 - MkDocs' objects
+    """``docs/<post>:<line>: ...`` for each post whose front matter the blog plugin refuses.
+
+    The blog plugin stops the build on these with the post's name and Python's words
+    ("Expected type: <class 'datetime.date'> ... but received: <class 'str'>"), no line
+    and no fix: a post without front matter or a date, a date that is no date
+    (``2026-13-02``, ``2 November 2026``), front matter that is not YAML, or categories
+    that are not a list. Drafts too: the blog reads them all.
+    """
+    errors: list[str] = []
+    root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+    docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
+    for _options, posts in _blogs(config):
+        for file in files:
+            if file.src_uri.startswith(posts) and file.src_uri.endswith(".md"):
+                errors += _front_errors(file.abs_src_path, f"{docs}/{file.src_uri}")
+    return errors
+
+
+def _front_errors(path: str, shown: str) -> list[str]:
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError):
+        return []  # the blog plugin reports what it cannot read
+    front = _POST_FRONT.match(text)
+    if not front:
+        return [
+            f"{shown}:1: a post begins with its front matter between two '---' lines, with "
+            f"at least its date ({_EXAMPLE_DATE}); this one has none"
+        ]
+    lines = front[1].split("\n")
+
+    def line_of(key: str) -> int:  # in the file: the front matter starts on its line 2
+        return next((n for n, t in enumerate(lines, 2) if re.match(rf"{key}\s*:", t)), 1)
+
+    try:
+        meta = yaml.load(front[1], yaml.SafeLoader) or {}
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark else 1
+        return [f"{shown}:{line}: the front matter is not valid YAML: {exc.problem}"]
+    except (yaml.YAMLError, ValueError) as exc:  # a date YAML reads but no calendar has
+        return [
+            f"{shown}:{line_of('date')}: the date is no date ({exc}); write it as "
+            f"YYYY-MM-DD, as in {_EXAMPLE_DATE}"
+        ]
+    if not isinstance(meta, dict):
+        return [f"{shown}:2: the front matter must be 'name: value' lines, as in {_EXAMPLE_DATE}"]
+    errors = []
+    date = meta.get("date")
+    dates = date if isinstance(date, dict) else {"created": date}
+    if date is None:
+        errors.append(
+            f"{shown}:{line_of('date')}: the post has no date, which the blog sorts posts by; "
+            f"add one to its front matter, as in {_EXAMPLE_DATE}"
+        )
+    elif "created" not in dates or any(not isinstance(d, dt.date) for d in dates.values()):
+        errors.append(
+            f"{shown}:{line_of('date')}: the date must be written YYYY-MM-DD (or with a time, "
+            f"YYYY-MM-DD HH:MM:SS), as in {_EXAMPLE_DATE}; not {date!r}"
+        )
+    categories = meta.get("categories")
+    if categories is not None and not isinstance(categories, list):
+        errors.append(
+            f"{shown}:{line_of('categories')}: the categories must be a list, one per line: "
+            f"'categories:' then '  - {categories}' on the next line"
+        )
     return errors
 
 

@@ -36,7 +36,7 @@ from figblog import (
     phone_contents,
     serve_fast,
 )
-from figblog.blog_checks import category_errors, excluded_posts
+from figblog.blog_checks import category_errors, excluded_posts, front_matter_errors
 from figblog.engine.build import Engine, EngineError, root_relative
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan_page
 from figblog.engine.render import Renderer
@@ -108,9 +108,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         """Find every reference, bring every referenced script up to date, add its files."""
         if not self.config.enabled:
             return files
-        bad_categories = category_errors(config, files)
-        if bad_categories:  # before the blog plugin stops on them with less to go on
-            raise PluginError("figblog: " + "\nfigblog: ".join(bad_categories))
+        bad_posts = front_matter_errors(config, files) or category_errors(config, files)
+        if bad_posts:  # before the blog plugin stops on them with less to go on
+            raise PluginError("figblog: " + "\nfigblog: ".join(bad_posts))
         # Notebooks execute in a thread while the figures run, not alone after them.
         early = self._early = None
         if "mkdocs-jupyter" in config.plugins:

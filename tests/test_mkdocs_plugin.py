@@ -229,6 +229,28 @@ def test_front_matter_the_blog_refuses_is_named_with_its_line_and_the_fix(projec
     assert project.mkdocs().returncode == 0
 
 
+def test_a_badly_formed_reference_gets_a_box_on_the_page_as_well_as_a_warning(project):
+    """Under serve an author looks at the page, not the log: the page says what is wrong."""
+    project.script("plot.py", PLOT)
+    project.script("answer.py", "from figblog.values import publish\npublish(n=42)\n")
+    project.write(
+        "docs/index.md",
+        "---\ntitle: Home\n---\n\n# Home\n\nThe answer is {{ answer .py:n }} today.\n\n"
+        "![A plot](figures/plot.py #plot.png)\n\nAnd {{ answer.py:n }} is right.\n",
+    )
+    result = project.mkdocs(strict=False)
+    assert result.returncode == 0, result.stderr
+    html = _html(project, "index.html")
+    boxes = re.findall(r'<div class="admonition failure">.*?</div>', html, re.S)
+    assert len(boxes) == 2, html
+    assert "Value reference not understood" in boxes[0] and "docs/index.md:7:" in boxes[0]
+    assert "name holds no spaces" in boxes[0]
+    assert "Figure reference not understood" in boxes[1] and "docs/index.md:9:" in boxes[1]
+    assert "has a space in its address" in boxes[1]
+    assert "And 42 is right." in html  # the good reference beside them still works
+    assert project.mkdocs().returncode != 0  # and the strict build still fails
+
+
 def test_a_failing_script_fails_strict_builds_with_page_script_and_line(project):
     project.write("docs/post.md", "# Post\n\n![A plot](figures/bad.py#x.png)\n")
     project.script("bad.py", "import math\nvalue = math.sqrt(-1)\n")

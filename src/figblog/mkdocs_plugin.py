@@ -38,7 +38,7 @@ from figblog import (
 )
 from figblog.blog_checks import category_errors, excluded_posts, front_matter_errors
 from figblog.engine.build import Engine, EngineError, root_relative
-from figblog.engine.refs import FigureRef, RefError, ValueRef, scan_page
+from figblog.engine.refs import FigureRef, RefError, ValueRef, scan, scan_values
 from figblog.engine.render import Renderer
 from figblog.engine.source_html import SourceHtml
 from figblog.mkdocs_config import FiguresConfig, check_options
@@ -62,9 +62,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.renderer: Renderer | None = None
         self.source_html: SourceHtml | None = None
         self._lines: dict[str, int] = {}  # page src_uri -> lines of its file, front matter too
-        # page src_uri -> (its Markdown without front matter, the figure references in it):
-        # rendering a page whose Markdown is still that text need not scan it again.
-        self._scanned: dict[str, tuple[str, list[FigureRef]]] = {}
+        # page src_uri -> (its Markdown without front matter, the figure references in it,
+        # the badly formed ones): rendering that text again need not scan it again.
+        self._scanned: dict[str, tuple[str, list[FigureRef], list[RefError]]] = {}
         self._labels: dict[str, str] = {}  # page file -> its path as messages show it
         self._pages: set[str] = set()  # the Markdown pages this build will render
         self._rendered: set[str] = set()  # the pages whose Markdown it has converted
@@ -139,8 +139,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             lines = self._lines[f.src_uri] = text.count("\n")
             # The Markdown the page will render, as MkDocs takes it from the file.
             body = get_data(text)[0]
-            found, found_values, errors = scan_page(body, page, prefix)
-            self._scanned[f.src_uri] = (body, found)
+            found, figure_errors = scan(body, page, prefix)
+            found_values, value_errors = scan_values(body, page)
+            errors = sorted([*figure_errors, *value_errors], key=lambda e: e.line)
+            self._scanned[f.src_uri] = (body, found, figure_errors)
             front = lines - body.count("\n")  # lines of front matter
             if front:  # lines as the author counts them, in the file
                 found = [replace(r, line=r.line + front) for r in found]
@@ -265,9 +267,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         offset = max(0, raw - markdown.count("\n"))  # lines of front matter
         if self.social is not None:
             self.social.claim_image(page)
-        body, known = self._scanned.get(page.file.src_uri, ("", None))
-        known = known if markdown == body else None  # another plugin changed it, or an excerpt
-        return self.renderer.render(markdown, label, page.file.src_uri, offset, known=known)
+        body, known, bad = self._scanned.get(page.file.src_uri, ("", None, []))
+        if markdown != body:  # another plugin changed it, or an excerpt: scanned again
+            known, bad = None, []
+        return self.renderer.render(
+            markdown, label, page.file.src_uri, offset, known=known, known_errors=bad
+        )
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Give blog posts a reading time that counts each figure once and no script source.

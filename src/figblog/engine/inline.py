@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from figblog.engine.refs import ValueRef, scan_values
+from figblog.engine.refs import RefError, ValueRef, scan_values
 from figblog.values import VALUES_FILE, format_value
 
 __all__ = ["VALUES_FILE", "Published", "read_published", "substitute", "value_text"]
@@ -73,16 +73,18 @@ def value_text(published: Published, ref: ValueRef, rel: str) -> tuple[str | Non
         )
 
 
-def substitute(markdown: str, page: str, lookup: Lookup) -> tuple[str, list[tuple[ValueRef, str]]]:
+def substitute(
+    markdown: str, page: str, lookup: Lookup
+) -> tuple[str, list[tuple[ValueRef, str]], list[RefError]]:
     """Swap every value reference in ``markdown`` for its text.
 
-    Returns the new text (same lines, so line numbers hold) and, for each reference
-    that could not be filled, ``(ref, error)``; such a reference becomes a short
-    visible note instead.
+    Returns the new text (same lines, so line numbers hold); for each reference
+    that could not be filled, ``(ref, error)``, such a reference becoming a short
+    visible note instead; and the badly formed ones, left as they stand.
     """
-    refs, _ = scan_values(markdown, page)
+    refs, malformed = scan_values(markdown, page)
     if not refs:
-        return markdown, []
+        return markdown, [], malformed
     lines = markdown.split("\n")
     failed: list[tuple[ValueRef, str]] = []
     for ref in sorted(refs, key=lambda r: (r.line, -r.start)):
@@ -94,4 +96,4 @@ def substitute(markdown: str, page: str, lookup: Lookup) -> tuple[str, list[tupl
         line = lines[ref.line - 1]
         lines[ref.line - 1] = line[: ref.start] + text + line[ref.end :]
     failed.reverse()  # in reading order
-    return "\n".join(lines), failed
+    return "\n".join(lines), failed, malformed

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from figblog.engine import inline, narrow_name
 from figblog.engine.markup import (
@@ -27,7 +27,7 @@ from figblog.engine.markup import (
     relative,
     source_block,
 )
-from figblog.engine.refs import FigureRef, ValueRef, scan
+from figblog.engine.refs import FigureRef, RefError, ValueRef, scan
 from figblog.engine.resolved import Resolver
 from figblog.engine.showable import (
     TEXT_OUTPUTS,
@@ -145,21 +145,23 @@ class Renderer(Resolver):
         page_uri: str,
         line_offset: int = 0,
         known: list[FigureRef] | None = None,
+        known_errors: Sequence[RefError] = (),
     ) -> str:
         """Return ``markdown`` with each reference replaced; ``page_uri`` is its src path.
 
         Values go in first, so that a figure's alt text may hold them too. ``known``: the
         figure references of ``markdown`` itself, already scanned (used when no value
-        changed it).
+        changed it), and ``known_errors`` the badly formed ones. Each badly formed
+        reference gets a failure box under its paragraph; its text is left as it stands.
         """
         prefix = self.engine.figures_dir.name
         original = markdown
-        markdown, failed = inline.substitute(markdown, page, self._value)
+        markdown, failed, malformed = inline.substitute(markdown, page, self._value)
         if known is not None and markdown is original:
-            refs = known
-        else:  # its errors: reported in on_files
-            refs, _ = scan(markdown, page, prefix, forms=False)
-        if not refs and not failed:
+            refs, bad = known, known_errors
+        else:
+            refs, bad = scan(markdown, page, prefix)
+        if not refs and not failed and not malformed and not bad:
             return markdown
         lines = markdown.split("\n")
         # Insert after line index: ((line, start) of the reference, box), put in that order.
@@ -178,6 +180,14 @@ class Renderer(Resolver):
 
         for vref, error in failed:
             fail(vref, f"Value not computed: {prefix}/{vref.script}:{vref.name}", error)
+        # Warnings already (on_files); on the page too, where an author under serve looks.
+        for problem, title in [
+            *((m, "Value reference not understood") for m in malformed),
+            *((b, "Figure reference not understood") for b in bad),
+        ]:
+            where = f"{page}:{problem.line + line_offset}"
+            failure = Failure("", title, where, problem.message, False)
+            failures.append((block_end(lines, problem.line - 1), (problem.line, -1), failure))
         base = posixpath.dirname(page_uri)
         resolved = [(ref, *self._resolve(ref)) for ref in refs]  # (ref, output, error)
         # A figure in the first screen is often the largest thing a reader sees first: load it

@@ -72,8 +72,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self._derived: serve_fast.Derived | None = None  # for the serve fast path
         self._refs: tuple[FigureRef | ValueRef, ...] = ()  # the last build's, for it too
         self._early: Prefetch | None = None  # this build's early notebook execution
-        # page src_uri -> (its file, the text on_files read from it), for MkDocs to take
-        # instead of reading the file again (on_page_read_source).
+        # page src_uri -> (its file, that file's path then, the text on_files read from it),
+        # for MkDocs to take instead of reading the file again (on_page_read_source).
         self._texts: dict[str, tuple[File, str | None, str]] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:

@@ -38,8 +38,8 @@ def _get(url: str) -> str:
 
 
 @contextlib.contextmanager
-def _serving(project: Project):  # noqa: ANN202 - a generator of (process, url, log path)
-    """`mkdocs serve` on a free port in the project, stopped at the end."""
+def _serving(project: Project, **env: str):  # noqa: ANN202 - yields (process, url, log path)
+    """`mkdocs serve` on a free port in the project, stopped at the end; ``env``: added."""
     port = _free_port()
     log_path = project.root / "serve.log"
     with open(log_path, "w") as log:
@@ -48,7 +48,7 @@ def _serving(project: Project):  # noqa: ANN202 - a generator of (process, url, 
             cwd=project.root,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=_env(project),
+            env={**_env(project), **env},
         )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -429,24 +429,10 @@ def test_a_terminated_server_removes_its_temporary_site_folder(project: Project,
     project.write("docs/index.md", "# Home\n\n![Good](figures/good.py)\n")
     temp = tmp_path / "tmp"
     temp.mkdir()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    log_path = project.root / "serve.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=project.root,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**_env(project), "TMPDIR": str(temp)},
-        )
-    try:
+    with _serving(project, TMPDIR=str(temp)) as (proc, url, log_path):
         assert _wait_for(lambda: "good/plot" in _get(url)), log_path.read_text()
         assert [p.name[:7] for p in temp.iterdir()] == ["mkdocs_"]  # the served site
         proc.terminate()
         proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert list(temp.iterdir()) == [], log_path.read_text()
     assert "Shutting down" in log_path.read_text()

@@ -28,27 +28,29 @@ from mkdocs.utils.meta import get_data
 
 __all__ = ["category_errors", "excluded_posts", "front_matter_errors"]
 
-_FRONT = re.compile(r"\A(---\s*\n.*?\n)(?:---|\.\.\.)\s*\n", re.DOTALL)
+# The blog plugin's own reading of a post's front matter (material/plugins/blog/structure).
+_POST_FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
+_EXAMPLE_DATE = "date: 2026-11-02"
+
+
+def _posts(config: Any, files: Any) -> Iterator[tuple[Any, Any, str]]:  # noqa: ANN401
+    """Each enabled blog's options, and for each of its posts, its file and its path as shown."""
+    root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+    docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
+    for options, posts in _blogs(config):
+        for file in files:
+            if file.src_uri.startswith(posts) and file.src_uri.endswith(".md"):
+                yield options, file, f"{docs}/{file.src_uri}"
 
 
 def category_errors(config: Any, files: Any) -> list[str]:  # noqa: ANN401 - MkDocs' objects
     """``docs/<post>:<line>: ...`` for each category of a post that its blog does not allow."""
     errors: list[str] = []
-    root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-    docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
-    for options, posts in _blogs(config):
+    for options, file, shown in _posts(config, files):
         allowed = list(options.categories_allowed or [])
-        if not options.categories or not allowed:
-            continue
-        for file in files:
-            if file.src_uri.startswith(posts) and file.src_uri.endswith(".md"):
-                errors += _post_errors(file.abs_src_path, f"{docs}/{file.src_uri}", allowed)
+        if options.categories and allowed:
+            errors += _post_errors(file.abs_src_path, shown, allowed)
     return errors
-
-
-# The blog plugin's own reading of a post's front matter (material/plugins/blog/structure).
-_POST_FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
-_EXAMPLE_DATE = "date: 2026-11-02"
 
 
 def front_matter_errors(config: Any, files: Any) -> list[str]:  # noqa: ANN401 - MkDocs' objects
@@ -61,12 +63,8 @@ def front_matter_errors(config: Any, files: Any) -> list[str]:  # noqa: ANN401 -
     that are not a list. Drafts too: the blog reads them all.
     """
     errors: list[str] = []
-    root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-    docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
-    for _options, posts in _blogs(config):
-        for file in files:
-            if file.src_uri.startswith(posts) and file.src_uri.endswith(".md"):
-                errors += _front_errors(file.abs_src_path, f"{docs}/{file.src_uri}")
+    for _options, file, shown in _posts(config, files):
+        errors += _front_errors(file.abs_src_path, shown)
     return errors
 
 
@@ -85,9 +83,7 @@ def _front_errors(path: str, shown: str) -> list[str]:
             f"at least its date ({_EXAMPLE_DATE}); this one has none"
         ]
     lines = front[1].split("\n")
-
-    def line_of(key: str) -> int:  # in the file: the front matter starts on its line 2
-        return next((n for n, t in enumerate(lines, 2) if re.match(rf"{key}\s*:", t)), 1)
+    at_date = f"{shown}:{_line_of(lines, 'date')}"  # where a message about the date points
 
     try:
         meta = yaml.load(front[1], yaml.SafeLoader) or {}
@@ -96,8 +92,7 @@ def _front_errors(path: str, shown: str) -> list[str]:
         return [f"{shown}:{line}: the front matter is not valid YAML: {exc.problem}"]
     except (yaml.YAMLError, ValueError) as exc:  # a date YAML reads but no calendar has
         return [
-            f"{shown}:{line_of('date')}: the date is no date ({exc}); write it as "
-            f"YYYY-MM-DD, as in {_EXAMPLE_DATE}"
+            f"{at_date}: the date is no date ({exc}); write it as YYYY-MM-DD, as in {_EXAMPLE_DATE}"
         ]
     if not isinstance(meta, dict):
         return [f"{shown}:2: the front matter must be 'name: value' lines, as in {_EXAMPLE_DATE}"]
@@ -106,19 +101,19 @@ def _front_errors(path: str, shown: str) -> list[str]:
     dates = date if isinstance(date, dict) else {"created": date}
     if date is None:
         errors.append(
-            f"{shown}:{line_of('date')}: the post has no date, which the blog sorts posts by; "
+            f"{at_date}: the post has no date, which the blog sorts posts by; "
             f"add one to its front matter, as in {_EXAMPLE_DATE}"
         )
     elif "created" not in dates or any(not isinstance(d, dt.date) for d in dates.values()):
         errors.append(
-            f"{shown}:{line_of('date')}: the date must be written YYYY-MM-DD (or with a time, "
+            f"{at_date}: the date must be written YYYY-MM-DD (or with a time, "
             f"YYYY-MM-DD HH:MM:SS), as in {_EXAMPLE_DATE}; not {date!r}"
         )
     categories = meta.get("categories")
     if categories is not None and not isinstance(categories, list):
         errors.append(
-            f"{shown}:{line_of('categories')}: the categories must be a list, one per line: "
-            f"'categories:' then '  - {categories}' on the next line"
+            f"{shown}:{_line_of(lines, 'categories')}: the categories must be a list, one per "
+            f"line: 'categories:' then '  - {categories}' on the next line"
         )
     return errors
 
@@ -130,15 +125,11 @@ def excluded_posts(config: Any, files: Any) -> set[str]:  # noqa: ANN401 - MkDoc
     (under ``mkdocs serve`` they are, by default). Its rules: ``draft: true`` leaves a post
     out; with ``draft_if_future_date``, so does a date in the future when ``draft`` is unset.
     """
-    excluded: set[str] = set()
-    for options, posts in _blogs(config):
-        if options.draft:
-            continue
-        for file in files:
-            if file.src_uri.startswith(posts) and file.src_uri.endswith(".md"):
-                if _is_draft(file.abs_src_path, options.draft_if_future_date):
-                    excluded.add(file.src_uri)
-    return excluded
+    return {
+        file.src_uri
+        for options, file, _ in _posts(config, files)
+        if not options.draft and _is_draft(file.abs_src_path, options.draft_if_future_date)
+    }
 
 
 def _blogs(config: Any) -> Iterator[tuple[Any, str]]:  # noqa: ANN401 - MkDocs' objects
@@ -180,23 +171,29 @@ def _post_errors(path: str, shown: str, allowed: list[str]) -> list[str]:
             text = f.read()
     except OSError:
         return []  # the blog plugin reports what it cannot read
-    front = _FRONT.match(text)
+    front = _POST_FRONT.match(text)
     names = get_data(text)[1].get("categories") if front else None
     if not isinstance(names, list):
         return []
-    lines = front[1].splitlines() if front else []
-    first = next((n for n, text in enumerate(lines) if text.startswith("categories")), 0)
+    lines = front[1].split("\n") if front else []
+    first = _line_of(lines, "categories")
     errors = []
     for name in names:
         if not isinstance(name, str) or name in allowed:
             continue
-        line = next((n for n, text in enumerate(lines, 1) if n > first and name in text), 1)
+        line = next((n for n, text in enumerate(lines, 2) if n >= first and name in text), 1)
         errors.append(
             f"{shown}:{line}: category '{name}' is not in the blog's categories_allowed "
             f"(mkdocs.yml){_meant(name, allowed)} The names must match exactly; allowed: "
             f"{', '.join(allowed)}"
         )
     return errors
+
+
+def _line_of(lines: list[str], key: str) -> int:
+    """The file's line of ``key:`` in front matter ``lines`` (read by ``_POST_FRONT``), or 1."""
+    # The front matter starts on the file's line 2, after its '---'.
+    return next((n for n, text in enumerate(lines, 2) if re.match(rf"{key}\s*:", text)), 1)
 
 
 def _meant(name: str, allowed: list[str]) -> str:

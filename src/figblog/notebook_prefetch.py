@@ -31,6 +31,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
 from figblog.engine.atomic import write_atomic
+from figblog.engine.environment import file_stamp
 
 __all__ = ["NotebookEdited", "Prefetch"]
 
@@ -53,7 +54,7 @@ _PASSED = (
 class _Job:
     notebook: str  # its absolute path
     cache: pathlib.Path  # the file mkdocs-jupyter will look for
-    stamp: tuple[int, int]  # its (mtime, size) when its cache key was made
+    stamp: tuple[int, int] | None  # its (mtime, size) when its cache key was made
 
 
 class NotebookEdited(Exception):
@@ -63,32 +64,20 @@ class NotebookEdited(Exception):
 _POLL = 0.2  # seconds between looks at a running notebook's file
 
 
-def _stamp(path: str) -> tuple[int, int]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (0, -1)
-    return (st.st_mtime_ns, st.st_size)
-
-
 def _kill_kernels() -> int:
     """Kill this process's Jupyter kernels (its children running ipykernel); return how many."""
+    from figblog.engine._zygote import _children_of  # the warm worker's look at /proc
+
     killed = 0
-    for task in os.listdir(f"/proc/{os.getpid()}/task") if os.path.isdir("/proc") else ():
+    for pid in _children_of(os.getpid()):
         try:
-            with open(f"/proc/{os.getpid()}/task/{task}/children") as fh:
-                children = [int(pid) for pid in fh.read().split()]
-        except (OSError, ValueError):
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                if b"ipykernel" not in fh.read():
+                    continue
+            os.kill(pid, signal.SIGKILL)
+            killed += 1
+        except OSError:  # gone already
             continue
-        for pid in children:
-            try:
-                with open(f"/proc/{pid}/cmdline", "rb") as fh:
-                    if b"ipykernel" not in fh.read():
-                        continue
-                os.kill(pid, signal.SIGKILL)
-                killed += 1
-            except OSError:  # gone already
-                continue
     return killed
 
 
@@ -133,7 +122,7 @@ class Prefetch:
             from figblog import notebook_errors  # only a site with notebooks needs it
 
             if not cache.exists() and notebook_errors.remembered(str(cache)) is None:
-                self._jobs.append(_Job(f.abs_src_path, cache, _stamp(f.abs_src_path)))
+                self._jobs.append(_Job(f.abs_src_path, cache, file_stamp(f.abs_src_path)))
 
     def start(self) -> None:
         """Start executing the notebooks that have no cache entry yet."""
@@ -155,7 +144,7 @@ class Prefetch:
             job = self._running
             if stop_edited and job is not None:
                 # Until the run ends: a kernel still starting at the first look is killed next.
-                if job.notebook in self._edited or _stamp(job.notebook) != job.stamp:
+                if job.notebook in self._edited or file_stamp(job.notebook) != job.stamp:
                     self._edited.add(job.notebook)
                     _kill_kernels()
         self._thread = None

@@ -38,13 +38,13 @@ def _get(url: str) -> str:
 
 
 @contextlib.contextmanager
-def _serving(project: Project, **env: str):  # noqa: ANN202 - yields (process, url, log path)
-    """`mkdocs serve` on a free port in the project, stopped at the end; ``env``: added."""
+def _serving(project: Project, *args: str, **env: str):  # noqa: ANN202 - yields (process, url, log)
+    """`mkdocs serve ARGS` on a free port in the project, stopped at the end; ``env``: added."""
     port = _free_port()
     log_path = project.root / "serve.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *args],
             cwd=project.root,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -436,3 +436,34 @@ def test_a_terminated_server_removes_its_temporary_site_folder(project: Project,
         proc.wait(timeout=30)
     assert list(temp.iterdir()) == [], log_path.read_text()
     assert "Shutting down" in log_path.read_text()
+
+
+def test_a_save_during_the_first_build_is_shown_without_another_save(project: Project):
+    """MkDocs starts watching after its first build; what is saved during it still counts.
+
+    A fix saved while the first build's run is stuck stops that run (it would wait out its
+    60 s timeout), and the fix and a page edited meanwhile reach the browser unprompted.
+    The stop is no warning, so that `--strict` does not end the server over it.
+    """
+    project.script("stuck.py", PLOT + "while True:\n    pass\n")
+    project.write("docs/index.md", "# Home\n\n![A plot](figures/stuck.py#plot.png)\n")
+    figure = re.compile(r"assets/figures/stuck/plot\.[0-9a-f]{8}\.light\.png")
+
+    def updated() -> bool:
+        page = _get(url)
+        return "Home, edited" in page and bool(figure.search(page)) and "failure" not in page
+
+    with _serving(project, "--strict") as (proc, url, log_path):
+        assert _wait_for(lambda: len(project.runs()) >= 2, 60), log_path.read_text()
+        time.sleep(1.0)  # both themes are stuck now, in the first build
+        assert _get(url) == ""  # nothing served yet
+        saved = time.monotonic()
+        project.write("docs/index.md", "# Home, edited\n\n![A plot](figures/stuck.py#plot.png)\n")
+        project.script("stuck.py", PLOT)
+        assert _wait_for(updated, 50), log_path.read_text()
+        assert time.monotonic() - saved < 30  # the stuck runs did not wait out their timeout
+        text = log_path.read_text()
+        assert "stopped: figures/stuck.py was saved while it ran" in text
+        assert "docs/index.md, figures/stuck.py changed during the first build" in text
+        assert "timed out" not in text
+        assert proc.poll() is None

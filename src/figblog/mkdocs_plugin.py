@@ -59,6 +59,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     """Run the figure scripts that pages reference and put their outputs on the pages."""
 
     def __init__(self) -> None:
+        self._fresh_state()
+
+    def _fresh_state(self) -> None:
+        """What one build knows, before it starts (the instance may serve many builds)."""
         self.renderer: Renderer | None = None
         self.source_html: SourceHtml | None = None
         self._lines: dict[str, int] = {}  # page src_uri -> lines of its file, front matter too
@@ -76,8 +80,17 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         # for MkDocs to take instead of reading the file again (on_page_read_source).
         self._texts: dict[str, tuple[File, str | None, str]] = {}
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Know from the first build on whether this is `mkdocs serve` (see serve_fast).
+
+        (With this event defined, MkDocs keeps one instance of the plugin across a
+        server's rebuilds; every build starts from a fresh state in on_config.)
+        """
+        serve_fast.starting(command)
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check the options and make `mkdocs serve` watch the scripts and shared code."""
+        self._fresh_state()
         opts = self.config
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
@@ -102,6 +115,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 wrap=lazy_source.wrap,
             )
             config.markdown_extensions.append(self.source_html.extension())
+            serve_fast.first_build_starts(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -202,7 +216,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             max_bytes=limit,
             min_text_px=self.config.min_text_px,
         )
-        for message in self.renderer.check(refs, values):
+        # A run stopped for a save (said as it stopped) is no fault of the site: the build
+        # the save starts runs it again, and `mkdocs serve --strict` must not end over it.
+        stopped = {o.script for o in outcomes.values() if o.stopped}
+        checked = [r for r in refs if r.script not in stopped]
+        for message in self.renderer.check(checked, [v for v in values if v.script not in stopped]):
             log.warning(message)
         self._refs = (*refs, *values)
         for src_uri, path in self.renderer.published_files(refs).items():

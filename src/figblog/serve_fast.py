@@ -45,9 +45,15 @@ from figblog.engine.sitepatch import (
     state_of,
 )
 from figblog.serve_changes import check_same_text, stale_scripts
-from figblog.serve_watch import drop_seen_events, is_scratch, skip_reload, wake_on_change
+from figblog.serve_watch import (
+    drop_seen_events,
+    is_scratch,
+    skip_reload,
+    wake_on_change,
+    want_rebuild,
+)
 
-__all__ = ["Derived", "install", "remember", "serving"]
+__all__ = ["Derived", "first_build_starts", "install", "remember", "serving", "starting"]
 
 log = get_plugin_logger(__name__)
 
@@ -95,7 +101,11 @@ _BUILDS: dict[str, _Build] = {}
 # Runs the fast path saw fail, with what it watched and how that was when they started:
 # the rebuild that follows shows their errors without running them a second time.
 _FAILED: dict[str, tuple[dict[tuple[str, str], Outcome], list[Path], Snapshot]] = {}
-_SERVING = [False]  # set once the server is up (install): builds then stop edited runs
+_SERVING = [False]  # `mkdocs serve` (from on_startup, or install): builds stop edited runs
+# Under `mkdocs serve`: what its first build started from (the watched paths, and their
+# files then), by config file. MkDocs starts watching only after that build, so a save
+# during it would otherwise go unseen until the next one (see install).
+_FIRST: dict[str, tuple[list[Path], Snapshot]] = {}
 
 
 def _config_key(config: MkDocsConfig) -> str:
@@ -131,12 +141,34 @@ def failed_just_now(config: MkDocsConfig) -> dict[tuple[str, str], Outcome]:
 
 
 def serving() -> bool:
-    """Whether this process is `mkdocs serve` (after its first build)."""
+    """Whether this process is `mkdocs serve`, from its first build on."""
     return _SERVING[0]
 
 
+def starting(command: str) -> None:
+    """MkDocs' ``on_startup``: note whether this process serves (``serve``) or builds."""
+    _SERVING[0] = command == "serve"
+    _FIRST.clear()
+
+
+def first_build_starts(config: MkDocsConfig) -> None:
+    """Under `mkdocs serve`, before its first build reads anything: note what it watches."""
+    key = _config_key(config)
+    if not _SERVING[0] or key in _BUILDS or key in _FIRST:
+        return
+    paths = [Path(config.docs_dir), *map(Path, config.watch)]
+    if config.config_file_path:
+        paths.append(Path(config.config_file_path))
+    paths = [p.absolute() for p in paths]
+    _FIRST[key] = (paths, snapshot(paths))
+
+
 def install(server: Any, config: MkDocsConfig) -> None:
-    """Wrap ``server.builder`` (MkDocs' LiveReloadServer) with the fast path."""
+    """Wrap ``server.builder`` (MkDocs' LiveReloadServer) with the fast path.
+
+    A file saved during the first build (which MkDocs does not watch) is handled at
+    once, as if saved just after it: a run it made stale was stopped (``serving``).
+    """
     _SERVING[0] = True
     _stop_on_terminate()
     builder = _FastBuilder(server, config, server.builder)
@@ -144,6 +176,26 @@ def install(server: Any, config: MkDocsConfig) -> None:
     builder.observer = wake_on_change(server, map(str, builder.paths()))
     if builder.observer is not None:  # the poller's report of a save would come second
         drop_seen_events(server, builder.seen)
+    first = _FIRST.pop(builder.key, None)
+    if first is None:
+        return
+    paths, then = first
+    saved = sorted(p for p in changed_files(then, snapshot(paths)) if not is_scratch(p))
+    if not saved:
+        return
+    for path in saved:  # the site shows these as they were: the next build looks at them
+        if path in then:
+            builder.snapshot[path] = then[path]
+        else:
+            builder.snapshot.pop(path, None)
+    builder.handling = builder.snapshot
+    root = os.path.dirname(builder.key)
+    names = ", ".join(os.path.relpath(p, root) for p in saved[:3])
+    more = f" and {len(saved) - 3} more" if len(saved) > 3 else ""
+    if want_rebuild(server):
+        log.info(f"{names}{more} changed during the first build; updating the site")
+    else:
+        log.info(f"{names}{more} changed during the first build; save again to see it")
 
 
 def _stop_on_terminate() -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from mkdocs.plugins import get_plugin_logger
 
-__all__ = ["drop_seen_events", "is_scratch", "skip_reload", "wake_on_change"]
+__all__ = ["drop_seen_events", "is_scratch", "skip_reload", "wake_on_change", "want_rebuild"]
 
 log = get_plugin_logger(__name__)
 
@@ -55,9 +55,7 @@ def wake_on_change(server: Any, paths: Iterable[str]) -> Any | None:
                 return  # an editor's swap or backup file: no build reads it
             if self.only is not None and os.path.abspath(path) != self.only:
                 return
-            with server._rebuild_cond:
-                server._want_rebuild = True
-                server._rebuild_cond.notify_all()
+            want_rebuild(server)
 
     observer = Observer()
     try:
@@ -111,6 +109,16 @@ def drop_seen_events(server: Any, seen: Callable[[str], bool]) -> bool:
 
 # Reading a file (opened, closed without writing, a new access time) changes nothing.
 _QUIET = frozenset({"opened", "closed_no_write", "attrib"})
+
+
+def want_rebuild(server: Any) -> bool:
+    """Ask the server's build loop for a rebuild, as a watched change would; whether it could."""
+    if not _known(server):
+        return False
+    with server._rebuild_cond:
+        server._want_rebuild = True
+        server._rebuild_cond.notify_all()
+    return True
 
 
 def skip_reload(server: Any) -> None:

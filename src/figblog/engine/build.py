@@ -68,6 +68,7 @@ class Outcome:
     entry: Entry | None = None
     reason: str = ""  # why it ran (or why it is stale)
     error: str = ""  # one paragraph: what failed, where, and the last frames
+    stopped: bool = False  # failed because a file it runs was saved meanwhile (serve)
 
 
 def root_relative(path: str, root_prefix: str) -> str:

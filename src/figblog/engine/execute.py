@@ -72,7 +72,7 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
             f"figure script {rel} [{theme}] was stopped: {edited} changed while it ran. "
             "The next build runs it again"
         )
-        return Outcome(script, theme, "failed", reason=reason, error=error)
+        return Outcome(script, theme, "failed", reason=reason, error=error, stopped=True)
     except OSError as exc:  # e.g. no more processes: report it as this run's failure
         result = RunResult(ok=False, seconds=0.0, error_type="OSError", error_message=str(exc))
     finally:

@@ -60,7 +60,7 @@ def test_actionlint_accepts_the_workflow() -> None:
     ("old", "new", "complaint"),
     [
         ("cache-dependency-path:", "cache-dep-path:", 'input "cache-dep-path" is not defined'),
-        ("needs: build", "needs: biuld", "biuld"),
+        ("needs: [build, test]", "needs: [biuld, test]", "biuld"),
         ("outputs.page_url }}", "outputs.page_url", "unexpected EOF while lexing expression"),
         ("outputs.python-version", "outputs.python-ver", 'property "python-ver" is not defined'),
     ],
@@ -163,8 +163,19 @@ def test_uploads_and_deploys_only_from_main(workflow: dict) -> None:
     for where, condition in (("upload step", upload["if"]), ("deploy job", deploy["if"])):
         for part in MAIN_ONLY:
             assert part in condition, f"the {where} runs without checking {part}"
-    assert deploy["needs"] == "build"
+    assert sorted(deploy["needs"]) == ["build", "test"]  # never a site whose tests fail
     _step(deploy, "actions/deploy-pages")
+
+
+def test_the_tests_run_as_ci_runs_them_on_debian(workflow: dict) -> None:
+    test = workflow["jobs"]["test"]
+    # Debian's chromium for the browser tests; the README's Python version.
+    assert re.fullmatch(r"python:3\.11-(bookworm|trixie)", test["container"])
+    commands = [s["run"] for s in test["steps"] if "run" in s]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert commands == ["make test"] and "make test" in ci and "make test" in readme
+    assert test["timeout-minutes"] >= 90
 
 
 def test_deploy_has_pages_permissions_and_environment(workflow: dict) -> None:

@@ -308,6 +308,17 @@
       scroller.scrollTop = scroller.scrollHeight;
     }
 
+    // On a phone the chart starts below the buttons, out of sight: after a press, scroll
+    // just far enough to show all of it (the buttons stay on screen), at once for a
+    // reader who asks for less motion.
+    function reveal() {
+      var box = chart.node.getBoundingClientRect();
+      var height = window.innerHeight || document.documentElement.clientHeight;
+      if (box.top >= 0 && box.bottom <= height) return;
+      var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      chart.node.scrollIntoView({ block: "nearest", behavior: still ? "auto" : "smooth" });
+    }
+
     function doReset() {
       state = { m: data.m0, b: data.b0, epoch: 0 };
       tbody.textContent = "";
@@ -345,8 +356,12 @@
           state.b.toFixed(4) + ", RMSE " + out.rows[out.rows.length - 1].rmse.toFixed(2) + ".";
       }
       show();
+      reveal();
     });
-    reset.addEventListener("click", doReset);
+    reset.addEventListener("click", function () {
+      doReset();
+      reveal();
+    });
     doReset();
     status.textContent = "";
   }

@@ -412,6 +412,33 @@ def test_spreadsheet_widget_runs_five_epochs_from_the_keyboard(new_page, pages_w
     assert rows.count() == before, "Reset should bring the table back to its start"
 
 
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_a_run_on_a_phone_brings_the_chart_into_view_with_the_buttons(
+    new_page, pages_with, motion
+):
+    """On a 320 x 640 screen the chart starts below the buttons: "Run epochs" shows it."""
+    found = pages_with('class="sheet-widget"', missing="the widget left the site")
+    page = new_page(found[0])
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.emulate_media(reduced_motion=motion)
+    widget = page.locator(".sheet-widget").first
+    widget.scroll_into_view_if_needed()
+    widget.locator("tbody tr").first.wait_for()
+    run = widget.get_by_role("button", name="Run epochs")
+    run.scroll_into_view_if_needed()
+    chart = widget.locator("svg").first
+    in_view = """e => { const r = e.getBoundingClientRect();
+                        return r.top >= 0 && r.bottom <= innerHeight + 0.5; }"""
+    assert not chart.evaluate(in_view), "the chart is in view already: nothing to test here"
+    run.click()
+    page.wait_for_function(
+        """() => { const r = document.querySelector(".sheet-widget svg").getBoundingClientRect();
+                   return r.top >= 0 && r.bottom <= innerHeight + 0.5; }""",
+        timeout=5000,
+    )
+    assert run.evaluate(in_view), "the chart came into view but pushed the buttons out"
+
+
 @pytest.mark.parametrize("width", [320, 390])
 def test_inline_formulas_fit_the_column_of_a_phone_with_the_text_twice_as_large(
     new_page, pages_with, width

@@ -413,9 +413,7 @@ def test_spreadsheet_widget_runs_five_epochs_from_the_keyboard(new_page, pages_w
 
 
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
-def test_a_run_on_a_phone_brings_the_chart_into_view_with_the_buttons(
-    new_page, pages_with, motion
-):
+def test_a_run_on_a_phone_brings_the_chart_into_view_with_the_buttons(new_page, pages_with, motion):
     """On a 320 x 640 screen the chart starts below the buttons: "Run epochs" shows it."""
     found = pages_with('class="sheet-widget"', missing="the widget left the site")
     page = new_page(found[0])

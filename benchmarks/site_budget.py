@@ -42,8 +42,10 @@ LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
 BYTES_BUDGET = 2_000_000
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100}
-# Besides the posts, Lighthouse measures the blog's index (its post thumbnails).
+# Besides the posts, Lighthouse measures the blog's index (its post thumbnails) and every
+# notebook page (nbconvert's template: see figblog.notebook_slim).
 LISTS = ["blog/"]
+NOTEBOOK_MARK = 'class="jupyter-wrapper"'
 LIGHTHOUSE_TIMEOUT = 240
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -262,7 +264,11 @@ def main(argv: list[str] | None = None) -> int:
             with_tools = not args.no_lighthouse and ensure_lighthouse() is not None
             failures = browser_checks(base, posts, find_pages(site), with_tools)
             if with_tools:
-                measured = posts + [p for p in LISTS if p in find_pages(site)]
+                pages = find_pages(site)
+                notebooks = [
+                    p for p in pages if NOTEBOOK_MARK in (site / p / "index.html").read_text()
+                ]
+                measured = posts + [p for p in LISTS if p in pages] + notebooks
                 failures += scores(base, measured, args.preset, work, max(1, args.runs))
     print(f"site_budget: {len(posts)} posts, {failures} FAIL")
     return failures

@@ -61,3 +61,15 @@ def test_notebook_plot_zoom_follows_the_colour_scheme(new_page, notebook_pages):
     assert _brightness(light_zoom) > 200 and _brightness(light_inline) > 200
     assert _brightness(dark_inline) < 80, _brightness(dark_inline)
     assert _brightness(dark_zoom) < 80, _brightness(dark_zoom)
+
+
+def test_notebook_pages_carry_no_unused_jupyterlab_css_nor_dead_scripts(site_dir, notebook_pages):
+    """nbconvert's template put 590 kB of JupyterLab CSS in the page (figblog.notebook_slim)."""
+    import re
+
+    for url in notebook_pages:
+        html = (site_dir / url / "index.html").read_text("utf-8")
+        css = sum(len(m) for m in re.findall(r"<style\b[^>]*>(.*?)</style>", html, re.S))
+        assert css < 100_000, f"{url}: {css} bytes of inline CSS"
+        assert "jp-Toolbar" not in html and "text/x-mathjax-config" not in html, url
+        assert "cdnjs.cloudflare.com" not in html, f"{url}: a script from a CDN"

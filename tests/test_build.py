@@ -415,3 +415,29 @@ def test_a_run_that_wrote_nothing_shows_what_it_printed(project):
     error = out["quiet.py", "light"].error
     assert "the script wrote no files" in error
     assert error.endswith("its output:\n    no data yet: skipping the plot"), error
+
+
+def test_a_data_file_saved_while_its_reader_runs_makes_the_next_build_run_it_again(project):
+    """Hashed when the run ends, the new text would key outputs made from the old one."""
+    project.write("data/level.txt", "v1")
+    project.script(
+        "reader.py",
+        COUNT
+        + "from figblog.paths import data_file\n"
+        + "path = data_file('level.txt')\n"
+        + "seen = path.read_text()\n"
+        + "if seen == 'v1':\n"
+        + "    path.write_text('v2')  # the author saves while the run goes on\n"
+        + "open('level.md', 'w').write(seen)\n",
+    )
+    messages: list[str] = []
+    first = engine(project, log=messages.append).build(["reader.py"])
+    assert "v1" in {(o.entry.out / "level.md").read_text() for o in first.values()}
+    assert any("data/level.txt changed while it ran" in m for m in messages), messages
+    second = engine(project).build(["reader.py"])
+    stale = [key for key, o in first.items() if (o.entry.out / "level.md").read_text() == "v1"]
+    for key in stale:  # each run that saw the old text runs again, and sees the new one
+        assert second[key].status == "ran"
+    assert {(o.entry.out / "level.md").read_text() for o in second.values()} == {"v2"}
+    third = engine(project).build(["reader.py"])
+    assert {o.status for o in third.values()} == {"cached"}

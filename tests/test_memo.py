@@ -354,3 +354,23 @@ def test_a_call_waiting_on_a_lock_file_that_was_removed_locks_the_new_one(tmp_pa
     third.join(10)
     second.join(10)
     assert inside == ["second"]
+
+
+def test_a_file_saved_while_the_call_runs_keeps_its_result_out_of_the_memo(memo_project):
+    """Its hash, taken at the end, would key a result made from the old text."""
+    memo_project.write("lib/level.txt", "1")
+    memo_project.write(
+        "lib/work.py",
+        WORK.replace(
+            "    return helper.scale(n)",
+            "    path = os.path.join(os.path.dirname(__file__), 'level.txt')\n"
+            "    seen = int(open(path).read())\n"
+            "    if seen == 1:\n"
+            "        open(path, 'w').write('2')  # saved while the call goes on\n"
+            "    return helper.scale(n) + seen",
+        ),
+    )
+    assert call(memo_project) == "31"
+    assert call(memo_project) == "32"  # computed again, from the new text
+    assert call(memo_project) == "32"
+    assert memo_project.runs() == ["computed", "computed"]

@@ -41,7 +41,7 @@ from types import FrameType
 from typing import IO, Any, ParamSpec, TypeVar
 
 from figblog.engine.cache import Cache
-from figblog.engine.hashing import FileHasher, hash_bytes, hash_text
+from figblog.engine.hashing import FileHasher, changed_since, file_clock, hash_bytes, hash_text
 from figblog.engine.reads import outside_dependency, own_folders, path_read
 from figblog.engine.streams import STATUS_GO, STATUS_WAIT
 
@@ -221,6 +221,7 @@ def memo(func: Callable[P, R]) -> Callable[P, R]:
                     with contextlib.suppress(OSError):  # a read-only cache: not worth failing
                         os.utime(entry.path)  # its last use: a prune keeps what was used last
                     return value
+            started = file_clock(store.root / "tmp")
             with _record() as files:
                 value = func(*args, **kwargs)
             try:
@@ -232,9 +233,18 @@ def memo(func: Callable[P, R]) -> Callable[P, R]:
                     file=sys.stderr,
                 )
                 return value
+            read = _project_files(files, root)
+            late = changed_since(root, read, started)
+            if late is not None:  # it may have read the old text: keyed by the new, it lies
+                print(
+                    f"figblog.memo: the result of {func.__qualname__}() was not stored, "
+                    f"{late} changed while it ran",
+                    file=sys.stderr,
+                )
+                return value
             workspace = store.new_workspace()
             (workspace / "out" / "value.pkl").write_bytes(data)
-            deps = {p: hasher(p) for p in _project_files(files, root)}
+            deps = {p: hasher(p) for p in read}
             if damaged:
                 store.discard(entry)
             store.store(ident, base, deps, workspace, ["value.pkl"], {"function": ident})

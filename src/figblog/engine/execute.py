@@ -20,6 +20,7 @@ from pathlib import Path
 from figblog.engine.build import UNTRACKED, Engine, Outcome
 from figblog.engine.environment import file_stamp
 from figblog.engine.failure import describe_failure, nothing_written, project_writes
+from figblog.engine.hashing import changed_since
 from figblog.engine.outputs import NoOutputs, OutputError, finished_outputs
 from figblog.engine.runner import Cancelled, RunResult, run_script
 from figblog.engine.schedule import Task
@@ -45,6 +46,7 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
     label = f"{rel} [{theme}]"
     cancel = _EditedOrCancelled(engine, script, theme) if engine.stop_edited else engine.cancel
     engine.heartbeat.start(rel, theme)
+    started = os.stat(workspace / "out").st_mtime_ns  # made just now: the file clock's time
     try:
         result = run_script(
             engine.script_path(script),
@@ -90,11 +92,18 @@ def execute(engine: Engine, task: Task, report_wait: Callable[[bool], None]) -> 
         try:
             outputs = finished_outputs(workspace / "out", TEXT_OUTPUTS)
             deps = {p: engine.hasher(p) for p in _project_deps(engine, result.reads, workspace)}
-            if result.untracked:
-                # Its record of reads is incomplete: store the outputs for this build,
+            late = changed_since(engine.root, deps, started)
+            if result.untracked or late:
+                # Its record of reads is incomplete, or a file it read was saved while it
+                # ran (it may have read the old text): store the outputs for this build,
                 # under a dependency that never matches again, so the next build runs it.
                 deps[UNTRACKED] = uuid.uuid4().hex
                 outcome.reason = "; ".join(result.untracked)
+            if late:
+                engine._say(
+                    f"{rel} [{theme}]: {late} changed while it ran, so its outputs may show "
+                    "the file as it was; the next build runs it again"
+                )
             meta: dict[str, object] = {"seconds": round(result.seconds, 3)}
             if result.cpu is not None:
                 meta["cpu"] = round(result.cpu, 3)

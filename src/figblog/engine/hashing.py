@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from figblog.engine.stamps import Stamps
 
-__all__ = ["MISSING", "FileHasher", "hash_bytes", "hash_text"]
+__all__ = ["MISSING", "FileHasher", "changed_since", "file_clock", "hash_bytes", "hash_text"]
 
 MISSING = "missing"
 
@@ -77,3 +79,36 @@ class FileHasher:
         if self.stamps:
             self.stamps.remember(rel, st, digest)
         return digest
+
+
+def file_clock(folder: Path | str) -> int:
+    """The time a file changed now in ``folder`` would get (ns), as :func:`changed_since` uses.
+
+    Files' times come from the file system's clock, which ticks more coarsely than the one
+    ``time.time_ns()`` reads: compared with it, a file saved just before could look newer,
+    or one saved just after older. Compared with a file's own time, neither happens.
+    """
+    fd, path = tempfile.mkstemp(dir=folder, prefix=".clock-")
+    try:
+        return os.fstat(fd).st_mtime_ns
+    finally:
+        os.close(fd)
+        os.unlink(path)
+
+
+def changed_since(root: Path | str, paths: Iterable[str], since_ns: int) -> str | None:
+    """The first of ``paths`` (under ``root``, or absolute) changed after ``since_ns``.
+
+    A run hashes the files it read when it ends: one saved meanwhile would be keyed by
+    content the run never saw, and the stale result would count as fresh for good.
+    ``since_ns`` is a file time taken as it started (:func:`file_clock`, or a folder it
+    made); a file's ctime counts too, for one moved in place with an old mtime.
+    """
+    for rel in paths:
+        try:
+            st = os.stat(os.path.join(root, rel))
+        except OSError:
+            continue  # gone: its hash says "missing", which no later build matches
+        if max(st.st_mtime_ns, st.st_ctime_ns) > since_ns:
+            return rel
+    return None

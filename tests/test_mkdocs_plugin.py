@@ -696,3 +696,18 @@ def test_mkdocs_takes_the_page_text_on_files_read_unless_the_page_changed_since(
     # Handed over once: a second reading of the same page goes to the file.
     pages["a.md"].read_source(config)
     assert "Edited after the scan." in pages["a.md"].markdown
+
+
+def test_a_cache_cleaned_during_the_build_is_a_build_error_not_a_traceback(project):
+    """A figure's file, added to the site from the cache, is gone when MkDocs copies it."""
+    project.script("plot.py", PLOT)
+    project.write("docs/index.md", "# Home\n\n![A plot](figures/plot.py#plot.png)\n")
+    assert project.mkdocs().returncode == 0
+    # A script that cleans the cache as it runs, as `figblog clean` in another terminal would.
+    project.script("cleaner.py", PLOT + "import shutil\nshutil.rmtree('../../../entries')\n")
+    project.write("docs/more.md", "# More\n\n![Another plot](figures/cleaner.py#plot.png)\n")
+    done = project.mkdocs()
+    log = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "Traceback" not in log, log
+    assert "vanished during the build (was the cache cleaned meanwhile?); build again" in log, log

@@ -37,6 +37,7 @@ from figblog import (
     serve_fast,
 )
 from figblog.blog_checks import category_errors, excluded_posts, front_matter_errors
+from figblog.cache_files import CachedFile
 from figblog.engine.build import Engine, EngineError, root_relative
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan, scan_values
 from figblog.engine.render import Renderer
@@ -224,7 +225,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             log.warning(message)
         self._refs = (*refs, *values)
         for src_uri, path in self.renderer.published_files(refs).items():
-            files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+            files.append(CachedFile.generated(config, src_uri, abs_src_path=str(path)))
         cache_dir = self.root / self.config.cache_dir
         derived, warnings = social.make(self.renderer, cache_dir, by_page)
         social.add_files(files, derived)

@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
+from figblog.cache_files import CachedFile
 from figblog.engine.refs import FigureRef, RefError
 from figblog.engine.render import Renderer
 
@@ -179,7 +180,7 @@ class Social:
     def add_files(self, files: Files, found: dict[str, Path]) -> None:
         """Add the derived pictures to the site's files."""
         for uri, path in found.items():
-            files.append(File.generated(self.config, uri, abs_src_path=str(path)))
+            files.append(CachedFile.generated(self.config, uri, abs_src_path=str(path)))
 
 
 def _leads() -> ModuleType:

@@ -711,3 +711,24 @@ def test_a_cache_cleaned_during_the_build_is_a_build_error_not_a_traceback(proje
     assert done.returncode != 0
     assert "Traceback" not in log, log
     assert "vanished during the build (was the cache cleaned meanwhile?); build again" in log, log
+
+
+@pytest.mark.parametrize(
+    ("inner", "shown"),
+    [
+        ("Inner value {{ a.py:n }} here.", "'{{ a.py:n }}'"),
+        ("A plot: ![inner](figures/a.py#plot.png)", "'![inner](figures/a.py#plot.png)'"),
+    ],
+    ids=["value", "figure"],
+)
+def test_a_reference_inside_computed_text_is_a_warning_naming_it(project, inner, shown):
+    """Computed text goes into the page as it is: a reference in it would reach the reader."""
+    project.script("a.py", PLOT + "from figblog.values import publish\npublish(n=7)\n")
+    project.script("meta.py", f"open('m.md', 'w').write('Intro.\\n{inner}\\n')\n")
+    project.write("docs/index.md", "# T\n\n![](figures/meta.py#m.md)\n\n{{ a.py:n }}\n")
+    done = project.mkdocs()
+    assert done.returncode != 0  # strict
+    assert (
+        f"docs/index.md:3: the text m.md that figures/meta.py writes holds a reference, {shown} "
+        "(its line 2), which is not filled in"
+    ) in done.stderr, done.stderr

@@ -258,3 +258,18 @@ def test_serve_rebuilds_the_page_when_a_value_changes(valued):
         assert "figures/v.py wrote new text in values.json; rebuilding the site" in serve.log(), (
             serve.log()
         )
+
+
+def test_a_value_with_a_bar_stays_in_its_table_cell(project):
+    project.write("mkdocs.yml", MKDOCS_YML.format(timeout=60) + "  - tables\n")
+    project.script("pv.py", "from figblog.values import publish\npublish(alt='loss | accuracy')\n")
+    project.write(
+        "docs/index.md",
+        "# T\n\n| what | which |\n|---|---|\n| metrics | {{ pv.py:alt }} |\n\n"
+        "In a sentence: {{ pv.py:alt }}.\n",
+    )
+    result = project.mkdocs()
+    assert result.returncode == 0, result.stderr
+    html = _site(project)
+    assert "<td>metrics</td>\n<td>loss | accuracy</td>" in html, html
+    assert "In a sentence: loss | accuracy." in html

@@ -94,6 +94,9 @@ def substitute(
             failed.append((ref, error))
             text = f"(value not computed: {ref.script}:{ref.name})"
         line = lines[ref.line - 1]
+        if "|" in text and "|" in line[: ref.start] + line[ref.end :]:
+            # A table row (a value may stand in a cell): a bare | would end the cell.
+            text = text.replace("\\|", "|").replace("|", "\\|")
         lines[ref.line - 1] = line[: ref.start] + text + line[ref.end :]
     failed.reverse()  # in reading order
     return "\n".join(lines), failed, malformed

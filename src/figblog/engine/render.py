@@ -27,7 +27,7 @@ from figblog.engine.markup import (
     relative,
     source_block,
 )
-from figblog.engine.refs import FigureRef, RefError, ValueRef, scan
+from figblog.engine.refs import FigureRef, RefError, ValueRef, scan, scan_values
 from figblog.engine.resolved import Resolver
 from figblog.engine.showable import (
     TEXT_OUTPUTS,
@@ -83,6 +83,10 @@ class Renderer(Resolver):
                 small = self._small_text(script, output, ref.min_text_px)
                 if small:
                     report(ref, small)
+                if output.endswith(TEXT_OUTPUTS):
+                    nested = self._references_inside(script, output)
+                    if nested:
+                        report(ref, nested)
                 if not ref.alt.strip() and not output.endswith(TEXT_OUTPUTS):
                     report(
                         ref,
@@ -90,6 +94,35 @@ class Renderer(Resolver):
                         "describe it for readers who cannot see it: ![What it shows](...)",
                     )
         return [message for _, message in sorted(found, key=lambda item: item[0])]
+
+    def _references_inside(self, script: str, output: str) -> str:
+        """A warning when the text ``output`` holds a value or figure reference, else "".
+
+        The text goes into the page as it is, after the page's own references were
+        filled in: one inside it would reach the reader as written (or, for a figure, as a
+        broken image), and the strict build would not notice.
+        """
+        entry = self.outcomes[script, self.themes[0]].entry
+        if entry is None:
+            return ""
+        try:
+            text = (entry.out / output).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""  # rendering says so, with a box
+        prefix = self.engine.figures_dir.name
+        values, _ = scan_values(text, output)
+        figures, _ = scan(text, output, prefix, forms=False)
+        found = [*values, *figures]
+        if not found:
+            return ""
+        first = min(found, key=lambda r: (r.line, r.start))
+        line = text.split("\n")[first.line - 1]
+        return (
+            f"the text {output} that {self.engine.script_rel(script)} writes holds a reference, "
+            f"'{line[first.start : first.end]}' (its line {first.line}), which is not filled "
+            "in: references work in the page itself; have the script write the value, or put "
+            "the reference in the page"
+        )
 
     def _uneven_narrow(self, script: str, output: str) -> str:
         """A warning when only some themes wrote ``output``'s narrow layout, else ""."""

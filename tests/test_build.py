@@ -441,3 +441,14 @@ def test_a_data_file_saved_while_its_reader_runs_makes_the_next_build_run_it_aga
     assert {(o.entry.out / "level.md").read_text() for o in second.values()} == {"v2"}
     third = engine(project).build(["reader.py"])
     assert {o.status for o in third.values()} == {"cached"}
+
+
+def test_a_failure_message_holds_no_control_bytes_from_what_the_script_printed(project):
+    project.script(
+        "noisy.py",
+        "import sys\nsys.stdout.write('a\\x00b \\x1b[31mred\\x1b[0m\\n')\nraise ValueError('no')\n",
+    )
+    out = engine(project).build(["noisy.py"])
+    error = out["noisy.py", "light"].error
+    assert "ValueError: no" in error and "a\ufffdb red" in error, error
+    assert not any(ord(c) < 32 and c not in "\n\t" for c in error), repr(error)

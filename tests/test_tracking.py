@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import textwrap
 
+import pytest
+
 from conftest import Project
 from figblog.engine.build import UNTRACKED, Engine
 
@@ -102,6 +104,29 @@ def test_a_program_started_by_a_script_makes_it_run_every_time_unless_declared(p
     project.write("data/in.txt", "i2")
     third = build(project, "declared.py")
     assert _value(third, "declared.py") == "i2"
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_multiprocessing_workers_make_a_script_run_every_time_unless_declared(project, method):
+    """A worker's reads are out of sight: its own memory (fork) or a new interpreter."""
+    project.write("data/in.txt", "m1")
+    _script(
+        project,
+        "pool.py",
+        "import multiprocessing as mp\n"
+        "def read(path):\n"
+        "    return open(path).read()\n"
+        "if __name__ == '__main__':\n"
+        f"    with mp.get_context({method!r}).Pool(1) as pool:\n"
+        "        out = pool.apply(read, (os.path.join(ROOT, 'data/in.txt'),))\n"
+        "    open('value.md', 'w').write(out)\n",
+    )
+    first = build(project, "pool.py")
+    assert _value(first, "pool.py") == "m1"
+    reason = first["pool.py", "light"].reason
+    assert "started another process" in reason and (method in reason or "fork" in reason)
+    project.write("data/in.txt", "m2")
+    assert _value(build(project, "pool.py"), "pool.py") == "m2"
 
 
 def test_writing_a_file_is_not_reading_it(project):

@@ -36,6 +36,14 @@ OUTSIDE_MODULES: dict[int, object] = {}
 
 # Events that start another program: what it reads is out of our sight.
 _PROGRAMS = {"subprocess.Popen", "os.system", "os.posix_spawn", "os.exec", "os.spawn", "pty.spawn"}
+# A forked process (multiprocessing's "fork" workers) records its reads in its own memory,
+# lost when it ends; "spawn" and "forkserver" workers are new interpreters, started
+# without any event of their own: the import of their starter is the sign.
+_FORK = "os.fork"
+_SPAWNERS = {
+    "multiprocessing.popen_spawn_posix": "multiprocessing's spawn",
+    "multiprocessing.popen_forkserver": "multiprocessing's forkserver",
+}
 _STARTED: list[str] = []  # programs started, for the report
 _DECLARED: list[bool] = []  # figblog.deps.declare() was called
 
@@ -74,12 +82,14 @@ def _note_write(path: object) -> None:
 
 
 def _audit(event: str, args: tuple) -> None:
+    if event == "import" and args[0] in _SPAWNERS and len(_STARTED) < 5:
+        _STARTED.append(_SPAWNERS[args[0]])
     path = path_read(event, args)
     if path is not None:
         _record(path)
     elif event == "open":
         _note_write(args[0])
-    elif event in _PROGRAMS:
+    elif event in _PROGRAMS or event == _FORK:
         if len(_STARTED) < 5:
             _STARTED.append(event)
     elif event == "figblog.declare":
@@ -174,7 +184,11 @@ def _source_of(path: str) -> str:
     return path
 
 
-_HELPERS = tuple(os.path.join("figblog", name) for name in ("paths.py", "values.py"))
+# figblog's helpers that raise on purpose, by their files (this one is figblog/engine/_child.py).
+_HELPERS = {
+    os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), name)
+    for name in ("paths.py", "values.py")
+}
 
 
 def _report_error(report: str, script: str, exc: BaseException) -> None:
@@ -189,7 +203,7 @@ def _report_error(report: str, script: str, exc: BaseException) -> None:
     user = [fr for fr in frames if "runpy" not in fr.filename and fr.filename != __file__]
     # And those of a helper that raised on purpose (data_file, publish): its message says
     # what is wrong; the line to look at is the script's call, not the helper's raise.
-    while len(user) > 1 and user[-1].filename.endswith(_HELPERS):
+    while len(user) > 1 and os.path.abspath(user[-1].filename) in _HELPERS:
         user.pop()
     root = os.path.join(_ROOT, "") if _ROOT else None
     for fr in user:  # paths as the author sees them in the project, not this machine's
@@ -274,7 +288,8 @@ def run(script: str, report: str) -> int:
     reads = sorted({_source_of(p) for p in reads})
     untracked = []
     if _STARTED and not _DECLARED:
-        untracked.append(f"it started another program ({_STARTED[0]})")
+        what = "process" if _STARTED[0] == _FORK or _STARTED[0] in _SPAWNERS.values() else "program"
+        untracked.append(f"it started another {what} ({_STARTED[0]})")
     texts = {name: list(size) for name, size in sorted(_text_sizes.SMALLEST.items())}
     try:
         left = os.getcwd() != folder  # it changed folder (os.chdir): say where it went

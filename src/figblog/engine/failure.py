@@ -8,6 +8,7 @@ the script printed, each indented under the first line.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from figblog.engine.runner import RunResult
@@ -21,12 +22,19 @@ __all__ = [
 ]
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def describe_failure(rel: str, result: RunResult, root: Path | None = None) -> str:
     """The message for a failed run: the script, the line that raised, the frames, the output.
 
     Paths under ``root`` are shown relative to it: the message may end up on a page.
     """
     text = _describe(rel, result)
+    # What a script printed may hold colours (ANSI) and other control bytes, a NUL even:
+    # none belongs in a log line or on a page.
+    text = _CONTROL.sub("\ufffd", _ANSI.sub("", text))
     return text.replace(os.path.join(str(root), ""), "") if root else text
 
 

@@ -362,3 +362,18 @@ def test_build_failure_names_the_pages_that_show_the_script(project):
     assert "\n  shown on docs/post.md:7, docs/post.md:9\n" in done.stderr + "\n"
     assert "other.md" not in done.stderr
     assert done.stderr.count("shown on") == 1  # once for both themes; good.py did not fail
+
+
+def test_a_config_file_that_is_not_there_is_named_and_jobs_0_means_one_per_cpu(project):
+    project.script("a.py", "open('x.md', 'w').write('x')\n")
+    for args, said in (
+        (["-f", "nope.yml", "list"], "figblog: nope.yml does not exist"),
+        (["-f", "docs", "build"], "figblog: docs is a folder, not a config file"),
+        (["-f", "nope.yml", "run", "figures/a.py"], "figblog: nope.yml does not exist"),
+    ):
+        (project.root / "docs").mkdir(exist_ok=True)
+        done = project.cli(*args)
+        assert done.returncode != 0 and said in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    done = project.cli("build", "--jobs", "0")
+    assert done.returncode == 0, done.stderr

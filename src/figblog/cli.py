@@ -288,13 +288,13 @@ def _size(count: int) -> str:
     return f"{count / 1_000_000:.1f} MB"
 
 
-def _positive(text: str) -> int:
+def _jobs(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (0: one per CPU)")
     return value
 
 
@@ -308,7 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="run every stale figure script, both themes")
-    build.add_argument("--jobs", type=_positive, help="scripts to run at once (default: CPUs)")
+    build.add_argument(
+        "--jobs", type=_jobs, help="scripts to run at once (default: the plugin's, 0: CPUs)"
+    )
     build.add_argument("--force", action="store_true", help="run even scripts that are cached")
     build.add_argument(
         "-v", "--verbose", action="store_true", help="show everything the scripts print"

@@ -72,15 +72,31 @@ def plugin_options(config_file: Path) -> dict[str, Any]:
     return {}
 
 
+def named_config(config_file: str) -> Path:
+    """The config file ``-f`` names, resolved; SystemExit when there is no such file.
+
+    Without one, the defaults would be used as if the site set none: a mistyped name
+    would build another project's way without a word.
+    """
+    path = Path(config_file).resolve()
+    if not path.is_file():
+        what = "is a folder, not a config file" if path.is_dir() else "does not exist"
+        raise SystemExit(f"figblog: {config_file} {what} (-f names the site's mkdocs.yml)")
+    return path
+
+
 def engine_for(args: argparse.Namespace) -> Engine:
     """The engine for the command's arguments (``-f``, ``--jobs``, ``-v``) and plugin options."""
-    config_file = Path(args.config_file or "mkdocs.yml").resolve()
+    config_file = (
+        named_config(args.config_file) if args.config_file else Path("mkdocs.yml").resolve()
+    )
     root = config_file.parent
     opts = check_options(plugin_options(config_file), config_file)
     figures = root / opts["figures_dir"]
     if not figures.is_dir():
         raise SystemExit(f"figblog: no figures folder at {figures}")
-    jobs = getattr(args, "jobs", None) or opts["jobs"]
+    jobs = getattr(args, "jobs", None)
+    jobs = opts["jobs"] if jobs is None else jobs  # 0: one per CPU, as in the plugin
     timeout = opts["timeout"]
     try:
         return _make_engine(args, root, figures, opts, jobs, timeout)
@@ -110,7 +126,7 @@ def _make_engine(
 def site_of(script: Path, config_file: str | None) -> tuple[Path, dict[str, Any]]:
     """The project root and plugin options for a script: ``-f``, else the mkdocs.yml above it."""
     if config_file:
-        path = Path(config_file).resolve()
+        path = named_config(config_file)
     else:
         root = find_root(script.parent) or find_root(Path.cwd())
         if root is None:

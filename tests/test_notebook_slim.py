@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from conftest import REPO, Project, _env, notebook
-from figblog.notebook_slim import prune_css, slim
+from figblog.notebook_slim import move_images, prune_css, slim
 
 
 def test_a_rule_keeps_the_selectors_that_need_no_jupyterlab_class_the_page_lacks():
@@ -81,6 +81,25 @@ def test_the_dead_scripts_and_the_listed_style_go():
     assert slim(with_diagram) == with_diagram  # its script draws it, adding classes: all kept
 
 
+def test_larger_data_images_become_one_file_each_linked_from_the_page(tmp_path):
+    import base64
+
+    plot = base64.b64encode(b"\x89PNG" + bytes(range(256)) * 10).decode()
+    dot = base64.b64encode(b"tiny").decode()
+    html = (
+        f'<a href="data:image/png;base64,{plot}#figblog-invert-dark">'
+        f'<img src="data:image/png;base64,{plot}"></a><img src="data:image/png;base64,{dot}">'
+        '<img src="data:image/png;base64,!!notbase64!!' + "A" * 3000 + '">'
+    )
+    out = move_images(html, "notebooks/nb/", tmp_path)
+    files = list((tmp_path / "assets" / "notebooks").iterdir())
+    assert len(files) == 1 and files[0].read_bytes() == base64.b64decode(plot)
+    link = f"../../assets/notebooks/{files[0].name}"
+    assert out.startswith(f'<a href="{link}#figblog-invert-dark"><img src="{link}"></a>')
+    assert f"data:image/png;base64,{dot}" in out and "!!notbase64!!" in out  # left inline
+    assert move_images(html, "nb.html", tmp_path).count('"assets/notebooks/') == 2
+
+
 CELLS = (
     (
         "markdown",
@@ -129,7 +148,7 @@ def test_a_slimmed_notebook_page_looks_exactly_as_before(project: Project, brows
     whole = _build(project, "")
     slimmed = _build(project, str(REPO / "src" / "figblog" / "notebook_slim.py"))
     assert len(slimmed) < len(whole) / 2, (len(slimmed), len(whole))
-    assert slimmed == slim(whole)
+    assert "data:image/png" in whole and "data:image/png" not in slimmed  # the plot: a file
     shots = {}
     for name, html in (("whole", whole), ("slim", slimmed)):
         (project.root / "site" / "nb" / "index.html").write_text(html)

@@ -10,9 +10,13 @@ mkdocs-jupyter renders a notebook with nbconvert's lab template, which puts into
   as MathML (:mod:`figblog.notebook_math`) and loads no MathJax;
 * a script that loads Mermaid from a CDN when the page has diagrams, on pages without any;
 * the code highlighting's CSS a second time, written as a Python list
-  (``<style>['pre { ...']</style>``), which no browser reads as CSS.
+  (``<style>['pre { ...']</style>``), which no browser reads as CSS;
+* every plot as a ``data:`` URL, twice (the image and its zoom link): 160 kB of text the
+  page must download before the reader sees its first line.
 
-This hook (``hooks:`` in mkdocs.yml, after the other notebook hooks) removes them. In the
+This hook (``hooks:`` in mkdocs.yml, after the other notebook hooks) removes them, and
+writes each plot to a file of the site (``assets/notebooks/<hash>.png``) that the image
+and its zoom link share, fetched after the text like any image. In the
 JupyterLab stylesheet, a selector goes when it needs a JupyterLab class (``jp-*``,
 ``lm-*`` and the like) that no element of the page has (classes inside ``:not()``,
 ``:is()`` and other parentheses are not needed), or when it cannot match at all
@@ -27,13 +31,19 @@ both colour schemes, on a wide and a narrow screen.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-__all__ = ["on_post_page", "prune_css", "slim"]
+from figblog.engine.atomic import write_atomic
+
+__all__ = ["move_images", "on_post_page", "prune_css", "slim"]
 
 _STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.S | re.I)
 _CLASS_ATTR = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
@@ -58,13 +68,47 @@ _MERMAID = re.compile(
     re.S,
 )
 _LISTED_STYLE = re.compile(r"<style>\s*\['.*?'\]\s*</style>", re.S)
+# A data: image in an attribute (an <img>'s src, a zoom link's href): its type and bytes.
+_DATA_IMAGE = re.compile(r"(?<=[\"'])data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=]+)")
+_MIN_MOVED = 2048  # characters of base64 under which an image costs less inline than fetched
+_IMAGE_FOLDER = "assets/notebooks"
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     """MkDocs hook: slim notebook pages (those with nbconvert's ``jupyter-wrapper``)."""
     if 'class="jupyter-wrapper"' not in output:
         return output
-    return slim(output)
+    return move_images(slim(output), page.url, Path(config.site_dir))
+
+
+def move_images(page_html: str, page_url: str, site_dir: Path) -> str:
+    """``page_html`` with its larger ``data:`` images as files of the site, linked by path.
+
+    A file is named by a hash of its bytes, so the same plot is one file however often
+    the page (or another) holds it. A ``data:`` URL that does not decode stays as it is.
+    """
+    # The folder the page's address points into: "a/b/" is a/b, "a/b.html" is a.
+    folder = page_url[:-1] if page_url.endswith("/") else posixpath.dirname(page_url)
+    moved: dict[str, str] = {}
+
+    def to_file(m: re.Match[str]) -> str:
+        data = m[2]
+        if len(data) < _MIN_MOVED:
+            return m[0]
+        name = moved.get(data)
+        if name is None:
+            try:
+                raw = base64.b64decode(data, validate=True)
+            except ValueError:
+                return m[0]
+            name = f"{_IMAGE_FOLDER}/{hashlib.sha256(raw).hexdigest()[:16]}.{m[1]}"
+            path = site_dir / name
+            if not path.is_file():
+                write_atomic(path, raw, parents=True)
+            moved[data] = name
+        return posixpath.relpath(name, folder or ".")
+
+    return _DATA_IMAGE.sub(to_file, page_html)
 
 
 def slim(page_html: str) -> str:

@@ -117,3 +117,13 @@ def test_a_raw_pre_block_is_shown_as_it_is_and_scanned_for_nothing():
     )
     refs, errors = scan(text, "docs/p.md")
     assert [r.script for r in refs] == ["u.py"] and errors == []
+
+
+def test_an_image_inside_the_alt_text_of_another_says_so_not_unclosed():
+    text = "![outer ![inner](figures/two.py#one.png)](figures/two.py#two.png)\n"
+    refs, errors = scan(text, "docs/p.md")
+    assert [r.output for r in refs] == ["one.png"]  # what Markdown makes an image
+    assert len(errors) == 1 and "not closed" not in str(errors[0])
+    assert "'figures/two.py#two.png' is no image: its alt text holds another image" in str(
+        errors[0]
+    )

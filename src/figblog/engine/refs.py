@@ -182,6 +182,12 @@ def scan(
                         "address: script and output names cannot hold spaces (write "
                         "'with-dashes.png'; a title goes in quotes after the address)"
                     )
+                elif len(address) == 2 and "![" in masked[:start]:
+                    message = (
+                        f"the figure reference to '{lead}{address[0]}' is no image: its alt "
+                        "text holds another image or brackets, which Markdown cannot read "
+                        f"there; write ![what it shows]({lead}{address[0]}) with plain words"
+                    )
                 else:
                     message = (
                         "a figure reference that is not closed: write "

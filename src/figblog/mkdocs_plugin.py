@@ -202,6 +202,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         scripts = [r.script for r in [*refs, *values, *pictures]]
         engine.stop_edited = serve_fast.serving()  # a save stops a run it makes stale
         outcomes = engine.build(scripts, known=serve_fast.failed_just_now(config))
+        if engine.stop_edited and not serve_fast.installed(config):
+            # The server's first build: no one watches yet to run the saved version (and
+            # without live reload, no one ever will). Run it now, up to a few saves on.
+            for _ in range(3):
+                again = sorted({o.script for o in outcomes.values() if o.stopped})
+                if not again:
+                    break
+                outcomes.update(engine.build(again))
         if early is not None:
             early.join(stop_edited=serve_fast.serving())
             for notebook in early.done:

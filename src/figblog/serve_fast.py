@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -53,7 +54,15 @@ from figblog.serve_watch import (
     want_rebuild,
 )
 
-__all__ = ["Derived", "first_build_starts", "install", "remember", "serving", "starting"]
+__all__ = [
+    "Derived",
+    "first_build_starts",
+    "install",
+    "installed",
+    "remember",
+    "serving",
+    "starting",
+]
 
 log = get_plugin_logger(__name__)
 
@@ -106,6 +115,7 @@ _SERVING = [False]  # `mkdocs serve` (from on_startup, or install): builds stop 
 # files then), by config file. MkDocs starts watching only after that build, so a save
 # during it would otherwise go unseen until the next one (see install).
 _FIRST: dict[str, tuple[list[Path], Snapshot]] = {}
+_INSTALLED: set[str] = set()  # config files whose server runs the fast path (install)
 
 
 def _config_key(config: MkDocsConfig) -> str:
@@ -146,9 +156,20 @@ def serving() -> bool:
 
 
 def starting(command: str) -> None:
-    """MkDocs' ``on_startup``: note whether this process serves (``serve``) or builds."""
-    _SERVING[0] = command == "serve"
+    """MkDocs' ``on_startup``: note whether this process serves or builds.
+
+    MkDocs says ``build`` for ``mkdocs serve --clean`` (its builds are then like
+    ``mkdocs build``): the command line tells that one apart.
+    """
+    _SERVING[0] = command == "serve" or sys.argv[1:2] == ["serve"]
     _FIRST.clear()
+    if _SERVING[0]:
+        _stop_on_terminate()  # without live reload, MkDocs calls no on_serve (install)
+
+
+def installed(config: MkDocsConfig) -> bool:
+    """Whether the server watches for this site's changes (after its first build)."""
+    return _config_key(config) in _INSTALLED
 
 
 def first_build_starts(config: MkDocsConfig) -> None:
@@ -171,6 +192,7 @@ def install(server: Any, config: MkDocsConfig) -> None:
     """
     _SERVING[0] = True
     _stop_on_terminate()
+    _INSTALLED.add(_config_key(config))
     builder = _FastBuilder(server, config, server.builder)
     server.builder = builder
     builder.observer = wake_on_change(server, map(str, builder.paths()))

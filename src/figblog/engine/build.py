@@ -308,13 +308,19 @@ class Engine:
             for o in outcomes.values()
             if o.status == "failed" and not o.seconds and not self.script_path(o.script).exists()
         }
-        count = Counter(o.status for o in outcomes.values() if o.script not in missing)
+        count = Counter(
+            "stopped" if o.stopped else o.status
+            for o in outcomes.values()
+            if o.script not in missing
+        )
         ran = sum(o.seconds for o in outcomes.values() if o.status != "cached")
         took = f" in {ran:.1f} s of runs" if ran else ""
         gone = f", {len(missing)} script{'s' * (len(missing) != 1)} missing" if missing else ""
+        # A run stopped for a save is not a failure of the script: counted apart.
+        stopped = f", {count['stopped']} stopped for a save" if count["stopped"] else ""
         return (
             f"figblog: {count['ran']} ran, {count['cached']} cached, {count['failed']} failed"
-            f"{gone}{took}"
+            f"{stopped}{gone}{took}"
         )
 
     def _refuse(self, script: str) -> str:

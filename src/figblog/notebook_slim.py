@@ -35,7 +35,7 @@ import base64
 import hashlib
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -140,22 +140,33 @@ def slim(page_html: str) -> str:
 
 def prune_css(css: str, classes: set[str]) -> str:
     """``css`` without the selectors that need a class not in ``classes``, or cannot match."""
+
+    def rule(head: str, body: str) -> str:
+        chosen = [s.strip() for s in _selectors(head) if _can_match(s, classes)]
+        return f"{','.join(chosen)}{{{body}}}" if chosen else ""
+
+    return _rewrite(css, rule)
+
+
+def _rewrite(css: str, rule: Callable[[str, str], str]) -> str:
+    """``css`` with each style rule replaced by ``rule(selectors, block)`` ("" drops it).
+
+    Rules inside @media, @supports and the like are rewritten too, and such a group is
+    dropped once empty; other at-rules (@font-face, @keyframes, @page) stay as they are.
+    """
     kept = []
     for prelude, body in _statements(css):
         head = prelude.strip()
         if body is None:
             kept.append(prelude)
-        elif head.startswith("@"):
-            if head.split(None, 1)[0].lower() in _GROUPS:
-                inner = prune_css(body, classes)
-                if inner.strip():
-                    kept.append(f"{head}{{{inner}}}")
-            else:  # @font-face, @keyframes, @page: kept as they are
-                kept.append(f"{head}{{{body}}}")
+        elif not head.startswith("@"):
+            kept.append(rule(head, body))
+        elif head.split(None, 1)[0].lower() in _GROUPS:
+            inner = _rewrite(body, rule)
+            if inner.strip():
+                kept.append(f"{head}{{{inner}}}")
         else:
-            chosen = [s.strip() for s in _selectors(head) if _can_match(s, classes)]
-            if chosen:
-                kept.append(f"{','.join(chosen)}{{{body}}}")
+            kept.append(f"{head}{{{body}}}")
     return "".join(kept)
 
 
@@ -323,27 +334,16 @@ def _used_properties(sheets: Iterable[str]) -> set[str]:
 
 def _drop_properties(css: str, used: set[str]) -> str:
     """``css`` without the declarations of JupyterLab's custom properties not in ``used``."""
-    kept = []
-    for prelude, body in _statements(css):
-        head = prelude.strip()
-        if body is None:
-            kept.append(prelude)
-        elif head.startswith("@"):
-            if head.split(None, 1)[0].lower() in _GROUPS:
-                inner = _drop_properties(body, used)
-                if inner.strip():
-                    kept.append(f"{head}{{{inner}}}")
-            else:
-                kept.append(f"{head}{{{body}}}")
-        else:
-            declarations = [
-                d
-                for d in _declarations(body)
-                if d.strip() and not _unused(d.partition(":")[0].strip(), used)
-            ]
-            if declarations:
-                kept.append(f"{head}{{{';'.join(declarations)}}}")
-    return "".join(kept)
+
+    def rule(head: str, body: str) -> str:
+        declarations = [
+            d
+            for d in _declarations(body)
+            if d.strip() and not _unused(d.partition(":")[0].strip(), used)
+        ]
+        return f"{head}{{{';'.join(declarations)}}}" if declarations else ""
+
+    return _rewrite(css, rule)
 
 
 def _unused(name: str, used: set[str]) -> bool:

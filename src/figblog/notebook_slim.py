@@ -142,7 +142,7 @@ def prune_css(css: str, classes: set[str]) -> str:
     """``css`` without the selectors that need a class not in ``classes``, or cannot match."""
 
     def rule(head: str, body: str) -> str:
-        chosen = [s.strip() for s in _selectors(head) if _can_match(s, classes)]
+        chosen = [s.strip() for s in _split_outside(head, ",") if _can_match(s, classes)]
         return f"{','.join(chosen)}{{{body}}}" if chosen else ""
 
     return _rewrite(css, rule)
@@ -211,25 +211,6 @@ def _outside_parentheses(selector: str) -> str:
     return "".join(out)
 
 
-def _selectors(prelude: str) -> list[str]:
-    """The comma-separated selectors of a rule, commas inside () and [] kept."""
-    if not _NESTING.search(prelude):
-        return prelude.split(",")
-    parts, depth, current = [], 0, []
-    for ch in prelude:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
-    return parts
-
-
 _SPECIAL = re.compile(r"/\*|[\"';{}]")
 
 
@@ -277,26 +258,30 @@ def _statements(css: str) -> Iterator[tuple[str, str | None]]:
         yield css[start:], None
 
 
-_DECLARATION_SPECIAL = re.compile(r"[\"'();]")
+_SEPARATED = {sep: re.compile(rf"[\"'()\[\]{sep}]") for sep in ",;"}
 
 
-def _declarations(body: str) -> list[str]:
-    """A block's declarations, split at semicolons outside () and quotes (data: URLs)."""
-    if not _NESTING.search(body):
-        return body.split(";")
+def _split_outside(text: str, sep: str) -> list[str]:
+    """``text`` split at each ``sep`` (``,`` or ``;``) outside (), [] and quotes.
+
+    A rule's selectors are split at commas (``:is(.a, .b)`` is one), a block's
+    declarations at semicolons (``url(data:image/png;base64,...)`` is one).
+    """
+    if not _NESTING.search(text):
+        return text.split(sep)
     parts, depth, start, i = [], 0, 0, 0
-    while (at := _DECLARATION_SPECIAL.search(body, i)) is not None:
+    while (at := _SEPARATED[sep].search(text, i)) is not None:
         token, i = at[0], at.end()
         if token in "\"'":
-            i = _string_end(body, at.start())
-        elif token == "(":
+            i = _string_end(text, at.start())
+        elif token in "([":
             depth += 1
-        elif token == ")":
+        elif token in ")]":
             depth = max(depth - 1, 0)
         elif depth == 0:
-            parts.append(body[start : i - 1])
+            parts.append(text[start : i - 1])
             start = i
-    parts.append(body[start:])
+    parts.append(text[start:])
     return parts
 
 
@@ -317,7 +302,7 @@ def _used_properties(sheets: Iterable[str]) -> set[str]:
     wanted: list[str] = []
     for css in sheets:
         for body in _rules(css):
-            for declaration in _declarations(body):
+            for declaration in _split_outside(body, ";"):
                 name, _, value = declaration.partition(":")
                 if name.strip().startswith("--"):
                     values.setdefault(name.strip(), set()).update(_VAR.findall(value))
@@ -338,7 +323,7 @@ def _drop_properties(css: str, used: set[str]) -> str:
     def rule(head: str, body: str) -> str:
         declarations = [
             d
-            for d in _declarations(body)
+            for d in _split_outside(body, ";")
             if d.strip() and not _unused(d.partition(":")[0].strip(), used)
         ]
         return f"{head}{{{';'.join(declarations)}}}" if declarations else ""

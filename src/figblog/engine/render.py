@@ -102,12 +102,8 @@ class Renderer(Resolver):
         filled in: one inside it would reach the reader as written (or, for a figure, as a
         broken image), and the strict build would not notice.
         """
-        entry = self.outcomes[script, self.themes[0]].entry
-        if entry is None:
-            return ""
-        try:
-            text = (entry.out / output).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        text = self._text(script, output)
+        if not isinstance(text, str):
             return ""  # rendering says so, with a box
         prefix = self.engine.figures_dir.name
         values, _ = scan_values(text, output)
@@ -238,14 +234,11 @@ class Renderer(Resolver):
                 replacement = "*(figure not made)*" if captioned else ""
                 fail(ref, f"Figure not made: {prefix}/{ref.script}", error or "no output")
             elif output.endswith(TEXT_OUTPUTS):
-                entry = self.outcomes[ref.script, self.themes[0]].entry
-                assert entry is not None
-                try:
-                    replacement = (entry.out / output).read_text(encoding="utf-8").rstrip("\n")
-                except (OSError, UnicodeDecodeError) as exc:
+                text = self._text(ref.script, output)
+                replacement = text.rstrip("\n") if isinstance(text, str) else ""
+                if not isinstance(text, str):
                     # Checked when it was stored: gone or changed since (a cleaned cache).
-                    replacement = ""
-                    reason = getattr(exc, "strerror", None) or str(exc)
+                    reason = getattr(text, "strerror", None) or str(text)
                     fail(
                         ref,
                         f"Figure not made: {prefix}/{ref.script}",

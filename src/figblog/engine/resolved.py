@@ -51,6 +51,8 @@ class Resolver:
         self.source_html = source_html
         self._script_hashes: dict[str, str | None] = {}
         self._published: dict[Path, inline.Published | str] = {}  # run folder -> values
+        # A text output's file -> its text, or why it cannot be read (read once per build).
+        self._texts: dict[Path, str | OSError | UnicodeDecodeError] = {}
         self._uris: dict[tuple[str, str, str], str] = {}  # (script, theme, output) -> site path
         self._resolved: dict[tuple[str, str | None, bool], tuple[str | None, str | None]] = {}
         self.sources_shown: set[str] = set()  # scripts whose source a page shows
@@ -67,7 +69,22 @@ class Resolver:
         fresh._resolved = {}
         fresh._script_hashes = {}
         fresh._published = {}
+        fresh._texts = {}
         return fresh
+
+    def _text(self, script: str, output: str) -> str | OSError | UnicodeDecodeError:
+        """The text output ``output`` of ``script`` (its first theme's run), or the error."""
+        entry = self.outcomes[script, self.themes[0]].entry
+        assert entry is not None  # callers check _failure first
+        path = entry.out / output
+        found = self._texts.get(path)
+        if found is None:
+            try:
+                found = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                found = exc
+            self._texts[path] = found
+        return found
 
     def _facts(self, script: str, theme: str, output: str) -> OutputFacts | None:
         entry = self.outcomes[script, theme].entry

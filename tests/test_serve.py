@@ -325,6 +325,35 @@ def test_serve_updates_figures_after_a_module_or_data_file_they_read_changes(pro
     assert log.count("Building documentation") == 1
 
 
+def _epoch(serve: LiveServe) -> str:
+    """The site version the served page holds: a browser reloads when the server's is newer."""
+    found = re.search(r"livereload\((\d+),", serve.get())
+    return found.group(1) if found else ""
+
+
+def test_serve_reloads_no_page_when_a_change_leaves_every_figure_the_same(project: Project):
+    _shaded(project, "2\n")
+    with LiveServe(project.root, _env(project)) as serve:
+        first = _png(serve)
+        assert first, serve.log()
+        serve.idle()
+        epoch = _epoch(serve)
+        runs = len(project.runs())
+        # The script runs again (it read the module), and draws the same bytes.
+        project.write("lib/shade.py", "COLOUR = 'red'  # the shade of the bars\n")
+        assert wait_for(lambda: "lib/shade.py changed" in serve.log(), seconds=60), serve.log()
+        serve.idle()
+        log = serve.log()
+        assert len(project.runs()) == runs + 2, log
+        assert "lib/shade.py changed; the site is up to date, no page reloaded" in log, log
+        assert _epoch(serve) == epoch and _png(serve) == first, log
+        # A change that does show still reloads.
+        project.write("data/width.txt", "8\n")
+        assert wait_for(lambda: _png(serve) not in (b"", first), seconds=60), serve.log()
+        serve.idle()
+        assert _epoch(serve) not in ("", epoch), serve.log()
+
+
 def test_serve_warns_when_an_updated_figure_gets_text_too_small_for_phones(project: Project):
     script = SHADED.replace("figsize=(2, 1.5)", "figsize=(6, 1.5)")
     script += "ax.tick_params(labelsize=width)\nfig.savefig('plot.png')\n"

@@ -340,7 +340,7 @@ class _FastBuilder:
         sources = dict(build.sources)
         for script in sorted(scripts):
             _patch_source(build, patch, script, old_files, sources)
-        patch.apply()
+        edited = patch.apply()
         _BUILDS[self.key] = _Build(
             build.config, fresh, sources, build.code_dirs, derived, build.refs
         )
@@ -356,6 +356,15 @@ class _FastBuilder:
         shown = sorted(os.path.relpath(p, engine.root) for p in changed if not is_scratch(p))
         names = ", ".join(shown[:3])
         more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
+        if not patch.copies and not edited:
+            # The same bytes as the site shows (a comment edit, or a save a rebuild that was
+            # running already showed): browsers keep their page.
+            skip_reload(self.server)
+            log.info(
+                f"{names}{more} changed; the site is up to date, no page reloaded "
+                f"({time.monotonic() - started:.2f} s)"
+            )
+            return True
         what = f"{figures} figure file{'s' if figures != 1 else ''}"
         if cards:
             what += f" and {cards} social card or thumbnail file{'s' if cards != 1 else ''}"

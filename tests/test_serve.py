@@ -153,6 +153,32 @@ def test_saving_a_notebook_stops_its_running_cell_and_shows_the_new_version(proj
         assert "Traceback" not in log, log
 
 
+def test_a_notebook_saved_during_the_first_build_is_executed_in_it(project: Project):
+    """Without live reload no later build would execute the saved version: the first does."""
+    from conftest import notebook
+    from test_notebook_errors import MARK, YML
+
+    project.write("mkdocs.yml", YML.format(timeout=600))
+    project.write("docs/index.md", "# Home\n")
+    slow = notebook(("markdown", "# Slow"), MARK + "import time\ntime.sleep(600)")
+    project.write("docs/nb.ipynb", slow)
+    executions = project.root / "executions"
+
+    def shows(number: int) -> bool:  # in the cell's output: the page has digits elsewhere
+        return bool(re.search(rf"<pre>\s*{number}\s*</pre>", _get(url + "nb/")))
+
+    with _serving(project, "--no-livereload") as (proc, url, log_path):
+        assert _wait_for(lambda: executions.exists(), 120), log_path.read_text()
+        started = time.monotonic()
+        project.write("docs/nb.ipynb", slow.replace("time.sleep(600)", "print(6 * 7)"))
+        assert _wait_for(lambda: shows(42), 120), log_path.read_text()
+        assert time.monotonic() - started < 90, "the old cell ran on instead of being stopped"
+        assert executions.read_text().split() == ["ran", "ran"]
+        log = log_path.read_text()
+        assert "Traceback" not in log and "WARNING" not in log, log
+        assert proc.poll() is None
+
+
 LINE = (
     COUNT
     + """\

@@ -212,6 +212,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 outcomes.update(engine.build(again))
         if early is not None:
             early.join(stop_edited=serve_fast.serving())
+            if serve_fast.serving() and not serve_fast.installed(config):
+                for _ in range(3):  # the first build: as for scripts above
+                    if not early.again():
+                        break
+                    early.join(stop_edited=True)
             for notebook in early.done:
                 log.debug(f"executed {os.path.relpath(notebook, self.root)} while the figures ran")
         if outcomes:

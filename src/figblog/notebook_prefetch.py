@@ -105,6 +105,7 @@ class Prefetch:
         except (ImportError, AttributeError):  # another version: leave it to the plugin
             return
         self._options = options
+        self._key, self._where = key, where
         ignore = options.get("execute_ignore") or []
         for f in files:
             if not f.abs_src_path or not f.abs_src_path.endswith(".ipynb"):
@@ -112,17 +113,44 @@ class Prefetch:
             if not jupyter.should_include(f):
                 continue
             executed = not any(pathlib.PurePath(f.abs_src_path).match(p) for p in ignore)
-            try:
-                cache = where(options["cache_dir"], key(f.abs_src_path, options, executed))
-            except OSError:
-                continue  # gone meanwhile: the page's own read says so
-            self.keys[f.abs_src_path] = str(cache)
-            if not executed:
-                continue  # converting it is quick
-            from figblog import notebook_errors  # only a site with notebooks needs it
+            job = self._job(f.abs_src_path, executed)
+            if job is not None:  # one not executed has none: converting it is quick
+                self._jobs.append(job)
 
-            if not cache.exists() and notebook_errors.remembered(str(cache)) is None:
-                self._jobs.append(_Job(f.abs_src_path, cache, file_stamp(f.abs_src_path)))
+    def _job(self, notebook: str, executed: bool = True) -> _Job | None:
+        """Note the notebook's cache entry; a job when it has none and no failure stands."""
+        try:
+            stamp = file_stamp(notebook)  # before its key: a save between them shows later
+            cache = self._where(
+                self._options["cache_dir"], self._key(notebook, self._options, executed)
+            )
+        except OSError:
+            return None  # gone meanwhile: the page's own read says so
+        self.keys[notebook] = str(cache)
+        if not executed:
+            return None
+        from figblog import notebook_errors  # only a site with notebooks needs it
+
+        if cache.exists() or notebook_errors.remembered(str(cache)) is not None:
+            return None
+        return _Job(notebook, cache, stamp)
+
+    def again(self) -> list[str]:
+        """Start executing the new version of each notebook a save stopped; return them.
+
+        For the first build under `mkdocs serve`, which no watcher follows yet (and, with
+        ``--no-livereload``, none ever will): as it runs a saved figure script again.
+        """
+        edited = sorted(n for n, e in self.failed.items() if isinstance(e, NotebookEdited))
+        self._jobs = []
+        for notebook in edited:
+            del self.failed[notebook]
+            self._edited.discard(notebook)
+            job = self._job(notebook)
+            if job is not None:
+                self._jobs.append(job)
+        self.start()
+        return edited
 
     def start(self) -> None:
         """Start executing the notebooks that have no cache entry yet."""

@@ -163,7 +163,13 @@ with open("training-facts.md", "w") as fh:
         "It trained on "
         f"{cfg.n_train} scenes for {cfg.epochs} epochs, each step on {cfg.batch_size} random "
         f"{side} × {side} crops, turned and flipped at random: {n_steps:,} steps of Adam in all. "
-        f"After every epoch it was scored on {cfg.n_val} validation scenes; the best validation "
+        + (
+            f"An epoch is one crop from each training scene: it shows the network "
+            f"{(side / cfg.scenes.size) ** 2:.0%} of their pixels, a different part each time. "
+            if side < cfg.scenes.size
+            else ""
+        )
+        + f"After every epoch it was scored on {cfg.n_val} validation scenes; the best validation "
         f"IoU, {max(result['val_iou']):.3f}, came after epoch {result['best_epoch']}, "
         "and those are the weights kept.\n"
     )

@@ -34,7 +34,8 @@ def draw(narrow: bool) -> plt.Figure:
     ax.plot(np.arange(1, rolls.size + 1), running, color=p.data, lw=1.8, label="running mean")
     ax.axhline(EXPECTED, color=p.accent, ls="--", lw=1.2, label=f"expected value {EXPECTED:g}")
     ax.set_xscale("log")
-    ax.set_ylim(1, 6)
+    ax.set_ylim(0.8, 6.2)  # a die's mean lies in 1..6: a line at either end stays whole
+    ax.set_yticks(range(1, 7))
     ax.set_xlabel("number of rolls")
     ax.set_ylabel("mean of the rolls so far")
     ax.legend(loc="upper right")

@@ -248,7 +248,33 @@ def test_a_badly_formed_reference_gets_a_box_on_the_page_as_well_as_a_warning(pr
     assert "Figure reference not understood" in boxes[1] and "docs/index.md:9:" in boxes[1]
     assert "has a space in its address" in boxes[1]
     assert "And 42 is right." in html  # the good reference beside them still works
+    # The box replaces the image, which would show broken, with MkDocs warning of its address.
+    assert "figures/plot.py" not in html.replace(boxes[1], ""), html
+    assert "not found among documentation files" not in result.stderr, result.stderr
     assert project.mkdocs().returncode != 0  # and the strict build still fails
+
+
+def test_a_badly_formed_image_is_cut_out_and_the_references_beside_it_still_show(project):
+    project.script("plot.py", PLOT)
+    project.write(
+        "docs/index.md",
+        "# Home\n\n![One](figures/plot.py#plot.png) and ![Two](figures/plot.py#) and "
+        "![Three](figures/plot.py#plot.png) end.\n\n![Four](figures/plot.py#a#b)\n"
+        "/// caption\nThe fourth.\n///\n",
+    )
+    result = project.mkdocs(strict=False)
+    assert result.returncode == 0, result.stderr
+    html = _html(project, "index.html")
+    shown = re.findall(r'<img alt="(\w+)"[^>]*src="([^"]+)"', html)
+    assert [alt for alt, _ in shown] == ["One", "One", "Three", "Three"], shown
+    assert all(src.startswith("assets/figures/plot/") for _, src in shown), shown
+    assert "and  and" in html and "end." in html  # the text around the cut stays
+    # A caption under a cut image still captions something, not the paragraph above.
+    assert re.search(r"<em>\(figure not made\)</em>\s*</p>\s*<figcaption>", html), html
+    boxes = re.findall(r'<p class="admonition-title">Figure reference not understood</p>', html)
+    assert len(boxes) == 2, html
+    assert html.index("docs/index.md:3: badly formed") < html.index("docs/index.md:5: badly")
+    assert "not found among documentation files" not in result.stderr, result.stderr
 
 
 def test_a_failing_script_fails_strict_builds_with_page_script_and_line(project):

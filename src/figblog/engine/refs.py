@@ -31,6 +31,8 @@ _IMAGE = re.compile(
     r"\(\s*(?P<src>[^)\s]*)(?:\s+(?P<title>\"[^\"]*\"|'[^']*'))?\s*\)"
     r"(?P<attrs>\{[^}\n]*\})?"
 )
+# The "![alt](" that opens an image whose address runs to the end of the text searched.
+_OPENING = re.compile(r"!\[(?:\\.|[^\]\\])*\]\(\s*$")
 _SCRIPT = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$")
 _OUTPUT = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 # Anything opening with "{{ <something>.py" is meant as a value reference; other double
@@ -83,6 +85,8 @@ class RefError:
     page: str
     line: int
     message: str
+    # The image's (start, end) in its line, when it is one Markdown would show broken.
+    span: tuple[int, int] | None = None
 
     def __str__(self) -> str:
         return f"{self.page}:{self.line}: {self.message}"
@@ -176,12 +180,16 @@ def scan(
         for start in _occurrences(masked, opens):
             if not any(im.start() < start < im.end() for im in found):
                 address = masked[start + len(opens) :].split(")", 1)
+                span = None
                 if len(address) == 2 and any(c.isspace() for c in address[0].strip()):
                     message = (
                         f"the figure reference '{lead}{address[0].strip()}' has a space in its "
                         "address: script and output names cannot hold spaces (write "
                         "'with-dashes.png'; a title goes in quotes after the address)"
                     )
+                    opened = _OPENING.search(masked, 0, start + 2)  # through its "]("
+                    if opened is not None:  # Markdown shows it as a broken image
+                        span = (opened.start(), start + len(opens) + len(address[0]) + 1)
                 elif len(address) == 2 and "![" in masked[:start]:
                     message = (
                         f"the figure reference to '{lead}{address[0]}' is no image: its alt "
@@ -193,7 +201,7 @@ def scan(
                         "a figure reference that is not closed: write "
                         f"![what it shows]({lead}<script>.py#<output>) on one line, with its ')'"
                     )
-                errors.append(RefError(page, number, message))
+                errors.append(RefError(page, number, message, span))
         for im in found:
             src = im["src"].strip("<>")
             if not src.startswith(lead):
@@ -203,7 +211,7 @@ def scan(
                 continue
             parsed = _parse_src(src, prefix.rstrip("/"))
             if isinstance(parsed, str):
-                errors.append(RefError(page, number, parsed))
+                errors.append(RefError(page, number, parsed, (im.start(), im.end())))
                 continue
             script, output = parsed
             attrs = parse_attrs(im["attrs"], masked[im.end() :])

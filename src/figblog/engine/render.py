@@ -216,7 +216,8 @@ class Renderer(Resolver):
         ]:
             where = f"{page}:{problem.line + line_offset}"
             failure = Failure("", title, where, problem.message, False)
-            failures.append((block_end(lines, problem.line - 1), (problem.line, -1), failure))
+            place = (problem.line, problem.span[0] if problem.span else -1)
+            failures.append((block_end(lines, problem.line - 1), place, failure))
         base = posixpath.dirname(page_uri)
         resolved = [(ref, *self._resolve(ref)) for ref in refs]  # (ref, output, error)
         # A figure in the first screen is often the largest thing a reader sees first: load it
@@ -226,8 +227,19 @@ class Renderer(Resolver):
         first = min(images, key=lambda r: (r.line, r.start)) if images else None
         if first is not None and offset(lines, first) > FIRST_SCREEN_CHARS:
             first = None
-        for ref, output, error in sorted(resolved, key=lambda r: (r[0].line, -r[0].start)):
-            i = ref.line - 1
+        # A badly formed image would show broken (and MkDocs would warn of its address): it
+        # goes, its box says why. Cut in the same last-to-first pass as the references.
+        edits: list[tuple[int, int, RefError | tuple[FigureRef, str | None, str | None]]]
+        edits = [(r[0].line, r[0].start, r) for r in resolved]
+        edits += [(b.line, b.span[0], b) for b in bad if b.span is not None]
+        for number, _, edit in sorted(edits, key=lambda e: (e[0], -e[1])):
+            i = number - 1
+            if isinstance(edit, RefError):
+                start, end = edit.span or (0, 0)
+                cut = "*(figure not made)*" if caption_follows(lines, i) else ""
+                lines[i] = lines[i][:start] + cut + lines[i][end:]
+                continue
+            ref, output, error = edit
             if error or output is None:
                 # A caption under it would otherwise caption the paragraph above.
                 captioned = caption_follows(lines, i)

@@ -9,6 +9,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import PLOT, Project
 from figblog.engine import cache_upkeep
 from figblog.engine.build import Engine
@@ -100,8 +102,30 @@ def test_clean_unused_forgets_what_no_script_can_reach(project):
     (project.root / "figures" / "gone.py").unlink()
     done = project.cli("clean", "--unused")
     assert done.returncode == 0, done.stderr
-    assert "forgot 2 removed scripts; removed 2 unreachable runs and 0 old memoised" in done.stdout
+    assert "forgot 2 removed scripts; removed 2 unreachable runs, 0 old memoised" in done.stdout
     assert len(_entries(project)) == 2
+
+
+@pytest.mark.parametrize("cache", ["", "\n      cache: false"])
+def test_clean_unused_keeps_only_the_notebook_cache_of_the_code_used_last(project, cache):
+    """Builds keep a few folders of notebooks executed with older code; this keeps one."""
+    yml = (project.root / "mkdocs.yml").read_text()
+    jupyter = f"plugins:\n  - mkdocs-jupyter:\n      execute: true{cache}\n"
+    project.write("mkdocs.yml", yml.replace("plugins:\n", jupyter))
+    base = project.root / ".cache" / "mkdocs-jupyter"
+    for age, name in enumerate(["code-0c", "code-0b", "code-0a"]):  # code-0a used last
+        project.write(f".cache/mkdocs-jupyter/{name}/nb.ipynb-key.json", "{}")
+        os.utime(base / name, (1e9 + age, 1e9 + age))
+    project.write(".cache/mkdocs-jupyter/notes.txt", "not a folder of ours")
+    done = project.cli("clean", "--unused")
+    assert done.returncode == 0, done.stderr
+    left = sorted(p.name for p in base.iterdir())
+    if cache:  # mkdocs-jupyter keeps no cache there: nothing of it is ours to remove
+        assert left == ["code-0a", "code-0b", "code-0c", "notes.txt"]
+        assert "and 0 notebook cache folders of older code" in done.stdout
+    else:
+        assert left == ["code-0a", "notes.txt"], left
+        assert "and 2 notebook cache folders of older code" in done.stdout, done.stdout
 
 
 def test_a_store_whose_entry_another_build_set_aside_waits_for_that_build_s_entry(

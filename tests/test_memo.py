@@ -298,7 +298,8 @@ def test_a_build_that_ran_scripts_prunes_memos_and_a_warm_one_does_not(memo_proj
     done = memo_project.cli("clean", "--unused")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
-        "figblog: forgot 0 removed scripts; removed 0 unreachable runs and 2 old memoised results"
+        "figblog: forgot 0 removed scripts; removed 0 unreachable runs, 2 old memoised results "
+        "and 0 notebook cache folders of older code"
     )
     assert sorted(_value(e) for e in _memo_entries(memo_project)) == [15, 18, 21]
 

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from figblog.cli_settings import docs_folder, engine_for, site_of
+from figblog.cli_settings import docs_folder, engine_for, named_config, notebook_cache, site_of
 from figblog.engine import THEMES, narrow_name
 from figblog.engine.build import Engine
 from figblog.engine.facts import file_facts
@@ -120,15 +120,35 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     engine = engine_for(args)
     if args.unused:
         pruned = engine.prune()
+        notebooks = _prune_notebook_folders(args)
         print(
             f"figblog: forgot {_count(pruned.scripts, 'removed script')}; removed "
-            f"{_count(pruned.runs, 'unreachable run')} and "
-            f"{_count(pruned.memos, 'old memoised result')}"
+            f"{_count(pruned.runs, 'unreachable run')}, "
+            f"{_count(pruned.memos, 'old memoised result')} and "
+            f"{_count(len(notebooks), 'notebook cache folder')} of older code"
         )
         return 0
     count = engine.cache.clean()
     print(f"figblog: removed {count} cached runs from {engine.cache.root}")
     return 0
+
+
+def _prune_notebook_folders(args: argparse.Namespace) -> list[Path]:
+    """The executed notebooks kept for older code (builds keep a few): all but the latest."""
+    config_file = named_config(args.config_file) if args.config_file else Path("mkdocs.yml")
+    base = notebook_cache(config_file.resolve())
+    if base is None:
+        return []
+    from figblog.notebooks import CODE_FOLDER, prune_code_folders
+
+    try:
+        folders = [p for p in base.iterdir() if CODE_FOLDER.fullmatch(p.name) and p.is_dir()]
+    except OSError:
+        return []  # no notebook was ever executed
+    if not folders:
+        return []
+    latest = max(folders, key=lambda p: p.stat().st_mtime)  # each build sets its folder's
+    return prune_code_folders(latest, keep=0)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

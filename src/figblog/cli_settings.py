@@ -72,6 +72,19 @@ def plugin_options(config_file: Path) -> dict[str, Any]:
     return {}
 
 
+def notebook_cache(config_file: Path) -> Path | None:
+    """mkdocs-jupyter's cache folder for ``config_file``'s site; None when it keeps none."""
+    for item in _settings(config_file).get("plugins") or []:
+        options = item.get("mkdocs-jupyter") if isinstance(item, dict) else None
+        if item == "mkdocs-jupyter" or (isinstance(item, dict) and "mkdocs-jupyter" in item):
+            options = options if isinstance(options, dict) else {}
+            if options.get("cache", True) is False:
+                return None
+            folder = options.get("cache_dir", ".cache/mkdocs-jupyter")  # its defaults
+            return config_file.parent / folder if isinstance(folder, str) else None
+    return None
+
+
 def named_config(config_file: str) -> Path:
     """The config file ``-f`` names, resolved; SystemExit when there is no such file.
 

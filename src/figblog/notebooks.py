@@ -38,6 +38,7 @@ from figblog.engine.hashing import FileHasher, hash_text
 from figblog.serve_watch import is_scratch
 
 __all__ = [
+    "CODE_FOLDER",
     "KEEP_CODE_FOLDERS",
     "cells_of",
     "drop_damaged_cache",
@@ -53,7 +54,7 @@ log = get_plugin_logger(__name__)
 
 _PATCHED = "_figblog_ipc"
 KEEP_CODE_FOLDERS = 3  # older code-<hash> folders kept besides the one in use: a revert is cheap
-_CODE_FOLDER = re.compile(r"code-[0-9a-f]+")
+CODE_FOLDER = re.compile(r"code-[0-9a-f]+")
 _OLD_PREFIX = ".old-"  # a folder set aside, being deleted (or left by a build killed then)
 # Seconds a notebook cell may run (the figblog plugin's `timeout`, set by its on_config).
 # nbclient's own default is no limit: an endless loop in a cell would hold the build forever.
@@ -269,7 +270,7 @@ def prune_code_folders(current: Path, keep: int = KEEP_CODE_FOLDERS) -> list[Pat
         try:
             if name.startswith(_OLD_PREFIX):  # what a killed build left on its way out
                 shutil.rmtree(path, ignore_errors=True)
-            elif _CODE_FOLDER.fullmatch(name) and name != current.name and path.is_dir():
+            elif CODE_FOLDER.fullmatch(name) and name != current.name and path.is_dir():
                 older.append((path.stat().st_mtime, name))
         except OSError:
             continue  # gone meanwhile

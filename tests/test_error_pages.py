@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import MKDOCS_YML, Project
+from conftest import MKDOCS_YML, PLOT, Project
 
 
 @pytest.fixture
@@ -92,6 +92,27 @@ def test_an_output_over_the_size_limit_fails_the_strict_build(project):
     assert "docs/index.md:3: 'noise.png' from figures/big.py is 1.1 MB, over the 0.5 MB" in (
         result.stdout + result.stderr
     )
+
+
+def test_a_large_output_no_page_shows_is_named_as_the_cache_would_keep_it(project):
+    yml = MKDOCS_YML.format(timeout=60)
+    project.write("mkdocs.yml", yml.replace("jobs: 2\n", "jobs: 2\n      max_output_mb: 0.5\n"))
+    project.script(
+        "scratch.py",
+        PLOT + "open('scratch.bin', 'wb').write(bytes(600_000))\n"
+        "open('small.bin', 'wb').write(bytes(400_000))\n",
+    )
+    project.write("docs/index.md", "# Post\n\n![A plot](figures/scratch.py#plot.png)\n")
+    result = project.mkdocs()
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    assert (
+        "docs/index.md:3: figures/scratch.py writes 'scratch.bin', 0.6 MB, over the 0.5 MB "
+        "limit, and no page shows it"
+    ) in log
+    assert "small.bin" not in log and log.count("no page shows it") == 1  # once, not per theme
+    project.write("mkdocs.yml", yml)  # the default limit, 5 MB
+    assert project.mkdocs().returncode == 0
 
 
 def test_a_reference_to_an_output_that_is_not_a_picture_or_text_is_an_error(project):

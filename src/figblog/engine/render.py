@@ -93,7 +93,38 @@ class Renderer(Resolver):
                         f"the figure from {self.engine.script_rel(script)} has no alt text; "
                         "describe it for readers who cannot see it: ![What it shows](...)",
                     )
+            shown = {self._resolve(r)[0] for r in script_refs if isinstance(r, FigureRef)}
+            unused = self._unused_too_big(script, shown)
+            if unused:
+                report(script_refs[0], unused)
         return [message for _, message in sorted(found, key=lambda item: item[0])]
+
+    def _unused_too_big(self, script: str, shown: set[str | None]) -> str:
+        """A warning when the script writes an output no page shows over the size limit.
+
+        Nothing publishes it, but the cache keeps a copy with every version of the script
+        it keeps, for each theme: a scratch file or a result left in the working folder.
+        """
+        if not self.max_bytes:
+            return ""
+        shown |= {self._narrow(script, o) for o in shown if o is not None}
+        sizes: dict[str, int] = {}
+        for theme in self.themes:
+            entry = self.outcomes[script, theme].entry
+            for name in entry.outputs if entry is not None else ():
+                facts = None if name in shown else self._facts(script, theme, name)
+                if facts is not None and facts.size > self.max_bytes:
+                    sizes[name] = max(sizes.get(name, 0), facts.size)
+        if not sizes:
+            return ""
+        name = max(sizes, key=lambda n: sizes[n])
+        more = f" (and {len(sizes) - 1} more)" if len(sizes) > 1 else ""
+        return (
+            f"{self.engine.script_rel(script)} writes '{name}'{more}, {sizes[name] / 1e6:.1f} "
+            f"MB, over the {self.max_bytes / 1e6:g} MB limit, and no page shows it: the figure "
+            "cache keeps a copy with each version of the script; write it outside the working "
+            "folder (figblog.memo keeps a result worth keeping), or raise 'max_output_mb'"
+        )
 
     def _references_inside(self, script: str, output: str) -> str:
         """A warning when the text ``output`` holds a value or figure reference, else "".

@@ -102,7 +102,7 @@ def test_clean_unused_forgets_what_no_script_can_reach(project):
     (project.root / "figures" / "gone.py").unlink()
     done = project.cli("clean", "--unused")
     assert done.returncode == 0, done.stderr
-    assert "forgot 2 removed scripts; removed 2 unreachable runs, 0 old memoised" in done.stdout
+    assert "forgot 1 removed script; removed 2 unreachable runs, 0 old memoised" in done.stdout
     assert len(_entries(project)) == 2
 
 

@@ -52,7 +52,7 @@ class EngineError(Exception):
 class Pruned(NamedTuple):
     """What :meth:`Engine.prune` removed."""
 
-    scripts: int  # scripts (and themes) forgotten: deleted ones
+    scripts: int  # scripts forgotten (in every theme): deleted ones
     runs: int  # stored runs no lookup can reach
     memos: int  # memoised results (figblog.memo) past what is kept
 

@@ -283,7 +283,7 @@ class Cache:
     def prune(self, live: set[str]) -> tuple[int, int]:
         """Forget every script and theme not in ``live``, and every entry no index names.
 
-        Returns (indexes removed, entries removed); see :func:`cache_upkeep.prune`.
+        Returns (scripts forgotten, entries removed); see :func:`cache_upkeep.prune`.
         """
         return cache_upkeep.prune(self.root, live, self.log)
 

@@ -51,7 +51,7 @@ def clean(root: Path) -> int:
 def prune(root: Path, live: set[str], log: Callable[[str], None] | None = None) -> tuple[int, int]:
     """Forget every script and theme not in ``live``, and every entry no index names.
 
-    Returns (indexes removed, entries removed). An index lists the last few runs
+    Returns (scripts forgotten, entries removed). An index lists the last few runs
     of one script and theme; an entry that fell off every list, or whose script
     is gone, can never be found again, so it only takes space. An index that
     cannot be read is rebuilt from the entries first (``log`` is told), so that
@@ -60,11 +60,11 @@ def prune(root: Path, live: set[str], log: Callable[[str], None] | None = None) 
     with index_lock(root):
         indexes = _read_indexes(root, log)
         wanted: set[str] = set()
-        dropped = 0
+        dropped: set[str] = set()  # the scripts: an index is one script's in one theme
         for ident, recent in indexes.items():
             if ident not in live:
                 index_path(root, ident).unlink(missing_ok=True)
-                dropped += 1
+                dropped.add(ident.rpartition("|")[0] or ident)
                 continue
             wanted.update(r.get("key", "") for r in recent)
         removed = 0
@@ -72,7 +72,7 @@ def prune(root: Path, live: set[str], log: Callable[[str], None] | None = None) 
             if entry.name not in wanted:
                 set_aside(root, entry)
                 removed += 1
-    return dropped, removed
+    return len(dropped), removed
 
 
 def prune_memo(

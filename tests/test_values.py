@@ -273,3 +273,24 @@ def test_a_value_with_a_bar_stays_in_its_table_cell(project):
     html = _site(project)
     assert "<td>metrics</td>\n<td>loss | accuracy</td>" in html, html
     assert "In a sentence: loss | accuracy." in html
+
+
+def test_a_title_and_description_in_front_matter_get_their_values(project: Project):
+    """The theme's <title>, the nav, the description meta tag (and the feed, the cards)."""
+    project.write("mkdocs.yml", MKDOCS_YML.format(timeout=60) + "theme:\n  name: material\n")
+    project.script("v.py", COUNT + "from figblog.values import publish\npublish(loss=0.4031)\n")
+    project.write("docs/index.md", "# Home\n")
+    post = "---\ntitle: Loss at {{ v.py:loss | .2f }}\ndescription: It ends at {{ v.py:%s }}.\n"
+    project.write("docs/post.md", post % "loss | .3f" + "---\n\n# Post\n\nBody.\n")
+    result = project.mkdocs()
+    assert result.returncode == 0, result.stderr
+    html = (project.root / "site" / "post" / "index.html").read_text()
+    assert "<title>Loss at 0.40 - test site</title>" in html
+    assert '<meta name="description" content="It ends at 0.403.">' in html
+    assert "Loss at 0.40" in (project.root / "site" / "index.html").read_text()  # the nav
+    assert sorted(project.runs()) == ["v.py:dark", "v.py:light"]
+    # A name the script does not publish: the strict build stops at the line.
+    project.write("docs/post.md", post % "los" + "---\n\n# Post\n\nBody.\n")
+    result = project.mkdocs()
+    assert result.returncode != 0
+    assert "docs/post.md:3: figure script figures/v.py publishes no value 'los'" in result.stderr

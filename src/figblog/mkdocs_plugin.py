@@ -38,6 +38,7 @@ from figblog import (
 )
 from figblog.blog_checks import category_errors, excluded_posts, front_matter_errors
 from figblog.cache_files import CachedFile
+from figblog.engine import inline
 from figblog.engine.build import Engine, EngineError, root_relative
 from figblog.engine.refs import FigureRef, RefError, ValueRef, scan, scan_values
 from figblog.engine.render import Renderer
@@ -163,6 +164,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 found = [replace(r, line=r.line + front) for r in found]
                 found_values = [replace(r, line=r.line + front) for r in found_values]
                 errors = [replace(e, line=e.line + front) for e in errors]
+                # A title or description may hold values too (on_page_markdown fills them).
+                head, head_errors = scan_values("\n".join(text.split("\n")[:front]), page)
+                found_values += head
+                errors = sorted([*head_errors, *errors], key=lambda e: e.line)
             refs += found
             values += found_values
             by_page[f.src_uri] = found
@@ -299,12 +304,27 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         offset = max(0, raw - markdown.count("\n"))  # lines of front matter
         if self.social is not None:
             self.social.claim_image(page)
+        self._fill_front_matter(page, label)
         body, known, bad = self._scanned.get(page.file.src_uri, ("", None, []))
         if markdown != body:  # another plugin changed it, or an excerpt: scanned again
             known, bad = None, []
         return self.renderer.render(
             markdown, label, page.file.src_uri, offset, known=known, known_errors=bad
         )
+
+    def _fill_front_matter(self, page: Page, label: str) -> None:
+        """Fill the value references in the page's front matter strings (title, description).
+
+        Before the theme, the feed and the cards read them. One that cannot be filled
+        reads "(value not computed: ...)", as in the text; on_files warned of it.
+        """
+        renderer = self.renderer
+        meta = page.meta
+        if renderer is None or not isinstance(meta, dict):
+            return
+        for key, value in meta.items():
+            if isinstance(value, str) and "{{" in value:
+                meta[key] = inline.substitute(value, label, renderer.value)[0]
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Give blog posts a reading time that counts each figure once and no script source.

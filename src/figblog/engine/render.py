@@ -66,7 +66,7 @@ class Renderer(Resolver):
                 continue
             for ref in script_refs:
                 if isinstance(ref, ValueRef):
-                    _, error = self._value(ref)
+                    _, error = self.value(ref)
                     if error:
                         report(ref, error)
                     continue
@@ -216,7 +216,7 @@ class Renderer(Resolver):
         """
         prefix = self.engine.figures_dir.name
         original = markdown
-        markdown, failed, malformed = inline.substitute(markdown, page, self._value)
+        markdown, failed, malformed = inline.substitute(markdown, page, self.value)
         if known is not None and markdown is original:
             refs, bad = known, known_errors
         else:

@@ -165,7 +165,7 @@ class Resolver:
         uneven = [n for n in every if n not in names]
         return pick_output(ref, names, rel, self.engine.figures_dir.name, uneven)
 
-    def _value(self, ref: ValueRef) -> tuple[str | None, str | None]:
+    def value(self, ref: ValueRef) -> tuple[str | None, str | None]:
         """The text of a value reference, or the error to report instead."""
         failure = self._failure(ref.script)
         if failure:

@@ -189,7 +189,7 @@ def test_a_script_that_saves_elsewhere_is_told_where_its_files_went(project):
     out = engine(project, themes=("light",)).build(["away.py", "abs.py"])
     assert out["away.py", "light"].error.endswith(
         "the script wrote no files; save figures into the current folder, e.g. "
-        "fig.savefig('plot.png'). It changed folder (os.chdir) to figures/ and wrote "
+        "save_png(fig, 'plot.png') (from figblog.plotting) or fig.savefig('plot.png'). It changed folder (os.chdir) to figures/ and wrote "
         "figures/away.png outside the folder it starts in; only what it writes into the "
         "folder it starts in is published."
     )

@@ -331,7 +331,9 @@ def test_without_strict_the_page_shows_an_error_box(project):
         (
             "![A](figures/empty.py)",
             {"empty.py": "x = 1\n"},
-            "docs/post.md:3: figure script figures/empty.py [light]: the script wrote no files",
+            "docs/post.md:3: figure script figures/empty.py [light, dark]: the script wrote no "
+            "files; save figures into the current folder, e.g. save_png(fig, 'plot.png') (from "
+            "figblog.plotting) or fig.savefig('plot.png')",
         ),
         (
             "![A](figures/x.py#)",

@@ -61,7 +61,7 @@ def finished_outputs(out: Path, text_suffixes: tuple[str, ...]) -> list[str]:
     if not names:
         raise NoOutputs(
             "the script wrote no files; save figures into the current folder, "
-            "e.g. fig.savefig('plot.png')"
+            "e.g. save_png(fig, 'plot.png') (from figblog.plotting) or fig.savefig('plot.png')"
         )
     check_text(out, names, text_suffixes)
     check_images(out, names)

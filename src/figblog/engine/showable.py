@@ -144,6 +144,9 @@ def _one_line(text: str) -> str:
     return line if len(line) <= 30 else line[:29] + "…"
 
 
+_THEMES_TAG = " [\0]"  # where a failure's first line names its theme(s)
+
+
 def run_failure(errors: dict[str, str]) -> str | None:
     """What to say instead of a script's figure, given each theme's error ("" if it ran).
 
@@ -154,11 +157,19 @@ def run_failure(errors: dict[str, str]) -> str | None:
     by_error: dict[str, list[str]] = {}
     for theme, error in errors.items():
         if error:
-            by_error.setdefault(error, []).append(theme)
+            # "figure script x.py [light]: ..." and "... [dark]: ..." alike are one failure.
+            first, newline, rest = error.partition("\n")
+            tagged = first.replace(f" [{theme}]", _THEMES_TAG, 1)
+            by_error.setdefault(tagged + newline + rest, []).append(theme)
     if not by_error:
         return None
     if len(by_error) == 1 and all(errors.values()):
-        return next(iter(by_error))  # every theme failed alike: the theme does not matter
+        error, themes = next(iter(by_error.items()))  # every theme failed alike
+        return error.replace(_THEMES_TAG, f" [{', '.join(themes)}]", 1)
+    by_error = {
+        error.replace(_THEMES_TAG, f" [{', '.join(themes)}]", 1): themes
+        for error, themes in by_error.items()
+    }
     only = " only" if len(by_error) == 1 else ""
     said = []
     for error, themes in by_error.items():

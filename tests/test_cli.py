@@ -225,6 +225,10 @@ def test_run_rejects_what_is_not_a_script_and_a_script_that_writes_nothing(proje
     assert done.stderr.strip() == (
         "figblog: figures/lr_sweeep.py does not exist; did you mean figures/lr_sweep.py?"
     )
+    done = _run(project, "lr_sweep.py")  # from the project's root, without the folder
+    assert done.stderr.strip() == (
+        "figblog: lr_sweep.py does not exist; did you mean figures/lr_sweep.py?"
+    )
     done = _run(project, "mkdocs.yml")
     assert done.returncode != 0 and "figblog: mkdocs.yml is not a Python file" in done.stderr
     project.script("quiet.py", "x = 1\n")

@@ -207,8 +207,17 @@ def test_a_category_the_blog_does_not_allow_is_named_with_its_line_and_the_fix(p
             "'  - Things' on the next line",
         ),
         (
+            # Where the list opened, not where the front matter ran out.
             "date: 2026-01-02\ntitle: [unclosed\n",
-            "b.md:4: the front matter is not valid YAML",
+            "b.md:3: the front matter is not valid YAML: a flow sequence that is not closed",
+        ),
+        (
+            'date: "2026-01-02\ncategories:\n  - Things\n',
+            "b.md:2: the front matter is not valid YAML: a quoted scalar that is not closed",
+        ),
+        (
+            "date: 2026-01-02\ntitle: a: b\n",
+            "b.md:3: the front matter is not valid YAML: mapping values are not allowed here",
         ),
     ],
 )

@@ -290,6 +290,14 @@ def test_serve_rebuilds_pages_whose_text_changes_or_that_now_show_an_error(
         serve.idle()
         # The rebuild shows the failure the fast path met; it does not run the script again.
         assert sorted(project.runs()[runs:]) == ["line.py:dark", "line.py:light"]
+        # A script a page names before it exists: once written, it is new, not failed.
+        index = project.root / "docs" / "index.md"
+        project.write("docs/index.md", index.read_text() + "\n![Later](figures/later.py)\n")
+        assert wait_for(lambda: "Figure not made: figures/later.py" in serve.get(), seconds=60)
+        serve.idle()
+        project.script("later.py", PLOT)
+        assert wait_for(lambda: "assets/figures/later/plot." in serve.get(), seconds=60)
+        assert "figures/later.py is new; rebuilding the site" in serve.log(), serve.log()
 
 
 SHADED = (

@@ -89,7 +89,14 @@ def _front_errors(path: str, shown: str) -> list[str]:
         meta = yaml.load(front[1], yaml.SafeLoader) or {}
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 2 if exc.problem_mark else 1
-        return [f"{shown}:{line}: the front matter is not valid YAML: {exc.problem}"]
+        problem = exc.problem
+        if exc.context and exc.context_mark and exc.context_mark.line + 2 < line:
+            # An unclosed quote or bracket: the error shows where the text ran out, the
+            # author wants the line where it opened.
+            what = exc.context.removeprefix("while scanning ").removeprefix("while parsing ")
+            problem = f"{what} that is not closed ({problem} at line {line})"
+            line = exc.context_mark.line + 2
+        return [f"{shown}:{line}: the front matter is not valid YAML: {problem}"]
     except (yaml.YAMLError, ValueError) as exc:  # a date YAML reads but no calendar has
         return [
             f"{at_date}: the date is no date ({exc}); write it as YYYY-MM-DD, as in {_EXAMPLE_DATE}"

@@ -151,6 +151,18 @@ def _prune_notebook_folders(args: argparse.Namespace) -> list[Path]:
     return prune_code_folders(latest, keep=0)
 
 
+def _in_figures(script: Path, config_file: str | None) -> str | None:
+    """``script`` as a path from here into the figures folder, when it is there."""
+    try:
+        root, opts = site_of(Path.cwd() / "x.py", config_file)
+    except SystemExit:
+        return None  # no site here: nothing to suggest
+    found = root / opts["figures_dir"] / script
+    if not found.is_file():
+        return None
+    return os.path.relpath(found)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     script = Path(args.script).resolve()
     if not script.exists():
@@ -160,6 +172,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         folder = Path(args.script).parent
         around = sorted(folder.glob("*.py")) if folder.is_dir() else []
         near = near_names(args.script, [(folder / p.name).as_posix() for p in around])
+        meant = _in_figures(Path(args.script), args.config_file)
+        if meant is not None:  # run from the project's root with the bare name
+            near = f"; did you mean {meant}?"
         raise SystemExit(f"figblog: {args.script} does not exist{near}")
     if script.suffix != ".py" or not script.is_file():
         raise SystemExit(f"figblog: {args.script} is not a Python file")

@@ -56,7 +56,10 @@ def stale_scripts(
         for theme in engine.themes:
             outcome = renderer.outcomes.get((script, theme))
             if outcome is None or outcome.entry is None:
-                raise PatchError(f"{engine.script_rel(script)} had failed")
+                rel = engine.script_rel(script)
+                # A script that did not exist then never ran: it took no time.
+                was = "had failed" if outcome is not None and outcome.seconds else "is new"
+                raise PatchError(f"{rel} {was}")
     return scripts
 
 

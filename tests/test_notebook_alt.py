@@ -161,13 +161,14 @@ def test_a_notebook_build_uses_the_figures_labels_and_fails_strict_on_a_bare_plo
     page = (project.root / "site" / "nb" / "index.html").read_text("utf-8")
     alts = re.findall(r'<img alt="([^"]*)"', page)
     assert alts == ["Loss against step.", PLACEHOLDER], alts
-    assert "nb.ipynb: plot 2 (cell cell1) has no alt text" in done.stderr
+    # The notebook's path from the project and the cell's number, as its errors give them.
+    assert "WARNING -  figblog: docs/nb.ipynb: plot 2 (cell 2) has no alt text" in done.stderr
 
     # The executed page now comes from mkdocs-jupyter's cache, and is still checked.
     again = project.mkdocs(strict=True)
     assert again.returncode != 0
     assert "Cache hit" in again.stderr
-    assert "nb.ipynb: plot 2 (cell cell1) has no alt text" in again.stderr
+    assert "docs/nb.ipynb: plot 2 (cell 2) has no alt text" in again.stderr
 
 
 def test_a_notebook_that_chose_the_agg_backend_still_shows_its_figure(project):

@@ -23,6 +23,8 @@ marks scheme-specific images with ``#only-dark``).
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
 from typing import Any
 
@@ -42,7 +44,7 @@ __all__ = [
     "use_alt_texts",
 ]
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("figblog.notebook_alt")  # a hook's __name__ is its file path
 
 PLACEHOLDER = "No description has been provided for this image"
 DARK_INVERT = "#figblog-invert-dark"
@@ -128,8 +130,13 @@ def apply_alts(page_html: str, alts: list[str | None]) -> str:
     return "".join(out)
 
 
-def check_alts(page_html: str, where: str) -> int:
-    """Warn about each notebook plot of the page without a real alt text; return how many."""
+def check_alts(page_html: str, where: str, numbers: dict[str, int] | None = None) -> int:
+    """Warn about each notebook plot of the page without a real alt text; return how many.
+
+    ``numbers``: each cell's number in the notebook by its id, which the page carries (the
+    number, as Jupyter and the error boxes count cells, is what the warning gives).
+    """
+    numbers = numbers or {}
     missing = 0
     for number, block in enumerate(_BLOCK.finditer(page_html), start=1):
         img = _IMG.search(block[1])
@@ -139,7 +146,7 @@ def check_alts(page_html: str, where: str) -> int:
             continue
         missing += 1
         cells = _CELL_ID.findall(page_html, 0, block.start())
-        cell = f" (cell {cells[-1]})" if cells else ""
+        cell = f" (cell {numbers.get(cells[-1], cells[-1])})" if cells else ""
         log.warning(
             f'{where}: plot {number}{cell} has no alt text: set "alt" in the cell\'s metadata, '
             "or show it with figblog.notebook_figures.show_figure(fig)"
@@ -197,5 +204,17 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     """MkDocs hook: report notebook plots without alt text; mark their zoom for dark pages."""
     if "jp-RenderedImage" not in output:
         return output
-    check_alts(output, page.file.src_uri)
+    path = page.file.abs_src_path or page.file.src_uri
+    root = os.path.dirname(config.config_file_path or "") or os.getcwd()
+    check_alts(output, os.path.relpath(path, root), _cell_numbers(path))
     return mark_dark_zoom(output)
+
+
+def _cell_numbers(path: str) -> dict[str, int]:
+    """Cell id -> the cell's number (from 1) in the notebook at ``path``; {} if unreadable."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            cells = json.load(fh).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {c["id"]: n for n, c in enumerate(cells, start=1) if isinstance(c, dict) and "id" in c}

@@ -104,6 +104,10 @@ def test_a_failing_script_stops_both_steps_naming_post_line_and_script_line(zpro
         assert result.returncode != 0, out
         assert "docs/post.md:14" in out, out  # the reference's line, front matter counted
         assert "figures/broken.py" in out and "line 2" in out and "KeyError" in out, out
+        # Said once: no panic of Zensical's, no "No issues found", no traceback around it.
+        assert out.count("docs/post.md:14") == 1, out
+        assert "panicked" not in out and "No issues" not in out, out
+        assert "Traceback (most recent call last)" not in out and "RuntimeError" not in out, out
     assert not (zproject.root / "site" / "post" / "index.html").exists()
 
 
@@ -185,3 +189,29 @@ def test_the_adapter_checks_its_options_as_the_plugin_does():
     ]:
         with pytest.raises(FigblogError, match=re.escape(says)):
             options_from(Path("."), "docs", {key: bad})
+
+
+@pytest.mark.parametrize(
+    ("front", "says"),
+    [
+        (
+            "date: 2026-01-02\ncategories:\n  - Machine Learning\n",
+            "docs/blog/posts/p.md:4: category 'Machine Learning' is not in the blog's "
+            "categories_allowed (mkdocs.yml): did you mean 'Machine learning'?",
+        ),
+        ("date: 2026-13-02\n", "docs/blog/posts/p.md:2: the date is no date"),
+    ],
+)
+def test_the_first_step_refuses_a_post_the_blog_would_with_its_line(zproject, front, says):
+    """Zensical stops on these with a traceback naming neither the line nor the fix."""
+    blog = "  - blog:\n      categories_allowed:\n        - Machine learning\n"
+    yml = (zproject.root / "mkdocs.yml").read_text()
+    zproject.write("mkdocs.yml", yml.replace("plugins:\n", "plugins:\n" + blog))
+    zproject.write("docs/blog/index.md", "# Blog\n")
+    zproject.write("docs/blog/posts/p.md", f"---\n{front}---\n\n# P\n\nText.\n")
+    result = _prepare(zproject)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 problem with the posts' front matter; the site was not built" in result.stderr
+    assert says in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert zproject.runs() == []  # before any script ran

@@ -22,11 +22,13 @@ import difflib
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import yaml
 from mkdocs.utils.meta import get_data
 
-__all__ = ["category_errors", "excluded_posts", "front_matter_errors"]
+__all__ = ["category_errors", "excluded_posts", "front_matter_errors", "post_errors_in"]
 
 # The blog plugin's own reading of a post's front matter (material/plugins/blog/structure).
 _POST_FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
@@ -65,6 +67,52 @@ def front_matter_errors(config: Any, files: Any) -> list[str]:  # noqa: ANN401 -
     errors: list[str] = []
     for _options, file, shown in _posts(config, files):
         errors += _front_errors(file.abs_src_path, shown)
+    return errors
+
+
+def post_errors_in(config_file: Path) -> list[str]:
+    """The same checks as the two above, from ``config_file`` alone, for another builder.
+
+    Zensical reads mkdocs.yml (through ``INHERIT:``) and its blog plugin's options, but
+    runs no MkDocs plugin: it stops on these with a traceback, without the line or the fix.
+    """
+    from figblog.cli_settings import TolerantLoader
+
+    settings: dict[str, Any] = {}
+    seen: set[Path] = set()
+    path = config_file.resolve()
+    while path not in seen:  # the file, then what it inherits; the nearer setting wins
+        seen.add(path)
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=TolerantLoader) or {}
+        except (OSError, yaml.YAMLError):
+            break  # the builder says what it cannot read
+        if not isinstance(data, dict):
+            break
+        settings = {**data, **settings}
+        parent = data.get("INHERIT")
+        if not isinstance(parent, str):
+            break
+        path = (path.parent / parent).resolve()
+    root = config_file.resolve().parent
+    docs = root / str(settings.get("docs_dir") or "docs")
+    errors: list[str] = []
+    for item in settings.get("plugins") or []:
+        name, options = (item, {}) if isinstance(item, str) else next(iter(item.items()), ("", {}))
+        if name not in ("blog", "material/blog") or not isinstance(options or {}, dict):
+            continue
+        options = options or {}
+        if options.get("enabled", True) is False:
+            continue
+        blog = str(options.get("blog_dir", "blog"))
+        posts = docs / str(options.get("post_dir", "{blog}/posts")).format(blog=blog).strip("/")
+        allowed = options.get("categories_allowed") or []
+        for post in sorted(posts.rglob("*.md")):
+            shown = os.path.relpath(post, root).replace(os.sep, "/")
+            found = _front_errors(str(post), shown)
+            if not found and options.get("categories", True) and allowed:
+                found = _post_errors(str(post), shown, [str(a) for a in allowed])
+            errors += found
     return errors
 
 

@@ -25,6 +25,7 @@ figures, the shared code and the data.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from pathlib import Path
@@ -54,12 +55,12 @@ _current: dict[Options, tuple[tuple[int, int], Prepared]] = {}
 _reported: set[str] = set()
 
 
-def report(messages: list[str], stopped: bool = True) -> str:
+def report(messages: list[str], stopped: bool = True, what: str = "the site's figures") -> str:
     """One message for the build log: every problem, and how the build reacts."""
     count = f"{len(messages)} problem" + ("s" if len(messages) != 1 else "")
     body = "\n\n".join(messages)
     then = "the site was not built" if stopped else "the pages show them in error boxes"
-    return f"figblog: {count} with the site's figures; {then}:\n\n{body}"
+    return f"figblog: {count} with {what}; {then}:\n\n{body}"
 
 
 def _fail(messages: list[str], stop: bool) -> None:
@@ -74,8 +75,18 @@ def _fail(messages: list[str], stop: bool) -> None:
         if text not in _reported:
             _reported.add(text)
             print(text, file=sys.stderr, flush=True)
+    if stop and _zensical_builds():
+        # An exception here reaches Zensical's Rust core, which panics, prints "No issues
+        # found" and two tracebacks around the report: the report is said, so end here.
+        sys.stdout.flush()
+        os._exit(1)
     if stop:
         raise FigblogError(text)
+
+
+def _zensical_builds() -> bool:
+    """Whether this process is `zensical build` (not a test or another Markdown user)."""
+    return Path(sys.argv[0]).name == "zensical" and sys.argv[1:2] == ["build"]
 
 
 def current(options: Options) -> Prepared:
@@ -238,6 +249,12 @@ def main(argv: list[str] | None = None) -> int:
     except FigblogError as exc:
         print(exc, file=sys.stderr)
         return 2
+    from figblog.blog_checks import post_errors_in
+
+    posts = post_errors_in(config_file)
+    if posts:  # Zensical would stop on these with a traceback: no line, no fix
+        print(report(posts, what="the posts' front matter"), file=sys.stderr)
+        return 1
     prepared = prepare(options, extra=lightbox_files(options))
     if prepared.summary:
         print(prepared.summary)

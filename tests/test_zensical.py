@@ -215,3 +215,11 @@ def test_the_first_step_refuses_a_post_the_blog_would_with_its_line(zproject, fr
     assert says in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert zproject.runs() == []  # before any script ran
+
+
+def test_a_value_in_front_matter_is_refused_since_zensical_would_show_it_as_written(zproject):
+    zproject.script("v.py", "from figblog.values import publish\npublish(n=3)\n")
+    zproject.write("docs/post.md", "---\ndescription: It took {{ v.py:n }} steps.\n---\n\n# P\n")
+    result = _prepare(zproject)
+    assert result.returncode == 1
+    assert "docs/post.md:2: a value in the front matter is left as written here" in result.stderr

@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mkdocs.utils.meta import get_data
+
 from figblog.engine.atomic import atomic_open
 from figblog.engine.build import Engine, EngineError
 from figblog.engine.refs import FigureRef, ValueRef, scan_page
@@ -119,6 +121,13 @@ def prepare(
         refs += found
         values += found_values
         messages += [str(e) for e in errors]
+        front = text.count("\n") - get_data(text)[0].count("\n")  # lines of front matter
+        messages += [
+            f"{label}:{v.line}: a value in the front matter is left as written here (Zensical "
+            "reads the front matter itself; only the MkDocs build fills it in): write the text"
+            for v in found_values
+            if v.line <= front
+        ]
     try:
         engine = Engine(
             options.root,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from PIL import Image
+
 from conftest import Project
 from figblog.engine import narrow_name
 from figblog.engine.refs import scan
@@ -71,6 +73,61 @@ def _site(project: Project, narrow_in: str, options: str = "") -> tuple[str, str
     result = project.mkdocs(strict=False)
     assert result.returncode == 0, result.stderr
     return (project.root / "site/post/index.html").read_text(), result.stderr
+
+
+def test_pictures_gives_a_2x_file_to_dense_screens_and_to_the_lightbox():
+    html = (
+        '<a class="glightbox" href="../f/w.1.png#only-light" data-gallery="light">'
+        '<img alt="A" src="../f/w.1.png#only-light" data-figblog-2x="w.2x.2.png" '
+        'data-figblog-narrow="w.narrow.3.png" width="600" height="200" /></a>'
+        '<img alt="B" src="v.png#only-dark" data-figblog-2x="v.2x.png">'
+    )
+    assert pictures(html) == (
+        '<a class="glightbox" href="../f/w.2x.2.png#only-light" data-gallery="light"><picture>'
+        f'<source media="{NARROW_MEDIA}" srcset="../f/w.narrow.3.png">'
+        '<img alt="A" src="../f/w.1.png#only-light" srcset="../f/w.1.png#only-light 1x, '
+        '../f/w.2x.2.png#only-light 2x" width="600" height="200" /></picture></a>'
+        '<img alt="B" src="v.png#only-dark" srcset="v.png#only-dark 1x, v.2x.png#only-dark 2x">'
+    )
+
+
+DENSE = """\
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from figblog.plotting import save_layouts
+
+def draw(narrow=False):
+    fig, ax = plt.subplots(figsize=(3, 3) if narrow else (6, 2))
+    ax.plot([0, 1, 0])
+    return fig
+
+save_layouts(draw, "plot.png")
+"""
+
+
+def test_a_figure_saved_with_its_layouts_is_published_with_its_2x_file(project):
+    project.script("plot.py", DENSE)
+    project.write("docs/post.md", POST)
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("plugins:\n", "plugins:\n  - glightbox\n", 1))
+    result = project.mkdocs()
+    assert result.returncode == 0, result.stderr
+    html = (project.root / "site" / "post" / "index.html").read_text()
+    for theme in ("light", "dark"):
+        found = re.search(
+            rf'<img [^>]*src="\.\./(assets/figures/plot/plot\.[0-9a-f]{{8}}\.{theme}\.png)'
+            rf'#only-{theme}" srcset="\.\./\1#only-{theme} 1x, \.\./(assets/figures/plot/'
+            rf'plot\.2x\.[0-9a-f]{{8}}\.{theme}\.png)#only-{theme} 2x"[^>]*>',
+            html,
+        )
+        assert found, html
+        one, two = (Image.open(project.root / "site" / f).size for f in found.groups())
+        assert two == (2 * one[0], 2 * one[1]) == (1200, 400)
+        # Laid out at its 1x size.
+        assert f'width="{one[0]}"' in found[0] and f'height="{one[1]}"' in found[0]
+        assert f'href="../{found[2]}#only-{theme}"' in html  # the lightbox shows the 2x
+    assert "WARNING" not in result.stderr
 
 
 def test_phones_get_the_narrow_layout_in_each_theme(project):

@@ -162,4 +162,7 @@ def test_save_layouts_writes_the_figure_and_its_narrow_layout_and_closes_both(tm
     assert (wide.name, narrow.name) == ("two.png", "two.narrow.png")
     assert Image.open(wide).size == (480, 200)  # 100 dpi, as save_png
     assert Image.open(narrow).size == (720, 300)  # 150 dpi: 2 pixels per CSS pixel at 360 px
+    dense = tmp_path / "two.2x.png"  # for screens with 2 device pixels per CSS pixel
+    assert Image.open(dense).size == (960, 400)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["two.2x.png", "two.narrow.png", "two.png"]
     assert set(plt.get_fignums()) == before

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from figblog.engine.markup import NARROW_SIZE, NARROW_SRC
+from figblog.engine.markup import DENSE_SRC, NARROW_SIZE, NARROW_SRC
 
 __all__ = ["NARROW_MEDIA", "NARROW_WIDTH", "media", "pictures"]
 
@@ -39,35 +39,59 @@ def media(width: float = NARROW_WIDTH) -> str:
 NARROW_MEDIA = media()
 """Screens that get the narrow layout by default: up to 600 CSS px (37.5em)."""
 
-_IMG = re.compile(rf'<img\b[^>]*\s{NARROW_SRC}="[^"]*"[^>]*>')
-_ATTR = re.compile(rf'\s({NARROW_SRC}|{NARROW_SIZE})="([^"]*)"')
+# An image the engine marked, with the lightbox link just before it if there is one.
+_IMG = re.compile(
+    rf'(?P<a><a\b[^>]*>)?(?P<img><img\b[^>]*\s(?:{NARROW_SRC}|{DENSE_SRC})="[^"]*"[^>]*>)'
+)
+_ATTR = re.compile(rf'\s({NARROW_SRC}|{NARROW_SIZE}|{DENSE_SRC})="([^"]*)"')
 _SIZE = re.compile(r"(\d+)x(\d+)")
 _SRC = re.compile(r'\ssrc="([^"]*)"')
+_HREF = re.compile(r'(\shref=")([^"#]*)')
 
 
 def _picture(match: re.Match[str], query: str) -> str:
-    tag = match[0]
+    anchor, tag = match["a"] or "", match["img"]
     found = dict(_ATTR.findall(tag))
     img = _ATTR.sub("", tag)
-    # The narrow file sits beside the picture: the page's address for it is the picture's
+    # The other files sit beside the picture: the page's address for each is the picture's
     # (as the site generator rewrote it) with the other file name.
     src = _SRC.search(img)
-    folder = src[1].split("#", 1)[0].rpartition("/")[0] if src else ""
-    url = f"{folder}/{found[NARROW_SRC]}" if folder else found[NARROW_SRC]
-    # A srcset splits on spaces and commas: keep them out of the address.
-    source = f'<source media="{query}" srcset="{quote(url, safe="/.%:")}"'
+    address = src[1].split("#", 1)[0] if src else ""
+    folder = address.rpartition("/")[0]
+
+    def beside(name: str) -> str:
+        # A srcset splits on spaces and commas: keep them out of the address.
+        return quote(f"{folder}/{name}" if folder else name, safe="/.%:")
+
+    dense = found.get(DENSE_SRC)
+    if dense and src:
+        # Dense screens take the 2x file, in its place in the layout; so does the lightbox,
+        # which shows the picture larger than the page does. Both keep the address's
+        # #only-light or #only-dark, which the image's currentSrc then still says.
+        scheme = src[1][len(address) :]
+        candidates = (
+            f' srcset="{quote(address, safe="/.%:")}{scheme} 1x, {beside(dense)}{scheme} 2x"'
+        )
+        img = img[: src.end()] + candidates + img[src.end() :]
+        if "glightbox" in anchor:
+            anchor = _HREF.sub(lambda m: m[1] + beside(dense), anchor, count=1)
+    narrow = found.get(NARROW_SRC)
+    if not narrow:
+        return anchor + img
+    source = f'<source media="{query}" srcset="{beside(narrow)}"'
     size = _SIZE.fullmatch(found.get(NARROW_SIZE, ""))
     if size:  # the box keeps the narrow picture's shape before it arrives
         source += f' width="{size[1]}" height="{size[2]}"'
-    return f"<picture>{source}>{img}</picture>"
+    return f"{anchor}<picture>{source}>{img}</picture>"
 
 
 def pictures(html: str, width: float = NARROW_WIDTH) -> str:
     """``html`` with every image that has a narrow layout made a ``<picture>``.
 
-    Screens up to ``width`` CSS px get the narrow layout.
+    Screens up to ``width`` CSS px get the narrow layout. An image with a 2x file gets it as
+    its ``2x`` candidate, and its lightbox link shows it.
     """
-    if NARROW_SRC not in html:
+    if NARROW_SRC not in html and DENSE_SRC not in html:
         return html
     query = media(width)
     return _IMG.sub(lambda found: _picture(found, query), html)

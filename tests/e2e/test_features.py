@@ -87,6 +87,34 @@ def test_clicking_a_figure_zooms_the_variant_of_the_scheme(new_page, figure_post
     page.locator(".glightbox-container").wait_for(state="detached")
 
 
+@pytest.mark.parametrize("density", [1, 2])
+def test_dense_screens_get_the_2x_figure_and_every_screen_zooms_into_it(
+    browser, base_url, pages_with, density
+):
+    """Each image pixel on a device pixel: on a 2x laptop a 1x figure's text is blurred."""
+    found = pages_with(".2x.", missing="no figure has a 2x file")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, device_scale_factor=density
+    )
+    try:
+        page = context.new_page()
+        page.goto(base_url + found[0], wait_until="load")
+        image = page.locator("img[srcset*='.2x.'][src$='#only-light']").first
+        image.scroll_into_view_if_needed()
+        image.evaluate("i => i.decode()")
+        current = image.evaluate("i => i.currentSrc")
+        assert (".2x." in current) == (density == 2), current
+        assert current.endswith("#only-light")
+        box = image.bounding_box()
+        assert box and abs(box["width"] - int(image.get_attribute("width"))) <= 20  # 1x layout
+        image.click()
+        slide = page.locator(".glightbox-container .gslide.current img")
+        slide.wait_for(state="visible")
+        assert ".2x." in slide.get_attribute("src")
+    finally:
+        context.close()
+
+
 def test_on_a_phone_the_zoom_shows_the_narrow_layout_the_page_shows(new_page, pages_with):
     """The wide layout in the lightbox would be smaller than the narrow one on the page."""
     found = pages_with(".narrow.", missing="no figure has a narrow layout")

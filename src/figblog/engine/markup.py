@@ -21,6 +21,7 @@ from figblog.engine.refs import FigureRef
 from figblog.engine.source_html import SourceHtml
 
 __all__ = [
+    "DENSE_SRC",
     "NARROW_SIZE",
     "NARROW_SRC",
     "Failure",
@@ -36,6 +37,7 @@ __all__ = [
 # Attributes that carry a picture's narrow layout from the Markdown to the HTML step.
 NARROW_SRC = "data-figblog-narrow"
 NARROW_SIZE = "data-figblog-narrow-size"
+DENSE_SRC = "data-figblog-2x"  # the file name of the picture with twice the pixels
 
 
 def image_markdown(
@@ -45,18 +47,22 @@ def image_markdown(
     size: tuple[int, int] | None,
     eager: bool,
     narrow: tuple[str, tuple[int, int] | None] | None = None,
+    dense: str | None = None,
 ) -> str:
     """The image of ``ref`` in ``theme`` at ``url``, shown only in that colour scheme.
 
     ``narrow``: the file name (in the picture's folder) and size of the picture's layout
     for narrow screens, which :func:`figblog.narrow.pictures` makes a ``<picture>`` source
-    once the page is HTML.
+    once the page is HTML. ``dense``: the file name of the picture with twice the pixels,
+    which that function makes the image's ``2x`` candidate (and the lightbox's picture).
 
     A reference's ``#id`` is on neither image (two images with one id, one of them
     hidden, would give a link nothing to scroll to in one scheme): an empty span before
     the light image carries it, so ``#id`` reaches the figure in either scheme.
     """
     attrs = ref.attrs
+    if dense is not None:
+        attrs += f' {DENSE_SRC}="{dense}"'
     if narrow is not None:
         attrs += f' {NARROW_SRC}="{narrow[0]}"'
         if narrow[1]:

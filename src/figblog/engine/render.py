@@ -107,7 +107,7 @@ class Renderer(Resolver):
         """
         if not self.max_bytes:
             return ""
-        shown |= {self._narrow(script, o) for o in shown if o is not None}
+        shown |= {v for o in shown if o is not None for v in self._layouts(script, o)}
         sizes: dict[str, int] = {}
         for theme in self.themes:
             entry = self.outcomes[script, theme].entry
@@ -191,12 +191,19 @@ class Renderer(Resolver):
         return small_text_warning(output, rel, shown, worst, limit, whose)
 
     def _too_big(self, script: str, output: str) -> str:
-        """A warning when a theme's ``output`` is larger than the size limit, else ""."""
+        """A warning when a theme's ``output`` is larger than the size limit, else "".
+
+        Its narrow and 2x files count too: some readers download one of them instead.
+        """
         if not self.max_bytes:
             return ""
-        sizes = [self._facts(script, theme, output) for theme in self.themes]
-        largest = max((f.size for f in sizes if f is not None), default=0)
-        return size_warning(output, self.engine.script_rel(script), largest, self.max_bytes)
+        for name in (output, *self._layouts(script, output)):
+            sizes = [self._facts(script, theme, name) for theme in self.themes]
+            largest = max((f.size for f in sizes if f is not None), default=0)
+            said = size_warning(name, self.engine.script_rel(script), largest, self.max_bytes)
+            if said:
+                return said
+        return ""
 
     def render(
         self,
@@ -319,7 +326,11 @@ class Renderer(Resolver):
             small = (narrow_file, narrow_facts.pixels if narrow_facts else None)
         else:
             small = None
-        return image_markdown(ref, theme, url, facts.pixels if facts else None, eager, small)
+        dense = self._dense(ref.script, output)
+        if dense is not None:  # its file name: it sits beside the picture, as the narrow one
+            dense = posixpath.basename(self._variant_uri(ref.script, theme, dense))
+        pixels = facts.pixels if facts else None
+        return image_markdown(ref, theme, url, pixels, eager, small, dense)
 
     def _source_block(self, ref: FigureRef, base: str, prefix: str) -> str:
         script = self.engine.script_path(ref.script)

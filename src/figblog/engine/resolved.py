@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Self
 
-from figblog.engine import inline, narrow_name, showable
+from figblog.engine import dense_name, inline, narrow_name, showable
 from figblog.engine.addresses import script_digest, script_uri, variant_uri
 from figblog.engine.build import Engine, Outcome
 from figblog.engine.facts import OutputFacts
@@ -123,11 +123,11 @@ class Resolver:
             if not is_image(output, error):
                 continue
             assert output is not None
-            narrow = self._narrow(ref.script, output)
+            variants = [output, *self._layouts(ref.script, output)]
             for theme in self.themes:
                 entry = self.outcomes[ref.script, theme].entry
                 assert entry is not None
-                for name in (output, narrow) if narrow else (output,):
+                for name in variants:
                     files[self._variant_uri(ref.script, theme, name)] = entry.out / name
             if ref.show_source:
                 files[self._script_uri(ref.script)] = self.engine.script_path(ref.script)
@@ -225,3 +225,12 @@ class Resolver:
         """The narrow-screen layout of picture ``output``, if every theme's run wrote one."""
         name = narrow_name(output)
         return name if len(self._themes_with(script, name)) == len(self.themes) else None
+
+    def _dense(self, script: str, output: str) -> str | None:
+        """Picture ``output`` with twice the pixels, if every theme's run wrote one."""
+        name = dense_name(output)
+        return name if len(self._themes_with(script, name)) == len(self.themes) else None
+
+    def _layouts(self, script: str, output: str) -> list[str]:
+        """The files published beside picture ``output``: its narrow and its 2x versions."""
+        return [n for n in (self._narrow(script, output), self._dense(script, output)) if n]

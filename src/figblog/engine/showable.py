@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from figblog.engine import narrow_name
+from figblog.engine import dense_name, narrow_name
 from figblog.engine.refs import FigureRef
 from figblog.values import VALUES_FILE
 
@@ -37,9 +37,9 @@ PHONE_WIDTH, PHONE_COLUMN = 360, 328
 
 
 def is_companion(name: str, names: Sequence[str]) -> bool:
-    """Whether ``name`` is the narrow layout of another picture in ``names``."""
+    """Whether ``name`` is the narrow layout or the 2x file of another picture in ``names``."""
     return name.lower().endswith(IMAGE_OUTPUTS) and any(
-        narrow_name(other) == name for other in names
+        name in (narrow_name(other), dense_name(other)) for other in names
     )
 
 
@@ -63,7 +63,8 @@ def pick_output(
             f"figure script {rel} does not write the same files in every colour scheme "
             f"({', '.join(uneven)} only in some); each theme's run must write the same names"
         )
-    # What a page may name; a narrow layout goes with its picture (but may be named too).
+    # What a page may name; a narrow layout or a 2x file goes with its picture (but may be
+    # named too).
     shown = [name for name in names if name != VALUES_FILE and not is_companion(name, names)]
     if ref.output is None:
         if len(shown) == 1:

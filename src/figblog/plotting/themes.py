@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from figblog.engine import THEMES, narrow_name
+from figblog.engine import THEMES, dense_name, narrow_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -159,11 +159,18 @@ NARROW_DPI = 150
 pixels per CSS pixel in a phone's 360 px column."""
 
 
-def save_layouts(draw: Callable[..., Figure], path: str | Path) -> tuple[Path, Path]:
-    """Save a figure and its layout for narrow screens, which the site serves to phones.
+DENSE_SCALE = 2
+"""How many more pixels per inch ``x.2x.png`` has than ``x.png``: one image pixel per device
+pixel on a screen with two device pixels per CSS pixel."""
 
-    ``draw(narrow=False)`` goes to the PNG ``path``, ``draw(narrow=True)`` beside it as
-    ``x.narrow.png`` at :data:`NARROW_DPI`. Each figure is closed once saved.
+
+def save_layouts(draw: Callable[..., Figure], path: str | Path) -> tuple[Path, Path]:
+    """Save a figure, the same with twice the pixels, and its layout for narrow screens.
+
+    ``draw(narrow=False)`` goes to the PNG ``path`` at 100 dpi and to ``x.2x.png`` at
+    :data:`DENSE_SCALE` times that (served to dense screens and in the lightbox),
+    ``draw(narrow=True)`` beside them as ``x.narrow.png`` at :data:`NARROW_DPI` (already
+    two image pixels per CSS pixel on a phone). Each figure is closed once saved.
     """
     import matplotlib.pyplot as plt  # here, as in apply_theme: importing this module is light
 
@@ -172,5 +179,7 @@ def save_layouts(draw: Callable[..., Figure], path: str | Path) -> tuple[Path, P
     for narrow, target, dpi in ((False, path, 100), (True, narrow_path, NARROW_DPI)):
         fig = draw(narrow=narrow)
         save_png(fig, target, dpi=dpi)
+        if not narrow:
+            save_png(fig, path.with_name(dense_name(path.name)), dpi=dpi * DENSE_SCALE)
         plt.close(fig)
     return path, narrow_path

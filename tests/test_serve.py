@@ -388,6 +388,42 @@ def test_serve_reloads_no_page_when_a_change_leaves_every_figure_the_same(projec
         assert _epoch(serve) not in ("", epoch), serve.log()
 
 
+LAYOUTS = (
+    COUNT
+    + """\
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from figblog.plotting import save_layouts
+from shade import COLOUR
+
+def draw(narrow=False):
+    fig, ax = plt.subplots(figsize=(2, 2) if narrow else (4, 1.5))
+    ax.plot([0, 1, 2], [0, 1, 0], color=COLOUR, linewidth=4)
+    return fig
+
+save_layouts(draw, "plot.png")
+"""
+)
+
+
+def test_serve_updates_a_figures_2x_and_narrow_files_with_it(project: Project):
+    _shaded(project, "2\n", LAYOUTS)
+    with LiveServe(project.root, _env(project)) as serve:
+        before = re.findall(r"plot\.(?:2x\.|narrow\.)?[0-9a-f]{8}\.light\.png", serve.get())
+        assert len(set(before)) == 3, serve.log()  # the picture, its 2x file, its narrow one
+        serve.idle()
+        project.write("lib/shade.py", "COLOUR = 'blue'\n")
+        assert wait_for(lambda: before[0] not in serve.get(), seconds=60), serve.log()
+        serve.idle()
+        html = serve.get()
+        after = re.findall(r"plot\.(?:2x\.|narrow\.)?[0-9a-f]{8}\.light\.png", html)
+        assert len(set(after)) == 3 and not set(after) & set(before), html
+        for name in set(after):  # each new file is served
+            assert urllib.request.urlopen(serve.url + "assets/figures/shaded/" + name).status == 200
+        assert "updated without a site rebuild" in serve.log()
+
+
 def test_serve_warns_when_an_updated_figure_gets_text_too_small_for_phones(project: Project):
     script = SHADED.replace("figsize=(2, 1.5)", "figsize=(6, 1.5)")
     script += "ax.tick_params(labelsize=width)\nfig.savefig('plot.png')\n"

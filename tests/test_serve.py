@@ -340,12 +340,19 @@ def _shaded(project: Project, width: str, script: str = SHADED) -> None:
     )
 
 
-def test_serve_updates_figures_after_a_module_or_data_file_they_read_changes(project: Project):
+@contextlib.contextmanager
+def _serving_shaded(project: Project):  # noqa: ANN202 - yields (server, first figure's bytes)
+    """`mkdocs serve` of the _shaded project, once it shows the figure and has gone quiet."""
     _shaded(project, "2\n")
     with LiveServe(project.root, _env(project)) as serve:
         first = _png(serve)
         assert first, serve.log()
         serve.idle()
+        yield serve, first
+
+
+def test_serve_updates_figures_after_a_module_or_data_file_they_read_changes(project: Project):
+    with _serving_shaded(project) as (serve, first):
         project.write("lib/shade.py", "COLOUR = 'blue'\n")
         assert wait_for(lambda: _png(serve) not in (b"", first), seconds=60), serve.log()
         serve.idle()
@@ -366,11 +373,7 @@ def _epoch(serve: LiveServe) -> str:
 
 
 def test_serve_reloads_no_page_when_a_change_leaves_every_figure_the_same(project: Project):
-    _shaded(project, "2\n")
-    with LiveServe(project.root, _env(project)) as serve:
-        first = _png(serve)
-        assert first, serve.log()
-        serve.idle()
+    with _serving_shaded(project) as (serve, first):
         epoch = _epoch(serve)
         runs = len(project.runs())
         # The script runs again (it read the module), and draws the same bytes.

@@ -223,7 +223,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                         break
                     early.join(stop_edited=True)
             for notebook in early.done:
-                log.debug(f"executed {os.path.relpath(notebook, self.root)} while the figures ran")
+                took = early.seconds.get(notebook, 0.0)
+                shown = os.path.relpath(notebook, self.root)
+                log.info(f"executed {shown} in {took:.1f} s, while the figures ran")
         if outcomes:
             log.info(engine.summary(outcomes).removeprefix("figblog: "))
         limit = int(self.config.max_output_mb * 1_000_000) or None

@@ -19,10 +19,12 @@ or the code changes (its cache key is in ``keys``).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pathlib
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +83,33 @@ def _kill_kernels() -> int:
     return killed
 
 
+# Notebooks this process executed early. Their pages then find the entry made for them,
+# and mkdocs-jupyter would say "Cache hit" of a notebook just executed (and nbconvert
+# "Converting notebook" from the thread, mid-way through the figures' log): figblog says
+# "executed ... in N s" instead. Hidden from the log, both stay at debug level.
+_EXECUTED: set[str] = set()
+_THREAD = "figblog notebooks"
+
+
+class _Quieter(logging.Filter):
+    """mkdocs-jupyter's lines about a notebook figblog executed early, down to debug."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        ours = threading.current_thread().name == _THREAD or (
+            record.msg == "Cache hit: %s" and record.args and record.args[0] in _EXECUTED
+        )
+        if ours and record.levelno == logging.INFO:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger("mkdocs").isEnabledFor(logging.DEBUG)
+        return True
+
+
+_QUIETER = _Quieter()
+for _name in ("mkdocs.mkdocs-jupyter", "mkdocs.plugins.mkdocs_jupyter"):
+    if _QUIETER not in logging.getLogger(_name).filters:
+        logging.getLogger(_name).addFilter(_QUIETER)
+
+
 class Prefetch:
     """The notebooks of a build that mkdocs-jupyter would execute, executed in a thread."""
 
@@ -88,6 +117,7 @@ class Prefetch:
         self._log = log
         self._thread: threading.Thread | None = None
         self.done: list[str] = []  # notebooks whose cache entry this made
+        self.seconds: dict[str, float] = {}  # notebook -> how long executing it took
         self.failed: dict[str, BaseException] = {}  # notebook -> how executing it failed
         self.keys: dict[str, str] = {}  # notebook -> its cache entry's path, its key
         self._running: _Job | None = None  # the job the thread is executing
@@ -155,7 +185,7 @@ class Prefetch:
     def start(self) -> None:
         """Start executing the notebooks that have no cache entry yet."""
         if self._jobs:
-            self._thread = threading.Thread(target=self._run, name="figblog notebooks")
+            self._thread = threading.Thread(target=self._run, name=_THREAD)
             self._thread.daemon = True  # Ctrl-C during a build must not wait for a kernel
             self._thread.start()
 
@@ -181,6 +211,7 @@ class Prefetch:
         options = self._options
         for job in self._jobs:
             self._running = job
+            started = time.monotonic()
             try:
                 body = self._convert(job.notebook, execute=True, **{k: options[k] for k in _PASSED})
                 toc_tokens, title = self._toc(job.notebook, options["toc_depth"])
@@ -202,3 +233,5 @@ class Prefetch:
             finally:
                 self._running = None
             self.done.append(job.notebook)
+            self.seconds[job.notebook] = time.monotonic() - started
+            _EXECUTED.add(job.notebook)

@@ -76,7 +76,7 @@ def post_errors_in(config_file: Path) -> list[str]:
     Zensical reads mkdocs.yml (through ``INHERIT:``) and its blog plugin's options, but
     runs no MkDocs plugin: it stops on these with a traceback, without the line or the fix.
     """
-    from figblog.cli_settings import TolerantLoader
+    from figblog.cli_settings import TolerantLoader, plugin_entries
 
     settings: dict[str, Any] = {}
     seen: set[Path] = set()
@@ -97,8 +97,7 @@ def post_errors_in(config_file: Path) -> list[str]:
     root = config_file.resolve().parent
     docs = root / str(settings.get("docs_dir") or "docs")
     errors: list[str] = []
-    for item in settings.get("plugins") or []:
-        name, options = (item, {}) if isinstance(item, str) else next(iter(item.items()), ("", {}))
+    for name, options in plugin_entries(settings):
         if name not in ("blog", "material/blog") or not isinstance(options or {}, dict):
             continue
         options = options or {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ __all__ = [
     "check_options",
     "docs_folder",
     "engine_for",
+    "notebook_cache",
+    "plugin_entries",
     "plugin_options",
     "site_of",
 ]
@@ -63,25 +66,33 @@ def docs_folder(config_file: Path) -> Path:
     return config_file.parent / (docs if isinstance(docs, str) and docs else "docs")
 
 
+def plugin_entries(settings: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Each plugin mkdocs.yml's ``settings`` list, as (its name, its options or None)."""
+    for item in settings.get("plugins") or []:
+        if isinstance(item, str):
+            yield item, None
+        elif isinstance(item, dict):
+            yield from item.items()
+
+
 def plugin_options(config_file: Path) -> dict[str, Any]:
     """The ``figblog`` plugin's options in ``config_file``; {} when it sets none."""
-    data = _settings(config_file)
-    for item in data.get("plugins") or []:
-        if isinstance(item, dict) and "figblog" in item:
-            return item["figblog"] or {}
+    for name, options in plugin_entries(_settings(config_file)):
+        if name == "figblog":
+            return options or {}
     return {}
 
 
 def notebook_cache(config_file: Path) -> Path | None:
     """mkdocs-jupyter's cache folder for ``config_file``'s site; None when it keeps none."""
-    for item in _settings(config_file).get("plugins") or []:
-        options = item.get("mkdocs-jupyter") if isinstance(item, dict) else None
-        if item == "mkdocs-jupyter" or (isinstance(item, dict) and "mkdocs-jupyter" in item):
-            options = options if isinstance(options, dict) else {}
-            if options.get("cache", True) is False:
-                return None
-            folder = options.get("cache_dir", ".cache/mkdocs-jupyter")  # its defaults
-            return config_file.parent / folder if isinstance(folder, str) else None
+    for name, options in plugin_entries(_settings(config_file)):
+        if name != "mkdocs-jupyter":
+            continue
+        options = options if isinstance(options, dict) else {}
+        if options.get("cache", True) is False:
+            return None
+        folder = options.get("cache_dir", ".cache/mkdocs-jupyter")  # its defaults
+        return config_file.parent / folder if isinstance(folder, str) else None
     return None
 
 

@@ -49,6 +49,11 @@ _SRC = re.compile(r'\ssrc="([^"]*)"')
 _HREF = re.compile(r'(\shref=")([^"#]*)')
 
 
+def _in_srcset(url: str) -> str:
+    """``url`` as a srcset holds it: a srcset splits on spaces and commas, so no raw ones."""
+    return quote(url, safe="/.%:")
+
+
 def _picture(match: re.Match[str], query: str) -> str:
     anchor, tag = match["a"] or "", match["img"]
     found = dict(_ATTR.findall(tag))
@@ -60,8 +65,7 @@ def _picture(match: re.Match[str], query: str) -> str:
     folder = address.rpartition("/")[0]
 
     def beside(name: str) -> str:
-        # A srcset splits on spaces and commas: keep them out of the address.
-        return quote(f"{folder}/{name}" if folder else name, safe="/.%:")
+        return _in_srcset(f"{folder}/{name}" if folder else name)
 
     dense = found.get(DENSE_SRC)
     if dense and src:
@@ -69,9 +73,7 @@ def _picture(match: re.Match[str], query: str) -> str:
         # which shows the picture larger than the page does. Both keep the address's
         # #only-light or #only-dark, which the image's currentSrc then still says.
         scheme = src[1][len(address) :]
-        candidates = (
-            f' srcset="{quote(address, safe="/.%:")}{scheme} 1x, {beside(dense)}{scheme} 2x"'
-        )
+        candidates = f' srcset="{_in_srcset(address)}{scheme} 1x, {beside(dense)}{scheme} 2x"'
         img = img[: src.end()] + candidates + img[src.end() :]
         if "glightbox" in anchor:
             anchor = _HREF.sub(lambda m: m[1] + beside(dense), anchor, count=1)

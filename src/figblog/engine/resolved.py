@@ -223,12 +223,14 @@ class Resolver:
 
     def _narrow(self, script: str, output: str) -> str | None:
         """The narrow-screen layout of picture ``output``, if every theme's run wrote one."""
-        name = narrow_name(output)
-        return name if len(self._themes_with(script, name)) == len(self.themes) else None
+        return self._in_every_theme(script, narrow_name(output))
 
     def _dense(self, script: str, output: str) -> str | None:
         """Picture ``output`` with twice the pixels, if every theme's run wrote one."""
-        name = dense_name(output)
+        return self._in_every_theme(script, dense_name(output))
+
+    def _in_every_theme(self, script: str, name: str) -> str | None:
+        """``name`` if every theme's run of ``script`` wrote it, else None."""
         return name if len(self._themes_with(script, name)) == len(self.themes) else None
 
     def _layouts(self, script: str, output: str) -> list[str]:

@@ -164,13 +164,12 @@ def run_failure(errors: dict[str, str]) -> str | None:
             by_error.setdefault(tagged + newline + rest, []).append(theme)
     if not by_error:
         return None
-    if len(by_error) == 1 and all(errors.values()):
-        error, themes = next(iter(by_error.items()))  # every theme failed alike
-        return error.replace(_THEMES_TAG, f" [{', '.join(themes)}]", 1)
     by_error = {
         error.replace(_THEMES_TAG, f" [{', '.join(themes)}]", 1): themes
         for error, themes in by_error.items()
     }
+    if len(by_error) == 1 and all(errors.values()):
+        return next(iter(by_error))  # every theme failed alike: the theme does not matter
     only = " only" if len(by_error) == 1 else ""
     said = []
     for error, themes in by_error.items():
